@@ -1,0 +1,488 @@
+// Package fetch opens the input of insert-from-url: an http or https URL, a
+// local file, or standard input. It returns the response's metadata and a body
+// reader that is decompressed, capped in size and bounded in time, and reports
+// every failure as a typed *Error or *StatusError. It never prints or exits.
+package fetch
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults used when the corresponding Options field is zero.
+const (
+	DefaultMaxRedirects   = 10
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultMaxTime        = 60 * time.Second
+	DefaultMaxSize        = 64 << 20
+)
+
+// Options controls a fetch. The zero value is usable: every zero field means
+// the default documented on it.
+type Options struct {
+	// MaxRedirects is how many redirects are followed: 0 means
+	// DefaultMaxRedirects, a negative value means none (the 3xx response
+	// itself is returned).
+	MaxRedirects int
+	// ConnectTimeout bounds the TCP connection; 0 means DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// MaxTime bounds the whole transfer, body included; 0 means
+	// DefaultMaxTime, a negative value means no limit.
+	MaxTime time.Duration
+	// MaxSize caps the decoded body in bytes; 0 means DefaultMaxSize, a
+	// negative value means no limit.
+	MaxSize int64
+	// Header holds extra request headers. A header with an empty value
+	// removes one that would be sent otherwise (as curl's -H "Name:" does).
+	Header http.Header
+	// UserAgent is sent unless Header sets one; empty means no User-Agent.
+	UserAgent string
+	// User is "user:password" for basic authentication; empty means none.
+	User string
+	// Insecure skips the verification of TLS certificates.
+	Insecure bool
+	// NoDecompress keeps the body as served, Content-Encoding and all.
+	NoDecompress bool
+}
+
+func (o *Options) maxRedirects() int {
+	switch {
+	case o.MaxRedirects == 0:
+		return DefaultMaxRedirects
+	case o.MaxRedirects < 0:
+		return 0
+	}
+	return o.MaxRedirects
+}
+
+func (o *Options) connectTimeout() time.Duration {
+	if o.ConnectTimeout <= 0 {
+		return DefaultConnectTimeout
+	}
+	return o.ConnectTimeout
+}
+
+func (o *Options) maxTime() time.Duration {
+	if o.MaxTime == 0 {
+		return DefaultMaxTime
+	}
+	return o.MaxTime
+}
+
+func (o *Options) maxSize() int64 {
+	if o.MaxSize == 0 {
+		return DefaultMaxSize
+	}
+	return o.MaxSize
+}
+
+// Response is an opened input. The caller must Close Body.
+type Response struct {
+	// URL is the final URL after redirects; nil for files and stdin.
+	URL *url.URL
+	// Name is what error messages call the input: the redacted URL, the
+	// file name, or "stdin".
+	Name string
+	// Proto, Status and StatusCode describe an HTTP response ("HTTP/1.1",
+	// "200 OK", 200); they are empty for files and stdin.
+	Proto      string
+	Status     string
+	StatusCode int
+	// Header is the HTTP response header, or a synthesized Content-Type for
+	// files whose extension is known.
+	Header http.Header
+	// ContentLength is the length announced by the server before any
+	// decompression, or the size of a file; -1 when unknown.
+	ContentLength int64
+	// Body is the decoded body. Its Read returns an *Error for a truncated
+	// body, a corrupt encoding, a size over MaxSize or a timeout.
+	Body io.ReadCloser
+
+	received atomic.Int64
+}
+
+// Received returns how many bytes of the body have arrived so far, before
+// decompression. It may be called from another goroutine.
+func (r *Response) Received() int64 { return r.received.Load() }
+
+// ContentType returns the Content-Type header.
+func (r *Response) ContentType() string { return r.Header.Get("Content-Type") }
+
+// Err returns a *StatusError when the HTTP status is 400 or more.
+func (r *Response) Err() error {
+	if r.StatusCode >= 400 {
+		return &StatusError{StatusCode: r.StatusCode, Status: r.Status, URL: r.Name}
+	}
+	return nil
+}
+
+// Open opens input: "-" is stdin, a path or file:// URL is a local file, and
+// an http or https URL is fetched. A name without a scheme is a file when such
+// a file exists and an https URL otherwise. A response with an HTTP error
+// status is returned, not an error: see Response.Err.
+func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Response, error) {
+	if input == "-" {
+		return openReader(io.NopCloser(stdin), "stdin", "", -1, &o), nil
+	}
+	u, path, err := ParseInput(input)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return openFile(path, &o)
+	}
+	return get(ctx, u, &o)
+}
+
+// ParseInput resolves what an input names: an http(s) URL, or a local path.
+func ParseInput(input string) (u *url.URL, path string, err error) {
+	bad := func(msg string) error { return &Error{Kind: KindBadURL, URL: input, Msg: msg} }
+	if input == "" {
+		return nil, "", bad("empty URL")
+	}
+	scheme, rest, hasScheme := strings.Cut(input, "://")
+	if !hasScheme || strings.ContainsAny(scheme, "/.?#") {
+		if strings.HasPrefix(input, "/") || strings.HasPrefix(input, "./") || strings.HasPrefix(input, "../") {
+			return nil, input, nil
+		}
+		if _, err := os.Stat(input); err == nil {
+			return nil, input, nil
+		}
+		if strings.HasPrefix(input, "-") {
+			return nil, input, nil
+		}
+		input = "https://" + input
+		scheme, rest = "https", input[len("https://"):]
+	}
+	_ = rest
+	switch strings.ToLower(scheme) {
+	case "http", "https":
+	case "file":
+		fu, err := url.Parse(input)
+		if err != nil || (fu.Host != "" && fu.Host != "localhost") {
+			return nil, "", bad("malformed file URL")
+		}
+		return nil, filepath.FromSlash(fu.Path), nil
+	default:
+		return nil, "", &Error{Kind: KindUnsupported, URL: input, Msg: "protocol " + strings.ToLower(scheme) + " not supported"}
+	}
+	u, err = url.Parse(input)
+	if err != nil {
+		msg := err.Error()
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			msg = ue.Err.Error()
+		}
+		return nil, "", &Error{Kind: KindBadURL, URL: redactRaw(input), Msg: "malformed URL (" + msg + ")"}
+	}
+	if u.Hostname() == "" {
+		return nil, "", &Error{Kind: KindBadURL, URL: redact(u), Msg: "malformed URL (no host)"}
+	}
+	return u, "", nil
+}
+
+// redactRaw hides what looks like a password in a URL that does not parse.
+func redactRaw(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
+	}
+	if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
+		if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
+			return scheme + "://" + user + ":xxxxx" + rest[at:]
+		}
+	}
+	return s
+}
+
+func openFile(path string, o *Options) (*Response, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		msg := "cannot read file"
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			msg = "no such file"
+		case errors.Is(err, os.ErrPermission):
+			msg = "permission denied"
+		}
+		return nil, &Error{Kind: KindReadFile, URL: path, Msg: msg, Err: err}
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, &Error{Kind: KindReadFile, URL: path, Msg: "cannot read file", Err: err}
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, &Error{Kind: KindReadFile, URL: path, Msg: "is a directory"}
+	}
+	ctype := mime.TypeByExtension(filepath.Ext(path))
+	return openReader(f, path, ctype, st.Size(), o), nil
+}
+
+func openReader(rc io.ReadCloser, name, ctype string, size int64, o *Options) *Response {
+	r := &Response{Name: name, Header: http.Header{}, ContentLength: size}
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
+	}
+	counted := &countingReader{r: rc, n: &r.received}
+	body := io.Reader(counted)
+	if max := o.maxSize(); max > 0 {
+		body = &capReader{r: body, left: max, max: max, name: name}
+	}
+	r.Body = &readCloser{Reader: &fileErrReader{r: body, name: name}, close: rc.Close}
+	return r
+}
+
+// fileErrReader labels read errors of a file or stdin.
+type fileErrReader struct {
+	r    io.Reader
+	name string
+}
+
+func (f *fileErrReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err != nil && err != io.EOF {
+		var fe *Error
+		if !errors.As(err, &fe) {
+			err = &Error{Kind: KindReadFile, URL: f.name, Msg: "read failed (" + err.Error() + ")", Err: err}
+		}
+	}
+	return n, err
+}
+
+func newClient(o *Options) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	dialer := &net.Dialer{Timeout: o.connectTimeout(), KeepAlive: 30 * time.Second}
+	tr.DialContext = dialer.DialContext
+	// We ask for and decode the encodings ourselves; net/http would only
+	// handle gzip and would hide the Content-Encoding header.
+	tr.DisableCompression = true
+	tr.ForceAttemptHTTP2 = true
+	if o.Insecure {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked with -k
+	}
+	return &http.Client{
+		Transport: tr,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			return checkRedirect(req, via, o)
+		},
+	}
+}
+
+// checkRedirect applies curl's rules to a redirect: only http and https,
+// at most MaxRedirects, credentials only to the origin they were given for,
+// and never a Referer.
+func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
+	max := o.maxRedirects()
+	if max == 0 {
+		return http.ErrUseLastResponse
+	}
+	if s := req.URL.Scheme; s != "http" && s != "https" {
+		return &Error{Kind: KindRedirectRefused, URL: redact(via[0].URL),
+			Msg: "redirect to " + redact(req.URL) + " refused: only http and https are followed"}
+	}
+	if len(via) > max {
+		return &Error{Kind: KindTooManyRedirects, URL: redact(via[0].URL),
+			Msg: fmt.Sprintf("more than %d redirects (--max-redirs)", max)}
+	}
+	req.Header.Del("Referer")
+	if !sameOrigin(req.URL, via[0].URL) {
+		req.Header.Del("Authorization")
+		req.Header.Del("Cookie")
+		req.Header.Del("Proxy-Authorization")
+	}
+	return nil
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
+func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
+	ctx, cancel := parent, context.CancelFunc(func() {})
+	if t := o.maxTime(); t > 0 {
+		ctx, cancel = context.WithTimeout(parent, t)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		cancel()
+		return nil, &Error{Kind: KindBadURL, URL: redact(u), Msg: "malformed URL", Err: err}
+	}
+	if !o.NoDecompress {
+		req.Header.Set("Accept-Encoding", AcceptEncoding)
+	}
+	if o.UserAgent != "" {
+		req.Header.Set("User-Agent", o.UserAgent)
+	} else {
+		req.Header.Set("User-Agent", "") // Go would send its own otherwise
+	}
+	if o.User != "" {
+		user, pass, _ := strings.Cut(o.User, ":")
+		req.SetBasicAuth(user, pass)
+	}
+	for name, values := range o.Header {
+		if len(values) == 1 && values[0] == "" {
+			req.Header.Del(name)
+			continue
+		}
+		if strings.EqualFold(name, "Host") {
+			req.Host = values[len(values)-1]
+			continue
+		}
+		req.Header[name] = values
+	}
+	resp, err := newClient(o).Do(req)
+	if err != nil {
+		cancel()
+		return nil, classify(ctx, err, u, o)
+	}
+	r := &Response{
+		URL:           resp.Request.URL,
+		Name:          redact(resp.Request.URL),
+		Proto:         resp.Proto,
+		Status:        resp.Status,
+		StatusCode:    resp.StatusCode,
+		Header:        resp.Header,
+		ContentLength: resp.ContentLength,
+	}
+	if r.Status == "" || r.Status == fmt.Sprint(r.StatusCode) {
+		r.Status = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	r.Status = strings.TrimSpace(r.Status)
+	var body io.Reader = &netReader{r: resp.Body, ctx: ctx, u: r.URL, o: o, n: &r.received}
+	closers := []func() error{resp.Body.Close}
+	if !o.NoDecompress {
+		dec, closeDec, err := decompress(body, resp.Header.Values("Content-Encoding"))
+		if err != nil {
+			resp.Body.Close()
+			cancel()
+			return nil, &Error{Kind: KindEncoding, URL: r.Name, Msg: err.Error(), Err: err}
+		}
+		body = &encodingErrReader{r: dec, name: r.Name}
+		closers = append(closers, closeDec)
+	}
+	if max := o.maxSize(); max > 0 {
+		body = &capReader{r: body, left: max, max: max, name: r.Name}
+	}
+	r.Body = &readCloser{Reader: body, close: func() error {
+		var first error
+		for i := len(closers) - 1; i >= 0; i-- {
+			if err := closers[i](); err != nil && first == nil {
+				first = err
+			}
+		}
+		cancel()
+		return first
+	}}
+	return r, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r *readCloser) Close() error { return r.close() }
+
+// countingReader counts the bytes read, for the progress meter.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// netReader reads the body as it comes off the network, counts it, and turns
+// a short body, a reset or a timeout into an *Error.
+type netReader struct {
+	r   io.Reader
+	ctx context.Context
+	u   *url.URL
+	o   *Options
+	n   *atomic.Int64
+}
+
+func (r *netReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.n.Add(int64(n))
+	if err != nil && err != io.EOF {
+		ce := classify(r.ctx, err, r.u, r.o)
+		var fe *Error
+		if errors.As(ce, &fe) && fe.Kind == KindPartial {
+			fe.Msg = fmt.Sprintf("body ended early after %d bytes", r.n.Load())
+		}
+		return n, ce
+	}
+	return n, err
+}
+
+// encodingErrReader reports errors of a decompressor as KindEncoding, and
+// passes on those of the network below it.
+type encodingErrReader struct {
+	r    io.Reader
+	name string
+}
+
+func (e *encodingErrReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		var fe *Error
+		if !errors.As(err, &fe) {
+			err = &Error{Kind: KindEncoding, URL: e.name, Msg: "corrupt compressed body (" + err.Error() + ")", Err: err}
+		}
+	}
+	return n, err
+}
+
+// capReader fails with KindTooLarge once more than max bytes have been read.
+type capReader struct {
+	r    io.Reader
+	left int64
+	max  int64
+	name string
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		// One byte more tells an exact fit from an overflow.
+		var b [1]byte
+		n, err := c.r.Read(b[:])
+		if n == 0 {
+			return 0, err
+		}
+		return 0, &Error{Kind: KindTooLarge, URL: c.name, Msg: fmt.Sprintf("body larger than %d bytes (--max-size)", c.max)}
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/strip"
+)
+
+// options is everything the command line says.
+type options struct {
+	Input         string
+	Fetch         fetch.Options
+	Format        strip.Format
+	Links         strip.LinkStyle
+	Width         int
+	BaseLevel     int
+	Charset       string
+	NoDecode      bool
+	Output        string
+	Include       bool
+	ShowErrorBody bool
+	Silent        bool
+	ShowVersion   bool
+}
+
+var errHelp = errors.New("help requested")
+
+const usageHint = "Try 'insert-from-url --help' for more information.\n"
+
+// parseArgs reads the command line into options. --help prints the usage to
+// stderr and returns errHelp.
+func parseArgs(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := pflag.NewFlagSet(progName, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+
+	format := string(strip.FormatRaw)
+	links := string(strip.LinksInline)
+	var headers []string
+	maxRedirs := fetch.DefaultMaxRedirects
+	connectTimeout := seconds(fetch.DefaultConnectTimeout)
+	maxTime := seconds(fetch.DefaultMaxTime)
+	maxSize := byteSize(fetch.DefaultMaxSize)
+
+	fs.StringVarP(&format, "format", "f", format, "output `FORMAT`: raw, text, markdown, org or title (HTML is converted; other bodies pass through)")
+	fs.StringVar(&links, "links", links, "links in text output: inline, reference or none")
+	fs.IntVar(&o.Width, "width", 0, "wrap text, Markdown and Org paragraphs at `N` columns (0: one line per paragraph)")
+	fs.IntVar(&o.BaseLevel, "base-level", 0, "shift headings so the page's top heading is at level `N`+1")
+	fs.StringVar(&o.Charset, "charset", "", "decode the body from `NAME`, whatever it declares")
+	fs.BoolVar(&o.NoDecode, "no-decode", false, "print the body's bytes as served (decompressed, but no charset decoding or conversion)")
+	fs.StringVarP(&o.Output, "output", "o", "", "write to `FILE` (replaced only when the whole body arrived)")
+	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and response headers before the body")
+	fs.BoolVar(&o.ShowErrorBody, "show-error-body", false, "print the body of an HTTP error (status >= 400) too; the exit code stays 22")
+	fs.StringArrayVarP(&headers, "header", "H", nil, "send the request header `'Name: value'` (repeatable; 'Name:' removes a header)")
+	fs.StringVarP(&o.Fetch.UserAgent, "user-agent", "A", progName+"/"+version(), "send `NAME` as User-Agent")
+	fs.StringVarP(&o.Fetch.User, "user", "u", "", "basic authentication as `USER:PASSWORD`")
+	fs.BoolVarP(&o.Fetch.Insecure, "insecure", "k", false, "do not verify TLS certificates")
+	fs.IntVar(&maxRedirs, "max-redirs", maxRedirs, "follow at most `N` redirects (0: do not follow)")
+	fs.Var(&connectTimeout, "connect-timeout", "give up connecting after `SECONDS`")
+	fs.VarP(&maxTime, "max-time", "m", "give up the whole transfer after `SECONDS` (0: no limit)")
+	fs.Var(&maxSize, "max-size", "give up when the decoded body exceeds `SIZE` (suffixes K, M, G; 0: no limit)")
+	fs.BoolVarP(&o.Silent, "silent", "s", false, "no progress meter")
+	fs.BoolVar(&o.ShowVersion, "version", false, "print the version and exit")
+	help := fs.BoolP("help", "h", false, "print this help and exit")
+
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if *help {
+		fmt.Fprintf(stderr, "Usage: %s [flags] URL|FILE|-\n\n"+
+			"Fetch URL (or read FILE, or stdin for -), decode it to UTF-8 and print it.\n\nFlags:\n%s\n"+
+			"Exit codes follow curl's: see the README.\n", progName, fs.FlagUsages())
+		return nil, errHelp
+	}
+	if o.ShowVersion {
+		return o, nil
+	}
+	switch fs.NArg() {
+	case 0:
+		return nil, errors.New("no URL given")
+	case 1:
+		o.Input = fs.Arg(0)
+	default:
+		return nil, fmt.Errorf("one URL at a time (got %d arguments)", fs.NArg())
+	}
+
+	var err error
+	if o.Format, err = strip.ParseFormat(format); err != nil {
+		return nil, err
+	}
+	if o.Links, err = strip.ParseLinkStyle(links); err != nil {
+		return nil, err
+	}
+	if o.Width < 0 {
+		return nil, fmt.Errorf("--width must be 0 or more, not %d", o.Width)
+	}
+	if o.BaseLevel < 0 {
+		return nil, fmt.Errorf("--base-level must be 0 or more, not %d", o.BaseLevel)
+	}
+	if o.Charset != "" {
+		if _, _, err := strip.LookupCharset(o.Charset); err != nil {
+			return nil, err
+		}
+	}
+	if o.Fetch.Header, err = parseHeaders(headers); err != nil {
+		return nil, err
+	}
+	switch {
+	case maxRedirs < 0:
+		return nil, fmt.Errorf("--max-redirs must be 0 or more, not %d", maxRedirs)
+	case maxRedirs == 0:
+		o.Fetch.MaxRedirects = -1
+	default:
+		o.Fetch.MaxRedirects = maxRedirs
+	}
+	if connectTimeout <= 0 {
+		return nil, errors.New("--connect-timeout must be more than 0")
+	}
+	o.Fetch.ConnectTimeout = time.Duration(connectTimeout)
+	o.Fetch.MaxTime = time.Duration(maxTime)
+	if maxTime == 0 {
+		o.Fetch.MaxTime = -1
+	}
+	o.Fetch.MaxSize = int64(maxSize)
+	if maxSize == 0 {
+		o.Fetch.MaxSize = -1
+	}
+	o.Fetch.NoDecompress = false
+	return o, nil
+}
+
+// parseHeaders reads -H values. A value with CR or LF could smuggle a second
+// header or request, so it is refused.
+func parseHeaders(values []string) (http.Header, error) {
+	h := http.Header{}
+	for _, v := range values {
+		if strings.ContainsAny(v, "\r\n") {
+			return nil, fmt.Errorf("header %q contains a line break", v)
+		}
+		name, value, ok := strings.Cut(v, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("header %q is not 'Name: value'", v)
+		}
+		value = strings.TrimSpace(value)
+		key := textproto.CanonicalMIMEHeaderKey(name)
+		if value == "" {
+			h[key] = []string{""}
+			continue
+		}
+		if len(h[key]) == 1 && h[key][0] == "" {
+			h[key] = nil
+		}
+		h[key] = append(h[key], value)
+	}
+	return h, nil
+}
+
+// seconds is a duration flag given in seconds ("10", "0.5") or as a Go
+// duration ("1m30s").
+type seconds time.Duration
+
+func (s *seconds) String() string { return strconv.FormatFloat(time.Duration(*s).Seconds(), 'f', -1, 64) }
+func (s *seconds) Type() string   { return "seconds" }
+func (s *seconds) Set(v string) error {
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		if f < 0 {
+			return errors.New("must not be negative")
+		}
+		*s = seconds(time.Duration(f * float64(time.Second)))
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("%q is not a number of seconds", v)
+	}
+	*s = seconds(d)
+	return nil
+}
+
+// byteSize is a size flag: "65536", "64K", "64M", "1G" (powers of 1024).
+type byteSize int64
+
+func (b *byteSize) String() string {
+	n := int64(*b)
+	for _, u := range []struct {
+		suffix string
+		size   int64
+	}{{"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
+		if n >= u.size && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+func (b *byteSize) Type() string { return "size" }
+func (b *byteSize) Set(v string) error {
+	s := strings.ToUpper(strings.TrimSpace(v))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "B"), "I")
+	mult := int64(1)
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'K':
+			mult, s = 1<<10, s[:n-1]
+		case 'M':
+			mult, s = 1<<20, s[:n-1]
+		case 'G':
+			mult, s = 1<<30, s[:n-1]
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size", v)
+	}
+	*b = byteSize(n * mult)
+	return nil
+}

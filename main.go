@@ -1,0 +1,207 @@
+// Insert-from-url fetches a web page (or reads a file or standard input),
+// decodes its body to UTF-8, optionally converts HTML to plain text, Markdown
+// or Org, and prints it. It exits with curl's exit codes, so scripts written
+// for curl can read its failures, and prints nothing but the body on stdout.
+//
+// Usage:
+//
+//	insert-from-url [flags] URL|FILE|-
+//
+// Run insert-from-url --help for the flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/output"
+	"github.com/insert-from-url/insert-from-url/strip"
+)
+
+const progName = "insert-from-url"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command: it parses args, does the job and returns the
+// exit code. It writes the body to stdout and at most one error line to
+// stderr.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	opts, err := parseArgs(args, stderr)
+	if err != nil {
+		if errors.Is(err, errHelp) {
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "%s: %v\n%s", progName, err, usageHint)
+		return exitUsage
+	}
+	if opts.ShowVersion {
+		fmt.Fprintf(stdout, "%s %s\n", progName, version())
+		return exitOK
+	}
+	c := &command{opts: opts, stdin: stdin, stdout: stdout, stderr: stderr}
+	return c.run(ctx)
+}
+
+type command struct {
+	opts   *options
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func (c *command) fail(err error) int {
+	fmt.Fprintf(c.stderr, "%s: %s\n", progName, oneLine(err.Error()))
+	return exitCode(err)
+}
+
+func (c *command) warn(msg string) {
+	fmt.Fprintf(c.stderr, "%s: warning: %s\n", progName, oneLine(msg))
+}
+
+func (c *command) run(ctx context.Context) int {
+	o := c.opts
+	resp, err := fetch.Open(ctx, o.Input, c.stdin, o.Fetch)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer resp.Body.Close()
+
+	statusErr := resp.Err()
+	if statusErr != nil && !o.ShowErrorBody {
+		return c.fail(statusErr)
+	}
+
+	var progress *output.Progress
+	if !o.Silent && isTerminal(c.stderr) {
+		progress = output.StartProgress(c.stderr, resp.Received, resp.ContentLength, output.ProgressDelay)
+	}
+	defer progress.Stop()
+
+	toTerminal := o.Output == "" && isTerminal(c.stdout)
+	var sink output.Sink
+	if o.Output != "" {
+		if sink, err = output.NewFile(o.Output); err != nil {
+			return c.fail(fmt.Errorf("cannot write %s: %w", o.Output, err))
+		}
+	} else {
+		sink = output.NewStdout(c.stdout)
+	}
+
+	err = c.writeBody(sink, resp, toTerminal)
+	progress.Stop()
+	if err != nil {
+		sink.Abort()
+		return c.fail(err)
+	}
+	if err := sink.Commit(); err != nil {
+		return c.fail(err)
+	}
+	if statusErr != nil {
+		return c.fail(statusErr)
+	}
+	return exitOK
+}
+
+// writeBody decodes and converts the body of resp into w.
+func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) error {
+	o := c.opts
+	if toTerminal {
+		w = output.NewTerminalFilter(w)
+	}
+	if o.Include && resp.Proto != "" {
+		if err := writeHead(w, resp); err != nil {
+			return err
+		}
+	}
+	if o.NoDecode {
+		if toTerminal {
+			return &binaryRefusedError{what: "undecoded body"}
+		}
+		_, err := io.Copy(w, resp.Body)
+		return err
+	}
+	body, err := strip.Decode(resp.Body, resp.ContentType(), strip.DecodeOptions{Charset: o.Charset, Warn: c.warn})
+	if err != nil {
+		return err
+	}
+	if body.Binary {
+		if toTerminal {
+			return &binaryRefusedError{what: "binary body (" + body.MediaType + ")"}
+		}
+		if o.Format == strip.FormatTitle {
+			return nil
+		}
+		_, err := io.Copy(w, body)
+		return err
+	}
+	return strip.Convert(w, body, strip.Options{
+		Format:    o.Format,
+		HTML:      body.HTML,
+		BaseURL:   resp.URL,
+		Links:     o.Links,
+		Width:     o.Width,
+		BaseLevel: o.BaseLevel,
+	})
+}
+
+func writeHead(w io.Writer, resp *fetch.Response) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", resp.Proto, resp.Status)
+	var hb strings.Builder
+	resp.Header.Write(&hb)
+	b.WriteString(strings.ReplaceAll(hb.String(), "\r\n", "\n"))
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// binaryRefusedError stops binary bytes from reaching a terminal.
+type binaryRefusedError struct{ what string }
+
+func (e *binaryRefusedError) Error() string {
+	return e.what + " not printed to a terminal; use -o FILE or a pipe"
+}
+
+// isTerminal reports whether w is a terminal. Tests pass writers with an
+// IsTerminal method to stand for one.
+func isTerminal(w io.Writer) bool {
+	switch t := w.(type) {
+	case interface{ IsTerminal() bool }:
+		return t.IsTerminal()
+	case *os.File:
+		return term.IsTerminal(int(t.Fd()))
+	}
+	return false
+}
+
+// oneLine keeps an error message on one line, whatever a server put in it.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
+}

@@ -1,0 +1,220 @@
+// Package output is where a body goes: a sink that shows nothing of a
+// failed transfer, a filter that keeps escape sequences away from terminals,
+// and a progress meter. It never prints on its own account.
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// spoolMemory is how much of a body a Spool holds in memory before it moves
+// to a temporary file, so that memory stays flat for any body size.
+const spoolMemory = 4 << 20
+
+// Sink receives a body. Nothing written reaches its destination for good
+// until Commit; Abort drops what was written and leaves the destination as
+// it was (an existing -o file untouched, stdout empty).
+type Sink interface {
+	io.Writer
+	Commit() error
+	Abort()
+}
+
+// WriteError is a failure to write the output (exit code 23).
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return "write failed: " + e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// NewFile returns a Sink that writes to a temporary file beside path and
+// renames it to path on Commit.
+func NewFile(path string) (Sink, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.part")
+	if err != nil {
+		return nil, &WriteError{err}
+	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	} else if umask := currentUmask(); umask >= 0 {
+		mode &^= os.FileMode(umask)
+	}
+	_ = f.Chmod(mode)
+	return &fileSink{f: f, path: path}, nil
+}
+
+type fileSink struct {
+	f    *os.File
+	path string
+	err  error
+}
+
+func (s *fileSink) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
+	if err != nil {
+		s.err = &WriteError{err}
+		return n, s.err
+	}
+	return n, nil
+}
+
+func (s *fileSink) Commit() error {
+	if s.err != nil {
+		s.Abort()
+		return s.err
+	}
+	if err := s.f.Close(); err != nil {
+		os.Remove(s.f.Name())
+		return &WriteError{err}
+	}
+	if err := os.Rename(s.f.Name(), s.path); err != nil {
+		os.Remove(s.f.Name())
+		return &WriteError{err}
+	}
+	return nil
+}
+
+func (s *fileSink) Abort() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
+
+// NewStdout returns the Sink for standard output w. A regular file is written
+// in place and truncated back on Abort; /dev/null is written directly; a pipe,
+// terminal or any other writer gets the body only on Commit, spooled in memory
+// and then in a temporary file meanwhile.
+func NewStdout(w io.Writer) Sink {
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil {
+			if st.Mode().IsRegular() {
+				if off, err := f.Seek(0, io.SeekCurrent); err == nil {
+					return &truncSink{f: f, start: off}
+				}
+			}
+			if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(st, null) {
+				return &directSink{w: f}
+			}
+		}
+	}
+	return &Spool{dst: w}
+}
+
+type directSink struct{ w io.Writer }
+
+func (s *directSink) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil {
+		err = &WriteError{err}
+	}
+	return n, err
+}
+func (s *directSink) Commit() error { return nil }
+func (s *directSink) Abort()        {}
+
+// truncSink writes to a regular file and cuts it back to where it started
+// when the transfer fails.
+type truncSink struct {
+	f     *os.File
+	start int64
+}
+
+func (s *truncSink) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
+	if err != nil {
+		err = &WriteError{err}
+	}
+	return n, err
+}
+func (s *truncSink) Commit() error { return nil }
+func (s *truncSink) Abort() {
+	if s.f.Truncate(s.start) == nil {
+		s.f.Seek(s.start, io.SeekStart)
+	}
+}
+
+// Spool holds a body until Commit copies it to its destination.
+type Spool struct {
+	dst  io.Writer
+	mem  bytes.Buffer
+	file *os.File
+	err  error
+}
+
+func (s *Spool) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.file == nil && s.mem.Len()+len(p) <= spoolMemory {
+		return s.mem.Write(p)
+	}
+	if s.file == nil {
+		f, err := os.CreateTemp("", "insert-from-url-*.spool")
+		if err != nil {
+			s.err = &WriteError{fmt.Errorf("spool: %w", err)}
+			return 0, s.err
+		}
+		os.Remove(f.Name()) // unlinked: the space is freed even if we crash
+		s.file = f
+		if _, err := s.mem.WriteTo(f); err != nil {
+			s.err = &WriteError{fmt.Errorf("spool: %w", err)}
+			return 0, s.err
+		}
+		s.mem = bytes.Buffer{}
+	}
+	n, err := s.file.Write(p)
+	if err != nil {
+		s.err = &WriteError{fmt.Errorf("spool: %w", err)}
+	}
+	return n, s.err
+}
+
+// Commit copies the spooled body to the destination.
+func (s *Spool) Commit() error {
+	if s.err != nil {
+		s.Abort()
+		return s.err
+	}
+	var err error
+	if s.file != nil {
+		if _, err = s.file.Seek(0, io.SeekStart); err == nil {
+			_, err = io.CopyBuffer(onlyWriter{s.dst}, onlyReader{s.file}, make([]byte, 256<<10))
+		}
+		s.file.Close()
+		s.file = nil
+	} else {
+		_, err = s.mem.WriteTo(s.dst)
+	}
+	if err != nil {
+		return &WriteError{err}
+	}
+	return nil
+}
+
+// Abort drops the spooled body.
+func (s *Spool) Abort() {
+	s.mem = bytes.Buffer{}
+	if s.file != nil {
+		s.file.Close()
+		s.file = nil
+	}
+}
+
+// onlyWriter and onlyReader hide ReadFrom/WriteTo so that CopyBuffer uses
+// its buffer rather than a sendfile path that would bypass wrappers.
+type onlyWriter struct{ io.Writer }
+type onlyReader struct{ io.Reader }
+
+// IsWriteError reports whether err is a failure to write the output.
+func IsWriteError(err error) bool {
+	var we *WriteError
+	return errors.As(err, &we)
+}

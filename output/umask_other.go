@@ -1,0 +1,5 @@
+//go:build !unix
+
+package output
+
+func currentUmask() int { return -1 }

@@ -1,0 +1,77 @@
+package strip
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+)
+
+// Format is an output format.
+type Format string
+
+// The output formats.
+const (
+	FormatRaw      Format = "raw"      // the body as UTF-8, unchanged
+	FormatText     Format = "text"     // plain text, laid out for reading
+	FormatMarkdown Format = "markdown" // CommonMark with GFM tables
+	FormatOrg      Format = "org"      // Org mode
+	FormatTitle    Format = "title"    // the page's title on one line
+)
+
+// ParseFormat returns the Format named s.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case FormatRaw, FormatText, FormatMarkdown, FormatOrg, FormatTitle:
+		return f, nil
+	case "md":
+		return FormatMarkdown, nil
+	case "txt", "plain":
+		return FormatText, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want raw, text, markdown, org or title)", s)
+}
+
+// LinkStyle says how text output shows links.
+type LinkStyle string
+
+// The link styles of text output.
+const (
+	LinksInline    LinkStyle = "inline"    // text <url>
+	LinksReference LinkStyle = "reference" // text[1], with the URLs listed at the end
+	LinksNone      LinkStyle = "none"      // text only
+)
+
+// ParseLinkStyle returns the LinkStyle named s.
+func ParseLinkStyle(s string) (LinkStyle, error) {
+	switch l := LinkStyle(s); l {
+	case LinksInline, LinksReference, LinksNone:
+		return l, nil
+	}
+	return "", fmt.Errorf("unknown link style %q (want inline, reference or none)", s)
+}
+
+// Options controls Convert. The zero value converts to raw.
+type Options struct {
+	// Format is the output format; "" means FormatRaw.
+	Format Format
+	// HTML says the input is HTML; other input passes through unchanged
+	// in every format but FormatTitle.
+	HTML bool
+	// BaseURL resolves relative links; nil leaves them as written.
+	BaseURL *url.URL
+	// Links is the link style of FormatText; "" means LinksInline.
+	Links LinkStyle
+	// Width wraps paragraphs at this many columns; 0 means no wrapping.
+	Width int
+	// BaseLevel shifts headings so the top heading is at BaseLevel+1.
+	BaseLevel int
+}
+
+// Convert reads UTF-8 from r and writes it to w in opt.Format.
+func Convert(w io.Writer, r io.Reader, opt Options) error {
+	if opt.Format == "" || opt.Format == FormatRaw || (!opt.HTML && opt.Format != FormatTitle) {
+		_, err := io.Copy(w, r)
+		return err
+	}
+	return convertHTML(w, r, opt)
+}

@@ -1,0 +1,307 @@
+// Package strip turns a body into UTF-8 text: it decodes the body's charset
+// and converts HTML to plain text, Markdown or Org. Everything streams: an
+// io.Reader in, an io.Writer out.
+package strip
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// sniffLen is how much of the body is examined before decoding starts: a
+// BOM, a <meta> charset (which real pages put after the first 1024 bytes that
+// the HTML standard's prescan reads) and the first non-ASCII bytes.
+const sniffLen = 64 << 10
+
+// binarySniffLen is the prefix in which a NUL byte marks a body as binary.
+const binarySniffLen = 1024
+
+// DecodeOptions controls Decode. The zero value detects everything.
+type DecodeOptions struct {
+	// Charset, when set, overrides every declaration in the body.
+	Charset string
+	// Warn receives notes about the body that are not errors, such as an
+	// unknown charset in the Content-Type header; nil drops them.
+	Warn func(msg string)
+}
+
+// Body is a body being decoded.
+type Body struct {
+	io.Reader
+	// MediaType is the declared or sniffed media type, e.g. "text/html".
+	MediaType string
+	// Charset is the name of the encoding the body is decoded from, or ""
+	// for binary bodies.
+	Charset string
+	// Binary is true for bodies that are not text; Reader then yields the
+	// bytes untouched.
+	Binary bool
+	// HTML is true when the body is an HTML document.
+	HTML bool
+}
+
+// ErrUnknownCharset is returned for a --charset name that no encoding has.
+var ErrUnknownCharset = errors.New("unknown charset")
+
+// LookupCharset returns the encoding a WHATWG label names.
+func LookupCharset(name string) (encoding.Encoding, string, error) {
+	e, err := htmlindex.Get(strings.TrimSpace(name))
+	if err != nil || e == nil {
+		return nil, "", fmt.Errorf("%w %q", ErrUnknownCharset, name)
+	}
+	canonical, _ := htmlindex.Name(e)
+	return e, canonical, nil
+}
+
+// Decode examines the start of r and returns a reader of its text as UTF-8.
+// contentType is the Content-Type header, or "" to sniff the type. The charset
+// is, in order: opt.Charset, the Content-Type's charset, a BOM (removed), a
+// <meta> declaration in HTML, and otherwise UTF-8 when the bytes are valid
+// UTF-8 and windows-1252 when they are not. Binary bodies pass untouched.
+func Decode(r io.Reader, contentType string, opt DecodeOptions) (*Body, error) {
+	br := bufio.NewReaderSize(r, sniffLen)
+	head, err := br.Peek(sniffLen)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, err
+	}
+	warn := func(format string, a ...any) {
+		if opt.Warn != nil {
+			opt.Warn(fmt.Sprintf(format, a...))
+		}
+	}
+
+	mediaType, params, _ := mime.ParseMediaType(contentType)
+	mediaType = strings.ToLower(mediaType)
+	declared := mediaType != "" && mediaType != "application/octet-stream"
+	if !declared {
+		mediaType, _, _ = mime.ParseMediaType(http.DetectContentType(head))
+		if mediaType == "text/plain" && looksLikeHTML(head) {
+			mediaType = "text/html"
+		}
+	}
+	body := &Body{MediaType: mediaType, HTML: mediaType == "text/html" || mediaType == "application/xhtml+xml"}
+
+	var enc encoding.Encoding
+	if opt.Charset != "" {
+		e, name, err := LookupCharset(opt.Charset)
+		if err != nil {
+			return nil, err
+		}
+		enc, body.Charset = e, name
+	}
+	// A BOM outranks every declaration but --charset, as the WHATWG
+	// Encoding standard says.
+	bomEnc, bomName, bomLen := bom(head)
+	if enc == nil && bomEnc != nil {
+		enc, body.Charset = bomEnc, bomName
+	}
+	if enc == nil && (!isText(mediaType) || bytes.IndexByte(head[:min(len(head), binarySniffLen)], 0) >= 0) {
+		body.Binary = true
+		body.Reader = br
+		return body, nil
+	}
+	if enc == nil {
+		if label := params["charset"]; label != "" {
+			if e, name, err := LookupCharset(label); err == nil {
+				enc, body.Charset = e, name
+			} else {
+				warn("unknown charset %q in Content-Type, detecting it instead", label)
+			}
+		}
+	}
+	if enc == nil && body.HTML {
+		if label := metaCharset(head); label != "" {
+			if e, name, err := LookupCharset(label); err == nil {
+				// A page that says UTF-16 in ASCII bytes is not UTF-16.
+				if name == "utf-16le" || name == "utf-16be" {
+					e, name = unicode.UTF8, "utf-8"
+				}
+				enc, body.Charset = e, name
+			} else {
+				warn("unknown charset %q in <meta>, detecting it instead", label)
+			}
+		}
+	}
+	if bomEnc != nil && body.Charset == bomName {
+		if _, err := br.Discard(bomLen); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case enc == nil && utf8.Valid(trimIncompleteRune(head)):
+		body.Charset = "utf-8"
+		body.Reader = transform.NewReader(br, &utf8Fallback{})
+	case enc == nil:
+		body.Charset = "windows-1252"
+		body.Reader = transform.NewReader(br, charmap.Windows1252.NewDecoder())
+	case body.Charset == "utf-8":
+		body.Reader = transform.NewReader(br, &utf8Fallback{})
+	default:
+		body.Reader = transform.NewReader(br, enc.NewDecoder())
+	}
+	return body, nil
+}
+
+// isText reports whether a media type is text that should be decoded.
+func isText(mediaType string) bool {
+	switch {
+	case strings.HasPrefix(mediaType, "text/"),
+		strings.HasSuffix(mediaType, "+xml"),
+		strings.HasSuffix(mediaType, "+json"):
+		return true
+	}
+	switch mediaType {
+	case "application/xml", "application/json", "application/javascript",
+		"application/ecmascript", "application/x-javascript", "application/xhtml+xml",
+		"application/x-sh", "application/toml", "application/yaml", "application/x-yaml",
+		"application/sql", "application/x-www-form-urlencoded", "application/ld+json",
+		"image/svg+xml":
+		return true
+	}
+	return false
+}
+
+// looksLikeHTML catches HTML that http.DetectContentType misses because it
+// does not start with a tag it knows (a comment, whitespace and a <section>).
+func looksLikeHTML(head []byte) bool {
+	lower := bytes.ToLower(head[:min(len(head), 4096)])
+	for _, tag := range []string{"<!doctype html", "<html", "<head", "<body", "<meta ", "<title", "<div", "<p>", "<p ", "<table", "<h1", "<a href"} {
+		if bytes.Contains(lower, []byte(tag)) {
+			return true
+		}
+	}
+	return false
+}
+
+// bom returns the encoding that a byte order mark at the start of b names.
+func bom(b []byte) (encoding.Encoding, string, int) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return unicode.UTF8, "utf-8", 3
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", 2
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", 2
+	}
+	return nil, "", 0
+}
+
+// metaCharset finds a charset declared by a <meta> element in head, reading
+// tokens until the body starts.
+func metaCharset(head []byte) string {
+	z := html.NewTokenizer(bytes.NewReader(head))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "body":
+				return ""
+			case "meta":
+				var httpEquiv, content, cs string
+				for hasAttr {
+					var k, v []byte
+					k, v, hasAttr = z.TagAttr()
+					switch string(k) {
+					case "charset":
+						cs = string(v)
+					case "http-equiv":
+						httpEquiv = strings.ToLower(string(v))
+					case "content":
+						content = string(v)
+					}
+				}
+				if cs != "" {
+					return cs
+				}
+				if httpEquiv == "content-type" && content != "" {
+					if _, params, err := mime.ParseMediaType(content); err == nil && params["charset"] != "" {
+						return params["charset"]
+					}
+					if _, name, ok := charset.DetermineEncoding([]byte{}, content); ok {
+						return name
+					}
+				}
+			}
+		}
+	}
+}
+
+// trimIncompleteRune drops a multi-byte sequence cut off at the end of b.
+func trimIncompleteRune(b []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < 0x80 {
+			return b
+		}
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			return b
+		}
+	}
+	return b
+}
+
+// utf8Fallback passes valid UTF-8 through and decodes each byte of an invalid
+// sequence as windows-1252. A page whose first part is ASCII and whose later
+// part is Latin-1 keeps its accents instead of turning them into U+FFFD.
+type utf8Fallback struct{ transform.NopResetter }
+
+func (utf8Fallback) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	// Fast path: nearly every chunk is valid UTF-8 and is copied as is.
+	n := len(trimIncompleteRune(src[:min(len(src), len(dst))]))
+	if n > 0 && utf8.Valid(src[:n]) {
+		copy(dst, src[:n])
+		nDst, nSrc = n, n
+	}
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if c < utf8.RuneSelf {
+			if nDst >= len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			dst[nDst] = c
+			nDst++
+			nSrc++
+			continue
+		}
+		r, size := utf8.DecodeRune(src[nSrc:])
+		if r == utf8.RuneError && size == 1 {
+			if !atEOF && !utf8.FullRune(src[nSrc:]) {
+				return nDst, nSrc, transform.ErrShortSrc
+			}
+			r = charmap.Windows1252.DecodeByte(c)
+			if nDst+utf8.RuneLen(r) > len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			nDst += utf8.EncodeRune(dst[nDst:], r)
+			nSrc++
+			continue
+		}
+		if nDst+size > len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		nDst += copy(dst[nDst:], src[nSrc:nSrc+size])
+		nSrc += size
+	}
+	return nDst, nSrc, nil
+}
