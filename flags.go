@@ -35,8 +35,6 @@ type options struct {
 
 var errHelp = errors.New("help requested")
 
-const usageHint = "Try 'insert-from-url --help' for more information.\n"
-
 // parseArgs reads the command line into options. --help prints the usage to
 // stderr and returns errHelp.
 func parseArgs(args []string, stderr io.Writer) (*options, error) {

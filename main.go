@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if errors.Is(err, errHelp) {
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "%s: %v\n%s", progName, err, usageHint)
+		fmt.Fprintf(stderr, "%s: %s (see --help)\n", progName, oneLine(err.Error()))
 		return exitUsage
 	}
 	if opts.ShowVersion {

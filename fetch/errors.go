@@ -110,7 +110,8 @@ func classify(ctx context.Context, err error, u *url.URL, o *Options) error {
 	}
 	var recErr tls.RecordHeaderError
 	var alert tls.AlertError
-	if errors.As(err, &recErr) || errors.As(err, &alert) || strings.Contains(err.Error(), "tls: ") {
+	if errors.As(err, &recErr) || errors.As(err, &alert) || strings.Contains(err.Error(), "tls: ") ||
+		strings.Contains(err.Error(), "HTTP response to HTTPS client") {
 		return wrap(KindTLS, "TLS handshake failed ("+lastPart(err)+")")
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
