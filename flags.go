@@ -44,7 +44,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.SortFlags = false
 
 	format := string(strip.FormatRaw)
-	links := string(strip.LinksInline)
+	links := string(strip.LinksReference)
 	var headers []string
 	maxRedirs := fetch.DefaultMaxRedirects
 	connectTimeout := seconds(fetch.DefaultConnectTimeout)

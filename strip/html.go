@@ -1,10 +1,976 @@
 package strip
 
 import (
-	"fmt"
+	"bufio"
+	"bytes"
+	"errors"
 	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
+// maxDepth bounds the element stack: past it, elements are read as if they
+// had no children, so 100 000 nested divs cost no more than a few.
+const maxDepth = 4096
+
+// converter turns a stream of HTML tokens into one of the formats. It holds
+// only the open elements, the inline spans being built, the table being laid
+// out and the reference list: nothing that grows with the document.
+type converter struct {
+	opt  Options
+	syn  syntax
+	z    *html.Tokenizer
+	bw   *blockWriter
+	base *url.URL
+
+	stack     []element
+	skipUntil int // while >= 0, everything is hidden until the stack is this deep
+	overflow  int // start tags ignored past maxDepth
+
+	spans     []*span
+	pendingEm *span // a closed emphasis waiting for the next character
+	brPending bool
+
+	lists []*listState
+
+	table      *tableState
+	innerTable int // tables inside the table being laid out
+
+	pre *preState
+
+	headingLevels []int
+	refs          []string
+	refIndex      map[string]int
+}
+
+type element struct {
+	tag       atom.Atom
+	name      string // for elements without an atom
+	container bool   // pushed a container on the block writer
+	span      *span
+	list      *listState
+	quote     bool // an Org quote block
+	block     int  // line breaks owed after it
+	heading   bool
+}
+
+type listState struct {
+	ordered  bool
+	next     int
+	step     int
+	start    int
+	items    int
+	def      bool // a dl
+	defOpen  bool // a dl item container is open
+	afterDT  bool
+	cellMode bool
+}
+
+type preState struct {
+	lang  string
+	depth int
+	buf   strings.Builder
+}
+
+type tableState struct {
+	t       *table
+	depth   int
+	row     *tableRow
+	cell    *cellSink
+	colspan int
+	header  bool
+	caption *cellSink
+}
+
+// attrs are the attributes the converter reads.
+type attrs struct {
+	href, src, alt, class, style, title string
+	start, value, colspan, property     string
+	name, content                       string
+	hidden, reversed                    bool
+}
+
 func convertHTML(w io.Writer, r io.Reader, opt Options) error {
-	return fmt.Errorf("format %s: not implemented yet", opt.Format)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var err error
+	if opt.Format == FormatTitle {
+		err = writeTitle(bw, r)
+	} else {
+		err = newConverter(bw, r, opt).run()
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
+	var syn syntax
+	switch opt.Format {
+	case FormatMarkdown:
+		syn = markdownSyntax{}
+	case FormatOrg:
+		syn = orgSyntax{}
+	default:
+		syn = textSyntax{}
+	}
+	if opt.Links == "" {
+		opt.Links = LinksReference
+	}
+	c := &converter{opt: opt, syn: syn, z: html.NewTokenizer(r), base: opt.BaseURL, skipUntil: -1}
+	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart)
+	return c
+}
+
+func (c *converter) run() error {
+	for {
+		tt := c.z.Next()
+		switch tt {
+		case html.ErrorToken:
+			err := c.z.Err()
+			if errors.Is(err, io.EOF) {
+				c.finish()
+				return nil
+			}
+			return err
+		case html.TextToken:
+			if c.skipUntil < 0 {
+				c.text(c.z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			c.startTag(tt == html.SelfClosingTagToken)
+		case html.EndTagToken:
+			name, _ := c.z.TagName()
+			c.endTag(atom.Lookup(name), string(name))
+		}
+	}
+}
+
+func (c *converter) readAttrs(has bool) attrs {
+	var a attrs
+	for has {
+		var k, v []byte
+		k, v, has = c.z.TagAttr()
+		switch string(k) {
+		case "href":
+			a.href = string(v)
+		case "src":
+			a.src = string(v)
+		case "alt":
+			a.alt = string(v)
+		case "class":
+			a.class = string(v)
+		case "style":
+			a.style = string(v)
+		case "title":
+			a.title = string(v)
+		case "start":
+			a.start = string(v)
+		case "value":
+			a.value = string(v)
+		case "colspan":
+			a.colspan = string(v)
+		case "hidden":
+			a.hidden = true
+		case "reversed":
+			a.reversed = true
+		case "aria-hidden":
+			if strings.EqualFold(strings.TrimSpace(string(v)), "true") {
+				a.hidden = true
+			}
+		case "property":
+			a.property = string(v)
+		case "name":
+			a.name = string(v)
+		case "content":
+			a.content = string(v)
+		}
+	}
+	if a.style != "" && styleHides(a.style) {
+		a.hidden = true
+	}
+	return a
+}
+
+// styleHides reports whether an inline style hides the element.
+func styleHides(style string) bool {
+	s := strings.ToLower(style)
+	if !strings.Contains(s, "none") && !strings.Contains(s, "hidden") {
+		return false
+	}
+	for _, decl := range strings.Split(s, ";") {
+		prop, val, ok := strings.Cut(decl, ":")
+		if !ok {
+			continue
+		}
+		prop = strings.TrimSpace(prop)
+		val = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "!important"))
+		if (prop == "display" && val == "none") || (prop == "visibility" && (val == "hidden" || val == "collapse")) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipped elements are not shown, nor anything inside them.
+func skipped(a atom.Atom) bool {
+	switch a {
+	case atom.Head, atom.Script, atom.Style, atom.Template, atom.Noscript, atom.Iframe,
+		atom.Object, atom.Svg, atom.Math, atom.Canvas, atom.Audio, atom.Video,
+		atom.Select, atom.Datalist, atom.Textarea, atom.Noembed, atom.Noframes, atom.Title, atom.Button:
+		return true
+	}
+	return false
+}
+
+func void(a atom.Atom) bool {
+	switch a {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
+		atom.Link, atom.Meta, atom.Source, atom.Track, atom.Wbr, atom.Param, atom.Keygen:
+		return true
+	}
+	return false
+}
+
+// blockBreak is the number of line breaks around a block element: 2 for a
+// paragraph-like block, 1 for a plain division of text, 0 for inline ones.
+func (c *converter) blockBreak(a atom.Atom) int {
+	switch a {
+	case atom.P, atom.Blockquote, atom.Figure, atom.Address, atom.Details, atom.Fieldset, atom.Form, atom.Center, atom.Dl:
+		return 2
+	case atom.Div, atom.Section, atom.Article, atom.Header, atom.Footer, atom.Main, atom.Nav,
+		atom.Aside, atom.Figcaption, atom.Summary, atom.Hgroup, atom.Legend, atom.Body, atom.Html,
+		atom.Dialog, atom.Menu, atom.Search, atom.Option, atom.Optgroup, atom.Label:
+		if c.opt.Format == FormatText {
+			return 1
+		}
+		return 2
+	}
+	return 0
+}
+
+// impliedEnd returns the open elements that a start tag closes, as the HTML
+// parser would: a block closes an open p, an li closes the previous li.
+func (c *converter) closeImplied(a atom.Atom) {
+	switch a {
+	case atom.Li:
+		c.closeUpTo(func(e atom.Atom) bool { return e == atom.Li }, func(e atom.Atom) bool {
+			return e == atom.Ul || e == atom.Ol || e == atom.Menu || e == atom.Table || e == atom.Td || e == atom.Th
+		})
+	case atom.Dt, atom.Dd:
+		c.closeUpTo(func(e atom.Atom) bool { return e == atom.Dt || e == atom.Dd }, func(e atom.Atom) bool {
+			return e == atom.Dl || e == atom.Table || e == atom.Td || e == atom.Th
+		})
+	case atom.Tr:
+		c.closeUpTo(func(e atom.Atom) bool { return e == atom.Tr }, func(e atom.Atom) bool { return e == atom.Table })
+	case atom.Td, atom.Th:
+		c.closeUpTo(func(e atom.Atom) bool { return e == atom.Td || e == atom.Th }, func(e atom.Atom) bool {
+			return e == atom.Table || e == atom.Tr
+		})
+	case atom.Thead, atom.Tbody, atom.Tfoot:
+		c.closeUpTo(func(e atom.Atom) bool { return e == atom.Thead || e == atom.Tbody || e == atom.Tfoot }, func(e atom.Atom) bool {
+			return e == atom.Table
+		})
+	case atom.Option:
+		c.closeUpTo(func(e atom.Atom) bool { return e == atom.Option }, func(e atom.Atom) bool { return e != atom.Option && e != 0 })
+	case atom.A:
+		c.closeUpTo(func(e atom.Atom) bool { return e == atom.A }, func(e atom.Atom) bool { return e == atom.Table || e == atom.Td || e == atom.Th })
+	}
+	if a != atom.P && c.blockBreak(a) > 0 || a == atom.Ul || a == atom.Ol || a == atom.Table || a == atom.Pre ||
+		a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6 || a == atom.Hr || a == atom.P {
+		if n := len(c.stack); n > 0 && c.stack[n-1].tag == atom.P {
+			c.popTo(n - 1)
+		}
+	}
+}
+
+// closeUpTo closes open elements down to and including the nearest one that
+// match accepts, unless an element that stop accepts comes first.
+func (c *converter) closeUpTo(match, stop func(atom.Atom) bool) {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		t := c.stack[i].tag
+		if match(t) {
+			c.popTo(i)
+			return
+		}
+		if stop(t) {
+			return
+		}
+	}
+}
+
+func (c *converter) startTag(selfClosing bool) {
+	name, hasAttr := c.z.TagName()
+	a := atom.Lookup(name)
+	if c.skipUntil >= 0 {
+		// Track depth inside hidden content so its end is found.
+		if !void(a) && !selfClosing {
+			c.push(element{tag: a, name: string(name)})
+		}
+		return
+	}
+	if len(c.stack) >= maxDepth && !void(a) {
+		c.overflow++
+		return
+	}
+	at := c.readAttrs(hasAttr)
+	if a == atom.Base && c.base != nil && at.href != "" && !c.sawBase() {
+		if u, err := c.base.Parse(strings.TrimSpace(at.href)); err == nil {
+			c.base = u
+		}
+	} else if a == atom.Base && c.base == nil && at.href != "" {
+		if u, err := url.Parse(strings.TrimSpace(at.href)); err == nil && u.IsAbs() {
+			c.base = u
+		}
+	}
+	if c.pre != nil {
+		if (skipped(a) || at.hidden) && !void(a) && !selfClosing {
+			c.skipUntil = len(c.stack)
+			c.push(element{tag: a, name: string(name)})
+			return
+		}
+		if a == atom.Br {
+			c.pre.buf.WriteByte('\n')
+		}
+		if a == atom.Code && c.pre.lang == "" {
+			c.pre.lang = codeLanguage(at.class)
+		}
+		if !void(a) && !selfClosing {
+			c.push(element{tag: a, name: string(name)})
+		}
+		return
+	}
+	if a != atom.Html && a != atom.Body {
+		c.closeImplied(a)
+	}
+	if (skipped(a) || at.hidden) && !void(a) {
+		if !selfClosing {
+			c.skipUntil = len(c.stack)
+			c.push(element{tag: a, name: string(name)})
+		}
+		return
+	}
+	if at.hidden {
+		return
+	}
+	e := element{tag: a, name: string(name)}
+	if void(a) || selfClosing {
+		c.voidElement(a, at)
+		if !void(a) {
+			// <div/> and the like: HTML ignores the slash; so do we,
+			// but nothing can follow inside, so close it at once.
+			c.open(&e, at)
+			c.close(e)
+		}
+		return
+	}
+	c.open(&e, at)
+	c.push(e)
+}
+
+func (c *converter) sawBase() bool { return c.base != c.opt.BaseURL }
+
+func (c *converter) push(e element) { c.stack = append(c.stack, e) }
+
+func (c *converter) endTag(a atom.Atom, name string) {
+	if c.overflow > 0 && (c.skipUntil < 0) && len(c.stack) >= maxDepth {
+		c.overflow--
+		return
+	}
+	if a == atom.Br && c.skipUntil < 0 {
+		// </br> is read as <br> by browsers.
+		c.voidElement(atom.Br, attrs{})
+		return
+	}
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		e := c.stack[i]
+		if e.tag == a && (a != 0 || e.name == name) {
+			c.popTo(i)
+			return
+		}
+		// An end tag does not reach out of a table cell or a table, but
+		// </table> closes the cells and rows left open in it.
+		if c.skipUntil < 0 && a != atom.Table {
+			cellEnd := a == atom.Td || a == atom.Th || a == atom.Tr || a == atom.Tbody || a == atom.Thead || a == atom.Tfoot
+			if e.tag == atom.Table || (!cellEnd && (e.tag == atom.Td || e.tag == atom.Th || e.tag == atom.Caption)) {
+				return
+			}
+		}
+	}
+}
+
+// popTo closes the elements from the top of the stack down to index i.
+func (c *converter) popTo(i int) {
+	for len(c.stack) > i {
+		n := len(c.stack) - 1
+		e := c.stack[n]
+		c.stack = c.stack[:n]
+		if c.skipUntil >= 0 {
+			if n == c.skipUntil {
+				c.skipUntil = -1
+			}
+			continue
+		}
+		if c.pre != nil && n > c.pre.depth {
+			continue
+		}
+		c.close(e)
+	}
+}
+
+func (c *converter) inTable() bool { return c.table != nil }
+
+// sink returns where inline content goes now.
+func (c *converter) sink() sink {
+	if n := len(c.spans); n > 0 {
+		return c.spans[n-1]
+	}
+	if c.table != nil {
+		if c.table.cell != nil {
+			return c.table.cell
+		}
+		if c.table.caption != nil {
+			return c.table.caption
+		}
+	}
+	return c.bw
+}
+
+// block asks for n line breaks in the current flow.
+func (c *converter) block(n int) {
+	if n == 0 {
+		return
+	}
+	c.resolvePending('\n')
+	c.brPending = false
+	s := c.sink()
+	if _, isSpan := s.(*span); isSpan {
+		s.space(false)
+		return
+	}
+	s.lineBreak(n)
+}
+
+func (c *converter) open(e *element, at attrs) {
+	a := e.tag
+	if n := c.blockBreak(a); n > 0 {
+		c.block(n)
+		e.block = n
+	}
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		level := int(e.name[1] - '0')
+		if len(c.spans) > 0 || c.table != nil {
+			c.block(1)
+			e.block = 1
+			return
+		}
+		c.block(2)
+		e.heading = true
+		e.span = c.openSpan(spanHeading, "", "")
+		e.span.level = c.headingLevel(level)
+		if c.syn == (orgSyntax{}) && len(c.bw.conts) > 0 {
+			e.span.level = 0 // an Org heading cannot live inside a list or quote
+		}
+	case atom.Strong, atom.B:
+		e.span = c.openSpan(spanStrong, "", "")
+	case atom.Em, atom.I, atom.Cite, atom.Dfn, atom.Var:
+		e.span = c.openSpan(spanEm, "", "")
+	case atom.Del, atom.S, atom.Strike:
+		e.span = c.openSpan(spanDel, "", "")
+	case atom.Sup:
+		e.span = c.openSpan(spanSup, "", "")
+	case atom.Sub:
+		e.span = c.openSpan(spanSub, "", "")
+	case atom.Q:
+		e.span = c.openSpan(spanQuote, "", "")
+	case atom.Code, atom.Kbd, atom.Samp, atom.Tt:
+		if c.codeSpan() == nil {
+			e.span = c.openSpan(spanCode, "", "")
+		}
+	case atom.A:
+		if c.codeSpan() == nil && at.href != "" {
+			e.span = c.openSpan(spanLink, at.href, resolveURL(c.base, at.href))
+		}
+	case atom.Blockquote:
+		if c.table != nil || len(c.spans) > 0 {
+			return
+		}
+		if begin, _ := c.syn.quoteBlock(); begin != "" {
+			c.bw.rawLine(begin)
+			c.bw.push("", "")
+			e.quote = true
+		} else {
+			first, rest := c.syn.quote()
+			c.bw.push(first, rest)
+			e.container = true
+		}
+	case atom.Ul, atom.Ol, atom.Menu, atom.Dl:
+		l := &listState{ordered: a == atom.Ol, next: 1, step: 1, start: 1, def: a == atom.Dl}
+		if a == atom.Ol {
+			if n, err := strconv.Atoi(strings.TrimSpace(at.start)); err == nil {
+				l.next, l.start = n, n
+			}
+			if at.reversed {
+				l.step = -1
+			}
+		}
+		l.cellMode = c.table != nil || len(c.spans) > 0
+		if len(c.lists) > 0 && !l.cellMode {
+			c.block(1)
+		} else {
+			c.block(2)
+		}
+		e.block = 2
+		e.list = l
+		c.lists = append(c.lists, l)
+	case atom.Li:
+		c.openItem(e, at)
+	case atom.Dt, atom.Dd:
+		c.openDefinition(e)
+	case atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext:
+		if c.table != nil || len(c.spans) > 0 {
+			c.block(1)
+			e.block = 1
+			return
+		}
+		c.block(2)
+		c.pre = &preState{lang: codeLanguage(at.class), depth: len(c.stack)}
+	case atom.Table:
+		c.openTable()
+	case atom.Caption:
+		if c.table != nil && c.innerTable == 0 {
+			c.table.caption = &cellSink{}
+		}
+	case atom.Tr:
+		c.openRow()
+	case atom.Td, atom.Th:
+		c.openCell(a == atom.Th, at.colspan)
+	}
+}
+
+func (c *converter) close(e element) {
+	if e.span != nil {
+		c.closeSpan(e.span)
+		if e.heading {
+			c.block(2)
+		}
+	}
+	switch {
+	case e.container:
+		if e.tag == atom.Li || e.tag == atom.Dd || e.tag == atom.Dt {
+			c.block(1)
+		} else {
+			c.block(2)
+		}
+		c.bw.pop()
+	case e.quote:
+		_, end := c.syn.quoteBlock()
+		c.bw.pop()
+		c.bw.tighten()
+		c.bw.rawLine(end)
+		c.bw.lineBreak(2)
+	}
+	if e.list != nil {
+		if e.list.defOpen {
+			c.block(1)
+			c.bw.pop()
+		}
+		if n := len(c.lists); n > 0 {
+			c.lists = c.lists[:n-1]
+		}
+	}
+	switch e.tag {
+	case atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext:
+		if c.pre != nil && c.pre.depth == len(c.stack) {
+			c.closePre()
+		}
+	case atom.Table:
+		c.closeTable()
+	case atom.Caption:
+		if c.table != nil && c.innerTable == 0 && c.table.caption != nil {
+			c.table.t.caption = append(c.table.t.caption, c.table.caption.text()...)
+			c.table.caption = nil
+		}
+	case atom.Tr:
+		c.closeRow()
+	case atom.Td, atom.Th:
+		c.closeCell()
+	}
+	if e.block > 0 {
+		c.block(e.block)
+	}
+}
+
+// headingLevel maps a page's heading level to the output level: with a base
+// level, the first heading becomes BaseLevel+1 and skipped levels close up.
+func (c *converter) headingLevel(level int) int {
+	if c.opt.BaseLevel <= 0 {
+		return level
+	}
+	for len(c.headingLevels) > 0 && c.headingLevels[len(c.headingLevels)-1] >= level {
+		c.headingLevels = c.headingLevels[:len(c.headingLevels)-1]
+	}
+	c.headingLevels = append(c.headingLevels, level)
+	return c.opt.BaseLevel + len(c.headingLevels)
+}
+
+func (c *converter) currentList() *listState {
+	if n := len(c.lists); n > 0 {
+		return c.lists[n-1]
+	}
+	return nil
+}
+
+func (c *converter) openItem(e *element, at attrs) {
+	l := c.currentList()
+	if l == nil || l.def {
+		l = &listState{next: 1, step: 1, start: 1, cellMode: c.table != nil || len(c.spans) > 0}
+		e.list = l
+		c.lists = append(c.lists, l)
+	}
+	if v, err := strconv.Atoi(strings.TrimSpace(at.value)); err == nil && l.ordered {
+		l.next = v
+	}
+	bullet := c.syn.bullet(l.ordered, l.next, l.items == 0, l.start)
+	l.next += l.step
+	l.items++
+	if l.cellMode {
+		c.block(1)
+		c.sink().piece(strings.TrimRight(bullet, " "), false)
+		c.sink().space(false)
+		return
+	}
+	c.resolvePending('\n')
+	c.brPending = false
+	c.bw.lineBreak(1)
+	if l.items > 1 && c.bw.pendingNL > 1 {
+		c.bw.pendingNL = 1 // keep lists tight
+	}
+	c.bw.push(bullet, strings.Repeat(" ", displayWidth(bullet)))
+	e.container = true
+}
+
+// openDefinition lays out dt and dd: a "- term :: definition" item in Org,
+// "- **term**: definition" in Markdown, and the term on its own line above
+// an indented definition in text.
+func (c *converter) openDefinition(e *element) {
+	l := c.currentList()
+	if l == nil || !l.def {
+		l = &listState{def: true, cellMode: c.table != nil || len(c.spans) > 0}
+		e.list = l
+		c.lists = append(c.lists, l)
+	}
+	if l.cellMode {
+		c.block(1)
+		return
+	}
+	text := c.opt.Format == FormatText
+	if e.tag == atom.Dt {
+		if l.defOpen {
+			c.block(1)
+			c.bw.pop()
+			l.defOpen = false
+		}
+		c.block(1)
+		if text {
+			return
+		}
+		c.bw.push("- ", "  ")
+		l.defOpen, l.afterDT = true, true
+		if c.opt.Format == FormatMarkdown {
+			e.span = c.openSpan(spanStrong, "", "")
+		}
+		return
+	}
+	if text {
+		c.block(1)
+		c.bw.push("    ", "    ")
+		e.container = true
+		return
+	}
+	sep := ":"
+	if c.opt.Format == FormatOrg {
+		sep = " ::"
+	}
+	switch {
+	case l.defOpen && l.afterDT:
+		l.afterDT = false
+		c.resolvePending(':')
+		c.sink().piece(sep, false)
+		c.sink().space(false)
+	case l.defOpen:
+		c.block(1)
+	default:
+		c.block(1)
+		c.bw.push("- ", "  ")
+		l.defOpen = true
+		c.sink().piece(strings.TrimSpace(sep), false)
+		c.sink().space(false)
+	}
+}
+
+// codeLanguage reads a code block's language from its class attribute.
+func codeLanguage(class string) string {
+	for _, f := range strings.Fields(class) {
+		for _, p := range []string{"language-", "lang-", "highlight-source-", "highlight-"} {
+			if strings.HasPrefix(f, p) && len(f) > len(p) {
+				lang := f[len(p):]
+				if strings.IndexFunc(lang, func(r rune) bool {
+					return !(r == '-' || r == '+' || r == '_' || r == '#' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+				}) >= 0 {
+					return ""
+				}
+				return lang
+			}
+		}
+	}
+	return ""
+}
+
+func (c *converter) closePre() {
+	p := c.pre
+	c.pre = nil
+	content := p.buf.String()
+	content = strings.ReplaceAll(content, "\r\n", "\n")
+	content = strings.TrimPrefix(content, "\n")
+	content = strings.TrimRight(content, "\n")
+	// Trailing blanks are invisible in a browser and unwanted in a buffer.
+	lines := strings.Split(content, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t")
+	}
+	content = strings.Join(lines, "\n")
+	if strings.TrimSpace(content) == "" {
+		c.block(2)
+		return
+	}
+	c.block(2)
+	for _, l := range c.syn.codeBlock(p.lang, content) {
+		c.bw.rawLine(l)
+	}
+	c.block(2)
+}
+
+func (c *converter) voidElement(a atom.Atom, at attrs) {
+	switch a {
+	case atom.Br:
+		c.lineBreakTag()
+	case atom.Hr:
+		if c.table != nil || len(c.spans) > 0 {
+			c.block(1)
+			return
+		}
+		c.block(2)
+		c.bw.rawLine(c.syn.hr())
+		c.block(2)
+	case atom.Img:
+		if s := c.codeSpan(); s != nil {
+			return
+		}
+		alt := collapseSpace(at.alt)
+		src := resolveURL(c.base, at.src)
+		var out string
+		switch {
+		case src == "" || c.opt.Format == FormatText:
+			out = textSyntax{}.image(alt, "", false)
+		case c.opt.Format == FormatOrg && c.linkSpan() != nil:
+			// Org shows a link whose description is an image URL as
+			// that image.
+			out = orgLinkPart(src, c.inTable())
+		default:
+			out = c.syn.image(alt, src, c.inTable())
+		}
+		if out != "" {
+			c.piece(out, false)
+			if s := c.linkSpan(); s != nil {
+				s.hasImage = true
+				s.raw.WriteString(alt)
+			}
+		}
+	case atom.Input:
+		// Form fields show nothing useful as text.
+	}
+}
+
+// lineBreakTag handles <br>. In Markdown a break inside a paragraph is a
+// backslash at the end of the line; it is written only once the next line
+// has content, so that a break at the end of a paragraph leaves no stray
+// backslash, and two breaks in a row make a paragraph break.
+func (c *converter) lineBreakTag() {
+	if len(c.spans) > 0 {
+		c.sink().space(false)
+		return
+	}
+	s := c.sink()
+	if _, isCell := s.(*cellSink); isCell {
+		s.lineBreak(1)
+		return
+	}
+	if c.brPending || s.lastChar() == '\n' {
+		c.brPending = false
+		c.block(2)
+		return
+	}
+	c.brPending = true
+}
+
+func (c *converter) codeSpan() *span {
+	for i := len(c.spans) - 1; i >= 0; i-- {
+		if c.spans[i].kind == spanCode {
+			return c.spans[i]
+		}
+	}
+	return nil
+}
+
+func (c *converter) linkSpan() *span {
+	for i := len(c.spans) - 1; i >= 0; i-- {
+		if c.spans[i].kind == spanLink {
+			return c.spans[i]
+		}
+	}
+	return nil
+}
+
+// text handles a text token: whitespace collapses, &nbsp; stays, control
+// characters and soft hyphens go.
+func (c *converter) text(raw []byte) {
+	if c.pre != nil {
+		c.pre.buf.WriteString(cleanText(raw, true))
+		return
+	}
+	s := cleanText(raw, false)
+	code := c.codeSpan() != nil
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && isHTMLSpace(s[i]) {
+			i++
+		}
+		if i > 0 {
+			c.space(false)
+			s = s[i:]
+			continue
+		}
+		if strings.HasPrefix(s, "\u00a0") {
+			c.space(true)
+			s = s[len("\u00a0"):]
+			continue
+		}
+		j := 0
+		for j < len(s) && !isHTMLSpace(s[j]) && !strings.HasPrefix(s[j:], "\u00a0") {
+			j++
+		}
+		word := s[:j]
+		s = s[j:]
+		if l := c.linkSpan(); l != nil {
+			l.raw.WriteString(word)
+		}
+		if code {
+			c.piece(word, false)
+		} else {
+			c.piece(c.syn.escape(word, c.inTable()), true)
+		}
+	}
+}
+
+func isHTMLSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f'
+}
+
+// cleanText removes what must never reach the output: control characters
+// (but tabs and newlines in pre), soft hyphens, and invalid UTF-8.
+func cleanText(b []byte, pre bool) string {
+	clean := true
+	for _, r := range string(b) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return string(b)
+	}
+	var out strings.Builder
+	for _, r := range string(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))) {
+		switch {
+		case r == '\t' || r == '\n':
+			out.WriteRune(r)
+		case r == '\r' || r == '\f':
+			if pre {
+				out.WriteByte('\n')
+			} else {
+				out.WriteByte(' ')
+			}
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad:
+		case r == utf8.RuneError:
+			out.WriteRune(r)
+		default:
+			out.WriteRune(r)
+		}
+	}
+	return out.String()
+}
+
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(cleanText([]byte(s), false)), " ")
+}
+
+// piece writes content to the current sink, after settling a pending
+// emphasis and a pending line break.
+func (c *converter) piece(s string, text bool) {
+	if s == "" {
+		return
+	}
+	c.resolvePending(firstRune(s))
+	c.flushBreak()
+	c.sink().piece(s, text)
+}
+
+// flushBreak writes a pending <br> now that the line after it has content.
+func (c *converter) flushBreak() {
+	if !c.brPending {
+		return
+	}
+	c.brPending = false
+	if c.opt.Format == FormatMarkdown {
+		c.sink().piece(`\`, false)
+	}
+	c.sink().lineBreak(1)
+}
+
+func (c *converter) space(hard bool) {
+	if hard {
+		c.resolvePending('\u00a0')
+	} else {
+		c.resolvePending(' ')
+	}
+	c.sink().space(hard)
+}
+
+func (c *converter) finish() {
+	c.popTo(0)
+	c.resolvePending('\n')
+	for len(c.spans) > 0 {
+		c.closeSpan(c.spans[len(c.spans)-1])
+	}
+	if c.table != nil {
+		c.table.depth = 0
+		c.closeTable()
+	}
+	if c.pre != nil {
+		c.closePre()
+	}
+	c.bw.finish()
+	if len(c.refs) > 0 && c.bw.started {
+		c.bw.w.WriteString("\n")
+		for i, r := range c.refs {
+			c.bw.w.WriteString("[" + strconv.Itoa(i+1) + "] " + r + "\n")
+		}
+	}
 }

@@ -1,0 +1,603 @@
+package strip
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// syntax is what differs between the output formats: how text is escaped
+// and how each construct is marked up.
+type syntax interface {
+	// escape makes document text literal; inTable adds the escaping of the
+	// cell separator.
+	escape(s string, inTable bool) string
+	// escapeLineStart escapes what would be markup at the start of a line.
+	escapeLineStart(s string) string
+	emphasis(kind spanKind) (open, close string)
+	// emphasisOK says whether markers around content, between the
+	// characters before and after, will be read back as emphasis.
+	emphasisOK(before rune, content string, after rune, kind spanKind) bool
+	code(content string, inTable bool) string
+	link(text, href string, inTable bool) (open, close string)
+	autolink(href string, inTable bool) string
+	image(alt, src string, inTable bool) string
+	heading(level int, text string) []string
+	bullet(ordered bool, n int, first bool, start int) string
+	quote() (first, rest string)
+	quoteBlock() (begin, end string) // for formats whose quotes are blocks
+	hr() string
+	codeBlock(lang, content string) []string
+	tableLines(t *table) []string
+	cellBreak() string // joins the lines of a table cell
+}
+
+// spanKind is an inline element that the syntax marks up.
+type spanKind int
+
+const (
+	spanNone spanKind = iota
+	spanStrong
+	spanEm
+	spanDel
+	spanSup
+	spanSub
+	spanQuote
+	spanLink
+	spanCode
+	spanHeading
+)
+
+func isPunct(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// longestRun returns the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	best, cur := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			cur++
+			best = max(best, cur)
+		} else {
+			cur = 0
+		}
+	}
+	return best
+}
+
+// ---- text ----
+
+type textSyntax struct{}
+
+func (textSyntax) escape(s string, _ bool) string   { return s }
+func (textSyntax) escapeLineStart(s string) string { return s }
+func (textSyntax) emphasis(k spanKind) (string, string) {
+	switch k {
+	case spanQuote:
+		return "“", "”"
+	}
+	return "", ""
+}
+func (textSyntax) emphasisOK(rune, string, rune, spanKind) bool { return true }
+func (textSyntax) code(c string, _ bool) string                 { return c }
+func (textSyntax) link(string, string, bool) (string, string)   { return "", "" }
+func (textSyntax) autolink(h string, _ bool) string             { return h }
+func (textSyntax) image(alt, _ string, _ bool) string {
+	if alt == "" {
+		return ""
+	}
+	return "[" + alt + "]"
+}
+func (textSyntax) heading(level int, text string) []string {
+	switch level {
+	case 1:
+		return []string{text, strings.Repeat("=", max(3, displayWidth(text)))}
+	case 2:
+		return []string{text, strings.Repeat("-", max(3, displayWidth(text)))}
+	}
+	return []string{strings.Repeat("#", level) + " " + text}
+}
+func (textSyntax) bullet(ordered bool, n int, _ bool, _ int) string {
+	if ordered {
+		return strconv.Itoa(n) + ". "
+	}
+	return "• "
+}
+func (textSyntax) quote() (string, string)      { return "> ", "> " }
+func (textSyntax) quoteBlock() (string, string) { return "", "" }
+func (textSyntax) hr() string                   { return "* * *" }
+func (textSyntax) codeBlock(_, content string) []string {
+	return strings.Split(content, "\n")
+}
+func (textSyntax) cellBreak() string { return "" }
+func (textSyntax) tableLines(t *table) []string { return t.aligned() }
+
+// ---- Markdown ----
+
+type markdownSyntax struct{}
+
+func (markdownSyntax) escape(s string, inTable bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\', '*', '`', '[', ']':
+			b.WriteByte('\\')
+		case '_':
+			// Intraword underscores are never emphasis in CommonMark.
+			if i == 0 || i == len(s)-1 || !isWordByte(s[i-1]) || !isWordByte(s[i+1]) {
+				b.WriteByte('\\')
+			}
+		case '<':
+			if i+1 < len(s) && (isLetter(s[i+1]) || s[i+1] == '/' || s[i+1] == '!' || s[i+1] == '?') {
+				b.WriteByte('\\')
+			}
+		case '&':
+			if entityAt(s[i+1:]) {
+				b.WriteByte('\\')
+			}
+		case '|':
+			if inTable {
+				b.WriteByte('\\')
+			}
+		case '~':
+			if i+1 < len(s) && s[i+1] == '~' {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isLetter(c byte) bool   { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func isWordByte(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' || c >= 0x80 }
+
+// entityAt reports whether s starts like the rest of an entity reference.
+func entityAt(s string) bool {
+	end := strings.IndexByte(s, ';')
+	if end <= 0 || end > 32 {
+		return false
+	}
+	name := s[:end]
+	if name[0] == '#' {
+		name = name[1:]
+	}
+	for i := 0; i < len(name); i++ {
+		if !isWordByte(name[i]) {
+			return false
+		}
+	}
+	return name != ""
+}
+
+func (markdownSyntax) escapeLineStart(s string) string {
+	switch {
+	case s == "":
+		return s
+	case s[0] == '#' || s[0] == '>' || s[0] == '=':
+		return `\` + s
+	case (s[0] == '-' || s[0] == '+') && (len(s) == 1 || s[1] == ' ' || s[1] == '-' || s[1] == '\t'):
+		return `\` + s
+	case strings.HasPrefix(s, "~~~"):
+		return `\` + s
+	}
+	// An ordered-list marker: digits then '.' or ')'.
+	i := 0
+	for i < len(s) && i < 10 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') && (i+1 == len(s) || s[i+1] == ' ') {
+		return s[:i] + `\` + s[i:]
+	}
+	return s
+}
+
+func (markdownSyntax) emphasis(k spanKind) (string, string) {
+	switch k {
+	case spanStrong:
+		return "**", "**"
+	case spanEm:
+		return "*", "*"
+	case spanDel:
+		return "~~", "~~"
+	case spanQuote:
+		return "“", "”"
+	case spanSup:
+		return "<sup>", "</sup>"
+	case spanSub:
+		return "<sub>", "</sub>"
+	}
+	return "", ""
+}
+
+// emphasisOK applies CommonMark's flanking rules for '*' and '~' runs.
+func (markdownSyntax) emphasisOK(before rune, content string, after rune, k spanKind) bool {
+	if k != spanStrong && k != spanEm && k != spanDel {
+		return true
+	}
+	first, last := firstRune(content), lastRune(content)
+	if content == "" || unicode.IsSpace(first) || unicode.IsSpace(last) {
+		return false
+	}
+	edge := func(r rune) bool { return r == '\n' || unicode.IsSpace(r) || isPunct(r) }
+	if isPunct(first) && !edge(before) {
+		return false
+	}
+	if isPunct(last) && !edge(after) {
+		return false
+	}
+	return true
+}
+
+func (markdownSyntax) code(c string, inTable bool) string {
+	if inTable {
+		c = strings.ReplaceAll(c, "|", `\|`)
+	}
+	fence := strings.Repeat("`", longestRun(c, '`')+1)
+	if strings.HasPrefix(c, "`") || strings.HasSuffix(c, "`") || (strings.HasPrefix(c, " ") && strings.HasSuffix(c, " ") && strings.Trim(c, " ") != "") {
+		c = " " + c + " "
+	}
+	return fence + c + fence
+}
+
+// markdownDestination writes a link destination that CommonMark reads back
+// as the same URL: spaces percent-encoded, parentheses escaped.
+func markdownDestination(href string, inTable bool) string {
+	var b strings.Builder
+	for i := 0; i < len(href); i++ {
+		switch c := href[i]; c {
+		case ' ':
+			b.WriteString("%20")
+		case '(', ')', '\\', '<', '>':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '|':
+			if inTable {
+				b.WriteString("%7C")
+			} else {
+				b.WriteByte(c)
+			}
+		default:
+			if c < 0x20 || c == 0x7f {
+				b.WriteString("%" + strconv.FormatUint(uint64(c)|0x100, 16)[1:])
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	return b.String()
+}
+
+func (markdownSyntax) link(_, href string, inTable bool) (string, string) {
+	return "[", "](" + markdownDestination(href, inTable) + ")"
+}
+
+func (m markdownSyntax) autolink(href string, inTable bool) string {
+	if strings.ContainsAny(href, " <>") || !strings.Contains(href, ":") || (inTable && strings.Contains(href, "|")) {
+		return "[" + m.escape(href, inTable) + "](" + markdownDestination(href, inTable) + ")"
+	}
+	return "<" + href + ">"
+}
+
+func (m markdownSyntax) image(alt, src string, inTable bool) string {
+	return "![" + m.escape(alt, inTable) + "](" + markdownDestination(src, inTable) + ")"
+}
+
+func (markdownSyntax) heading(level int, text string) []string {
+	if text == "" {
+		return nil
+	}
+	return []string{strings.Repeat("#", min(level, 6)) + " " + text}
+}
+
+func (markdownSyntax) bullet(ordered bool, n int, _ bool, _ int) string {
+	if ordered {
+		return strconv.Itoa(n) + ". "
+	}
+	return "- "
+}
+
+func (markdownSyntax) quote() (string, string)      { return "> ", "> " }
+func (markdownSyntax) quoteBlock() (string, string) { return "", "" }
+func (markdownSyntax) hr() string                   { return "---" }
+
+func (markdownSyntax) codeBlock(lang, content string) []string {
+	fence := strings.Repeat("`", max(3, longestRun(content, '`')+1))
+	lines := []string{fence + lang}
+	lines = append(lines, strings.Split(content, "\n")...)
+	return append(lines, fence)
+}
+
+func (markdownSyntax) cellBreak() string { return "<br>" }
+
+func (m markdownSyntax) tableLines(t *table) []string {
+	rows := t.grid(m.cellBreak())
+	if len(rows) == 0 {
+		return nil
+	}
+	width := displayWidth
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	widths := make([]int, cols)
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], width(c), 3)
+		}
+	}
+	line := func(cells []string) string {
+		var b strings.Builder
+		b.WriteString("|")
+		for i := 0; i < cols; i++ {
+			c := ""
+			if i < len(cells) {
+				c = cells[i]
+			}
+			b.WriteString(" " + c + strings.Repeat(" ", widths[i]-width(c)) + " |")
+		}
+		return b.String()
+	}
+	out := []string{line(rows[0])}
+	sep := make([]string, cols)
+	for i := range sep {
+		sep[i] = strings.Repeat("-", widths[i])
+	}
+	out = append(out, line(sep))
+	for _, r := range rows[1:] {
+		out = append(out, line(r))
+	}
+	return out
+}
+
+// ---- Org ----
+
+type orgSyntax struct{}
+
+// zwsp is how Org text is escaped: a zero-width space keeps a line from
+// starting with markup and splits "[[" without showing anything.
+const zwsp = "\u200b"
+
+func (orgSyntax) escape(s string, inTable bool) string {
+	if strings.Contains(s, "[[") {
+		s = strings.ReplaceAll(s, "[[", "["+zwsp+"[")
+	}
+	if inTable && strings.Contains(s, "|") {
+		s = strings.ReplaceAll(s, "|", `\vert{}`)
+	}
+	return s
+}
+
+func (orgSyntax) escapeLineStart(s string) string {
+	t := strings.TrimLeft(s, " ")
+	switch {
+	case t == "":
+		return s
+	case t[0] == '*' || t[0] == '|' || t[0] == ':' || t[0] == '#':
+		return zwsp + s
+	case (t[0] == '-' || t[0] == '+') && (len(t) == 1 || t[1] == ' '):
+		return zwsp + s
+	}
+	i := 0
+	for i < len(t) && i < 10 && (t[i] >= '0' && t[i] <= '9' || (i == 0 && isLetter(t[i]))) {
+		i++
+	}
+	if i > 0 && i < len(t) && (t[i] == '.' || t[i] == ')') && (i+1 == len(t) || t[i+1] == ' ') {
+		return zwsp + s
+	}
+	return s
+}
+
+func (orgSyntax) emphasis(k spanKind) (string, string) {
+	switch k {
+	case spanStrong:
+		return "*", "*"
+	case spanEm:
+		return "/", "/"
+	case spanDel:
+		return "+", "+"
+	case spanSup:
+		return "^{", "}"
+	case spanSub:
+		return "_{", "}"
+	case spanQuote:
+		return "“", "”"
+	}
+	return "", ""
+}
+
+// orgPre and orgPost are the characters Org accepts before and after
+// emphasis markers (org-emphasis-regexp-components).
+func orgPre(r rune) bool {
+	return r == '\n' || unicode.IsSpace(r) || strings.ContainsRune(`-('"{`, r)
+}
+
+func orgPost(r rune) bool {
+	return r == '\n' || unicode.IsSpace(r) || strings.ContainsRune(`-.,:!?;'")}\[`, r)
+}
+
+func (orgSyntax) emphasisOK(before rune, content string, after rune, k spanKind) bool {
+	switch k {
+	case spanSup, spanSub:
+		// x^{2} needs a non-space character before it.
+		return before != '\n' && !unicode.IsSpace(before) && !strings.ContainsAny(content, "{}")
+	case spanStrong, spanEm, spanDel, spanCode:
+	default:
+		return true
+	}
+	first, last := firstRune(content), lastRune(content)
+	if content == "" || unicode.IsSpace(first) || unicode.IsSpace(last) {
+		return false
+	}
+	return orgPre(before) && orgPost(after)
+}
+
+func (o orgSyntax) code(c string, inTable bool) string {
+	if inTable {
+		c = strings.ReplaceAll(c, "|", `\vert{}`)
+	}
+	switch {
+	case !strings.Contains(c, "~"):
+		return "~" + c + "~"
+	case !strings.Contains(c, "="):
+		return "=" + c + "="
+	}
+	return c
+}
+
+// orgLinkPart escapes a URL for [[...]]: brackets are percent-encoded.
+func orgLinkPart(href string, inTable bool) string {
+	r := strings.NewReplacer("[", "%5B", "]", "%5D", " ", "%20")
+	href = r.Replace(href)
+	if inTable {
+		href = strings.ReplaceAll(href, "|", "%7C")
+	}
+	return href
+}
+
+// orgDescription keeps "]]" and a final "]" from ending the link early, as
+// org-link-make-string does.
+func orgDescription(s string) string {
+	s = strings.ReplaceAll(s, "]]", "]"+zwsp+"]")
+	s = strings.ReplaceAll(s, "[[", "["+zwsp+"[")
+	if strings.HasSuffix(s, "]") {
+		s += zwsp
+	}
+	return s
+}
+
+func (orgSyntax) link(_, href string, inTable bool) (string, string) {
+	return "[[" + orgLinkPart(href, inTable) + "][", "]]"
+}
+
+func (orgSyntax) autolink(href string, inTable bool) string {
+	return "[[" + orgLinkPart(href, inTable) + "]]"
+}
+
+func (o orgSyntax) image(alt, src string, inTable bool) string {
+	if alt == "" {
+		return "[[" + orgLinkPart(src, inTable) + "]]"
+	}
+	return "[[" + orgLinkPart(src, inTable) + "][" + orgDescription(o.escape(alt, inTable)) + "]]"
+}
+
+func (orgSyntax) heading(level int, text string) []string {
+	if text == "" {
+		return nil
+	}
+	return []string{strings.Repeat("*", level) + " " + text}
+}
+
+func (orgSyntax) bullet(ordered bool, n int, first bool, start int) string {
+	if !ordered {
+		return "- "
+	}
+	if first && start != 1 {
+		return strconv.Itoa(n) + ". [@" + strconv.Itoa(n) + "] "
+	}
+	return strconv.Itoa(n) + ". "
+}
+
+func (orgSyntax) quote() (string, string)      { return "", "" }
+func (orgSyntax) quoteBlock() (string, string) { return "#+begin_quote", "#+end_quote" }
+func (orgSyntax) hr() string                   { return "-----" }
+
+func (orgSyntax) codeBlock(lang, content string) []string {
+	begin, end := "#+begin_example", "#+end_example"
+	if lang != "" {
+		begin, end = "#+begin_src "+lang, "#+end_src"
+	}
+	lines := []string{begin}
+	for _, l := range strings.Split(content, "\n") {
+		lines = append(lines, orgEscapeCodeLine(l))
+	}
+	return append(lines, end)
+}
+
+// orgEscapeCodeLine protects a line of a block as org-escape-code-in-string
+// does: a comma before "*" or "#+" (after any indentation and commas).
+func orgEscapeCodeLine(l string) string {
+	t := strings.TrimLeft(l, " \t")
+	u := strings.TrimLeft(t, ",")
+	if strings.HasPrefix(u, "*") || strings.HasPrefix(u, "#+") {
+		return l[:len(l)-len(t)] + "," + t
+	}
+	return l
+}
+
+func (orgSyntax) cellBreak() string { return " " }
+
+func (o orgSyntax) tableLines(t *table) []string {
+	rows := t.grid(o.cellBreak())
+	header := t.hasHeader()
+	width := displayWidth
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	widths := make([]int, cols)
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], width(c), 1)
+		}
+	}
+	var out []string
+	for ri, r := range rows {
+		var b strings.Builder
+		b.WriteString("|")
+		for i := 0; i < cols; i++ {
+			c := ""
+			if i < len(r) {
+				c = r[i]
+			}
+			b.WriteString(" " + c + strings.Repeat(" ", widths[i]-width(c)) + " |")
+		}
+		out = append(out, b.String())
+		if ri == 0 && header && len(rows) > 1 {
+			var s strings.Builder
+			s.WriteString("|")
+			for i := 0; i < cols; i++ {
+				if i > 0 {
+					s.WriteString("+")
+				}
+				s.WriteString(strings.Repeat("-", widths[i]+2))
+			}
+			s.WriteString("|")
+			out = append(out, s.String())
+		}
+	}
+	return out
+}
+
+// resolveURL makes href absolute against base; it returns "" for links that
+// lead nowhere useful (javascript:, empty).
+func resolveURL(base *url.URL, href string) string {
+	href = strings.TrimSpace(href)
+	if href == "" {
+		return ""
+	}
+	lower := strings.ToLower(href)
+	if strings.HasPrefix(lower, "javascript:") || strings.HasPrefix(lower, "vbscript:") || strings.HasPrefix(lower, "data:text/html") {
+		return ""
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return href
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	return u.String()
+}

@@ -1,0 +1,278 @@
+package strip
+
+import (
+	"strconv"
+	"strings"
+)
+
+// span is an inline element being read: emphasis, code, a link or a
+// heading. Its content is held until it closes, when the markers that fit
+// around it are known. Line breaks inside a span become spaces.
+type span struct {
+	kind     spanKind
+	href     string // as written
+	url      string // resolved; "" for links that lead nowhere
+	level    int
+	events   []event
+	raw      strings.Builder // the text alone, for a link whose text is its URL
+	hasImage bool
+	before   rune
+}
+
+type eventKind uint8
+
+const (
+	evPiece eventKind = iota
+	evText
+	evSpace
+	evHardSpace
+)
+
+type event struct {
+	kind eventKind
+	s    string
+}
+
+func (s *span) piece(p string, text bool) {
+	k := evPiece
+	if text {
+		k = evText
+	}
+	s.events = append(s.events, event{k, p})
+}
+
+func (s *span) space(hard bool) {
+	k := evSpace
+	if hard {
+		k = evHardSpace
+	}
+	if n := len(s.events); n == 0 || s.events[n-1].kind != evSpace || hard {
+		s.events = append(s.events, event{kind: k})
+	}
+}
+
+func (s *span) lineBreak(int) { s.space(false) }
+
+func (s *span) lastChar() rune {
+	if n := len(s.events); n > 0 {
+		switch e := s.events[n-1]; e.kind {
+		case evSpace, evHardSpace:
+			return ' '
+		default:
+			return lastRune(e.s)
+		}
+	}
+	return s.before
+}
+
+// trim moves leading and trailing collapsible spaces out of the span and
+// reports whether there were any.
+func (s *span) trim() (lead, trail bool) {
+	for len(s.events) > 0 && s.events[0].kind == evSpace {
+		s.events, lead = s.events[1:], true
+	}
+	for n := len(s.events); n > 0 && s.events[n-1].kind == evSpace; n = len(s.events) {
+		s.events, trail = s.events[:n-1], true
+	}
+	return lead, trail
+}
+
+// plain renders the span's content as one string.
+func (s *span) plain() string {
+	var b strings.Builder
+	for _, e := range s.events {
+		switch e.kind {
+		case evSpace, evHardSpace:
+			b.WriteByte(' ')
+		default:
+			b.WriteString(e.s)
+		}
+	}
+	return b.String()
+}
+
+func (c *converter) openSpan(kind spanKind, href, resolved string) *span {
+	c.resolvePending('x')
+	if kind != spanHeading {
+		c.flushBreak()
+	}
+	s := &span{kind: kind, href: href, url: resolved, before: c.sink().lastChar()}
+	c.spans = append(c.spans, s)
+	return s
+}
+
+// replay writes events into the current sink.
+func (c *converter) replay(events []event) {
+	for _, e := range events {
+		switch e.kind {
+		case evSpace:
+			c.space(false)
+		case evHardSpace:
+			c.space(true)
+		case evText:
+			c.piece(e.s, true)
+		default:
+			c.piece(e.s, false)
+		}
+	}
+}
+
+func (c *converter) popSpan(s *span) {
+	for i := len(c.spans) - 1; i >= 0; i-- {
+		if c.spans[i] == s {
+			// Spans opened inside s and not closed are closed with it.
+			for len(c.spans) > i+1 {
+				c.closeSpan(c.spans[len(c.spans)-1])
+			}
+			c.spans = c.spans[:i]
+			return
+		}
+	}
+}
+
+func (c *converter) closeSpan(s *span) {
+	c.resolvePending('x')
+	c.popSpan(s)
+	if s.kind == spanHeading {
+		c.closeHeading(s)
+		return
+	}
+	lead, trail := s.trim()
+	if lead {
+		c.space(false)
+	}
+	switch s.kind {
+	case spanLink:
+		c.closeLink(s)
+	default:
+		if len(s.events) > 0 {
+			// Decided when the next character arrives: see resolvePending.
+			s.before = c.sink().lastChar()
+			c.pendingEm = s
+		}
+	}
+	if trail {
+		c.space(false)
+	}
+}
+
+// resolvePending writes a closed emphasis span now that the character after
+// it is known: with its markers if they will be read back as emphasis.
+func (c *converter) resolvePending(after rune) {
+	s := c.pendingEm
+	if s == nil {
+		return
+	}
+	c.pendingEm = nil
+	if s.kind == spanCode {
+		content := s.plain()
+		if c.syn.emphasisOK(s.before, content, after, spanCode) {
+			c.piece(c.syn.code(content, c.inTable()), false)
+		} else {
+			c.piece(c.syn.escape(content, c.inTable()), true)
+		}
+		return
+	}
+	open, close := c.syn.emphasis(s.kind)
+	if open != "" || close != "" {
+		content := s.plain()
+		if c.syn.emphasisOK(s.before, content, after, s.kind) {
+			c.piece(open, false)
+			c.replay(s.events)
+			c.piece(close, false)
+			return
+		}
+	}
+	c.replay(s.events)
+}
+
+func (c *converter) closeLink(s *span) {
+	text := strings.TrimSpace(s.raw.String())
+	href := s.url
+	sameDoc := strings.HasPrefix(strings.TrimSpace(s.href), "#")
+	if href == "" || sameDoc || len(s.events) == 0 {
+		c.replay(s.events)
+		return
+	}
+	if !s.hasImage && (text == href || text == strings.TrimSpace(s.href) || "mailto:"+text == href) {
+		if c.opt.Format == FormatText {
+			c.piece(text, false)
+		} else {
+			c.piece(c.syn.autolink(href, c.inTable()), false)
+		}
+		return
+	}
+	switch c.opt.Format {
+	case FormatText:
+		c.replay(s.events)
+		switch c.opt.Links {
+		case LinksInline:
+			c.space(false)
+			c.piece("<"+href+">", false)
+		case LinksReference:
+			c.piece("["+strconv.Itoa(c.reference(href))+"]", false)
+		}
+		return
+	case FormatOrg:
+		for i, e := range s.events {
+			if e.kind == evText {
+				s.events[i].s = orgDescription(e.s)
+			}
+		}
+	}
+	open, close := c.syn.link(text, href, c.inTable())
+	c.piece(open, false)
+	c.replay(s.events)
+	c.piece(close, false)
+}
+
+// reference returns the number of href in the reference list.
+func (c *converter) reference(href string) int {
+	if c.refIndex == nil {
+		c.refIndex = map[string]int{}
+	}
+	if n, ok := c.refIndex[href]; ok {
+		return n
+	}
+	c.refs = append(c.refs, href)
+	c.refIndex[href] = len(c.refs)
+	return len(c.refs)
+}
+
+func (c *converter) closeHeading(s *span) {
+	s.trim()
+	text := strings.TrimSpace(collapseRuns(s.plain()))
+	if text == "" {
+		return
+	}
+	if s.level == 0 {
+		c.replay(s.events)
+		c.block(2)
+		return
+	}
+	c.block(2)
+	lines := c.syn.heading(s.level, text)
+	c.bw.noWrap++
+	for _, l := range lines {
+		c.bw.rawLine(l)
+	}
+	c.bw.noWrap--
+	c.block(2)
+}
+
+// collapseRuns turns runs of spaces into one.
+func collapseRuns(s string) string {
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range s {
+		if r == ' ' && prev == ' ' {
+			continue
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
