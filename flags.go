@@ -169,8 +169,10 @@ func parseHeaders(values []string) (http.Header, error) {
 // duration ("1m30s").
 type seconds time.Duration
 
-func (s *seconds) String() string { return strconv.FormatFloat(time.Duration(*s).Seconds(), 'f', -1, 64) }
-func (s *seconds) Type() string   { return "seconds" }
+func (s *seconds) String() string {
+	return strconv.FormatFloat(time.Duration(*s).Seconds(), 'f', -1, 64)
+}
+func (s *seconds) Type() string { return "seconds" }
 func (s *seconds) Set(v string) error {
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
 		if f < 0 {

@@ -80,7 +80,7 @@ func longestRun(s string, c byte) int {
 
 type textSyntax struct{}
 
-func (textSyntax) escape(s string, _ bool) string   { return s }
+func (textSyntax) escape(s string, _ bool) string  { return s }
 func (textSyntax) escapeLineStart(s string) string { return s }
 func (textSyntax) emphasis(k spanKind) (string, string) {
 	switch k {
@@ -120,7 +120,7 @@ func (textSyntax) hr() string                   { return "* * *" }
 func (textSyntax) codeBlock(_, content string) []string {
 	return strings.Split(content, "\n")
 }
-func (textSyntax) cellBreak() string { return "" }
+func (textSyntax) cellBreak() string            { return "" }
 func (textSyntax) tableLines(t *table) []string { return t.aligned() }
 
 // ---- Markdown ----
