@@ -12,10 +12,14 @@ import (
 	"golang.org/x/net/html"
 )
 
-// corpus returns the committed real documents, concatenated.
+// corpus returns the committed real documents, concatenated, or the file
+// named by $INSERT_FROM_URL_CORPUS (e.g. the 8.4 MB nodejs-api-all.html).
 func corpus(b *testing.B) []byte {
 	b.Helper()
 	files, _ := filepath.Glob("testdata/corpus/*.html")
+	if f := os.Getenv("INSERT_FROM_URL_CORPUS"); f != "" {
+		files = []string{f}
+	}
 	var all []byte
 	for _, f := range files {
 		data, err := os.ReadFile(f)

@@ -128,6 +128,9 @@ func (textSyntax) tableLines(t *table) []string { return t.aligned() }
 type markdownSyntax struct{}
 
 func (markdownSyntax) escape(s string, inTable bool) string {
+	if !strings.ContainsAny(s, "\\*`[]_<&|~") {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -457,10 +460,13 @@ func (o orgSyntax) code(c string, inTable bool) string {
 	return c
 }
 
+var orgLinkReplacer = strings.NewReplacer("[", "%5B", "]", "%5D", " ", "%20")
+
 // orgLinkPart escapes a URL for [[...]]: brackets are percent-encoded.
 func orgLinkPart(href string, inTable bool) string {
-	r := strings.NewReplacer("[", "%5B", "]", "%5D", " ", "%20")
-	href = r.Replace(href)
+	if strings.ContainsAny(href, "[] ") {
+		href = orgLinkReplacer.Replace(href)
+	}
 	if inTable {
 		href = strings.ReplaceAll(href, "|", "%7C")
 	}
@@ -592,6 +598,9 @@ func resolveURL(base *url.URL, href string) string {
 	if strings.HasPrefix(lower, "javascript:") || strings.HasPrefix(lower, "vbscript:") || strings.HasPrefix(lower, "data:text/html") {
 		return ""
 	}
+	if isPlainAbsolute(href) {
+		return href
+	}
 	u, err := url.Parse(href)
 	if err != nil {
 		return href
@@ -600,4 +609,26 @@ func resolveURL(base *url.URL, href string) string {
 		u = base.ResolveReference(u)
 	}
 	return u.String()
+}
+
+// isPlainAbsolute reports whether href is an http(s) URL that url.Parse and
+// String would give back unchanged, so that parsing can be skipped.
+func isPlainAbsolute(href string) bool {
+	rest, ok := strings.CutPrefix(href, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(href, "http://"); !ok {
+			return false
+		}
+	}
+	if rest == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '/' || c == '.' || c == '-' || c == '_' || c == '~' ||
+			c >= 'A' && c <= 'Z' && i > strings.IndexByte(rest, '/') && strings.IndexByte(rest, '/') >= 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -42,6 +43,10 @@ type converter struct {
 	innerTable int // tables inside the table being laid out
 
 	pre *preState
+
+	nameBuf   []byte
+	resolved  map[string]string
+	freeSpans []*span
 
 	headingLevels []int
 	refs          []string
@@ -145,36 +150,87 @@ func (c *converter) run() error {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			c.startTag(tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
-			name, _ := c.z.TagName()
+			name := c.tagName()
 			c.endTag(atom.Lookup(name), string(name))
 		}
 	}
 }
 
-func (c *converter) readAttrs(has bool) attrs {
+// tagName reads the current tag's name from the raw token, lower-cased into
+// a reused buffer: the tokenizer's TagName allocates on every call.
+func (c *converter) tagName() []byte {
+	raw := c.z.Raw()
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	c.nameBuf = c.nameBuf[:0]
+	for ; i < len(raw); i++ {
+		b := raw[i]
+		if b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '/' || b == '>' {
+			break
+		}
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		c.nameBuf = append(c.nameBuf, b)
+	}
+	return c.nameBuf
+}
+
+// wantsAttrs reports whether the converter reads attributes of a.
+func wantsAttrs(a atom.Atom) bool {
+	switch a {
+	case atom.A, atom.Img, atom.Ol, atom.Li, atom.Td, atom.Th, atom.Pre, atom.Code, atom.Base:
+		return true
+	}
+	return false
+}
+
+// mayHide reports whether a raw tag could carry hidden, aria-hidden or a
+// style: the other tags' attributes need not be read at all.
+func mayHide(raw []byte) bool {
+	if len(raw) < 8 {
+		return false
+	}
+	for i := 0; i+4 < len(raw); i++ {
+		switch raw[i] | 0x20 {
+		case 'd':
+			if raw[i+1]|0x20 == 'd' && raw[i+2]|0x20 == 'e' && raw[i+3]|0x20 == 'n' {
+				return true // hidden, aria-hidden
+			}
+		case 't':
+			if raw[i+1]|0x20 == 'y' && raw[i+2]|0x20 == 'l' && raw[i+3]|0x20 == 'e' {
+				return true // style
+			}
+		}
+	}
+	return false
+}
+
+// readAttrs reads the attributes the converter uses from the raw tag. The
+// tokenizer's TagAttr allocates two copies of every attribute; this reads
+// the raw bytes in place and copies only the values that are kept.
+func (c *converter) readAttrs() attrs {
 	var a attrs
-	for has {
-		var k, v []byte
-		k, v, has = c.z.TagAttr()
+	forEachAttr(c.z.Raw(), func(k, v []byte) {
 		switch string(k) {
 		case "href":
-			a.href = string(v)
+			a.href = attrValue(v)
 		case "src":
-			a.src = string(v)
+			a.src = attrValue(v)
 		case "alt":
-			a.alt = string(v)
+			a.alt = attrValue(v)
 		case "class":
-			a.class = string(v)
+			a.class = attrValue(v)
 		case "style":
-			a.style = string(v)
-		case "title":
-			a.title = string(v)
+			a.style = attrValue(v)
 		case "start":
-			a.start = string(v)
+			a.start = attrValue(v)
 		case "value":
-			a.value = string(v)
+			a.value = attrValue(v)
 		case "colspan":
-			a.colspan = string(v)
+			a.colspan = attrValue(v)
 		case "hidden":
 			a.hidden = true
 		case "reversed":
@@ -183,19 +239,81 @@ func (c *converter) readAttrs(has bool) attrs {
 			if strings.EqualFold(strings.TrimSpace(string(v)), "true") {
 				a.hidden = true
 			}
-		case "property":
-			a.property = string(v)
-		case "name":
-			a.name = string(v)
-		case "content":
-			a.content = string(v)
 		}
-	}
+	})
 	if a.style != "" && styleHides(a.style) {
 		a.hidden = true
 	}
 	return a
 }
+
+// attrValue decodes the character references of an attribute value.
+func attrValue(v []byte) string {
+	if bytes.IndexByte(v, '&') < 0 {
+		return string(v)
+	}
+	return html.UnescapeString(string(v))
+}
+
+// forEachAttr calls f with each attribute of a raw start tag, the name
+// lower-cased in place, following the HTML tokenizer's attribute states. The
+// slices are only valid during the call.
+func forEachAttr(raw []byte, f func(k, v []byte)) {
+	i := 1
+	for i < len(raw) && !isAttrEnd(raw[i]) {
+		i++ // the tag name
+	}
+	for i < len(raw) {
+		for i < len(raw) && (isHTMLSpace(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			return
+		}
+		ks := i
+		i++ // a name may start with '='
+		for i < len(raw) && !isHTMLSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
+			i++
+		}
+		key := raw[ks:i]
+		for j, b := range key {
+			if b >= 'A' && b <= 'Z' {
+				key[j] = b + 'a' - 'A'
+			}
+		}
+		for i < len(raw) && isHTMLSpace(raw[i]) {
+			i++
+		}
+		var val []byte
+		if i < len(raw) && raw[i] == '=' {
+			i++
+			for i < len(raw) && isHTMLSpace(raw[i]) {
+				i++
+			}
+			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+				q := raw[i]
+				i++
+				vs := i
+				for i < len(raw) && raw[i] != q {
+					i++
+				}
+				val = raw[vs:i]
+				if i < len(raw) {
+					i++
+				}
+			} else {
+				vs := i
+				for i < len(raw) && !isHTMLSpace(raw[i]) && raw[i] != '>' {
+					i++
+				}
+				val = raw[vs:i]
+			}
+		}
+		f(key, val)
+	}
+}
+
+func isAttrEnd(b byte) bool { return isHTMLSpace(b) || b == '/' || b == '>' }
 
 // styleHides reports whether an inline style hides the element.
 func styleHides(style string) bool {
@@ -236,6 +354,8 @@ func void(a atom.Atom) bool {
 	}
 	return false
 }
+
+var headingLevels = map[atom.Atom]int{atom.H1: 1, atom.H2: 2, atom.H3: 3, atom.H4: 4, atom.H5: 5, atom.H6: 6}
 
 // blockBreak is the number of line breaks around a block element: 2 for a
 // paragraph-like block, 1 for a plain division of text, 0 for inline ones.
@@ -305,12 +425,12 @@ func (c *converter) closeUpTo(match, stop func(atom.Atom) bool) {
 }
 
 func (c *converter) startTag(selfClosing bool) {
-	name, hasAttr := c.z.TagName()
+	name := c.tagName()
 	a := atom.Lookup(name)
 	if c.skipUntil >= 0 {
 		// Track depth inside hidden content so its end is found.
 		if !void(a) && !selfClosing {
-			c.push(element{tag: a, name: string(name)})
+			c.push(c.newElement(a, name))
 		}
 		return
 	}
@@ -318,7 +438,10 @@ func (c *converter) startTag(selfClosing bool) {
 		c.overflow++
 		return
 	}
-	at := c.readAttrs(hasAttr)
+	var at attrs
+	if wantsAttrs(a) || mayHide(c.z.Raw()) {
+		at = c.readAttrs()
+	}
 	if a == atom.Base && c.base != nil && at.href != "" && !c.sawBase() {
 		if u, err := c.base.Parse(strings.TrimSpace(at.href)); err == nil {
 			c.base = u
@@ -331,7 +454,7 @@ func (c *converter) startTag(selfClosing bool) {
 	if c.pre != nil {
 		if (skipped(a) || at.hidden) && !void(a) && !selfClosing {
 			c.skipUntil = len(c.stack)
-			c.push(element{tag: a, name: string(name)})
+			c.push(c.newElement(a, name))
 			return
 		}
 		if a == atom.Br {
@@ -341,7 +464,7 @@ func (c *converter) startTag(selfClosing bool) {
 			c.pre.lang = codeLanguage(at.class)
 		}
 		if !void(a) && !selfClosing {
-			c.push(element{tag: a, name: string(name)})
+			c.push(c.newElement(a, name))
 		}
 		return
 	}
@@ -351,14 +474,17 @@ func (c *converter) startTag(selfClosing bool) {
 	if (skipped(a) || at.hidden) && !void(a) {
 		if !selfClosing {
 			c.skipUntil = len(c.stack)
-			c.push(element{tag: a, name: string(name)})
+			c.push(c.newElement(a, name))
 		}
 		return
 	}
 	if at.hidden {
 		return
 	}
-	e := element{tag: a, name: string(name)}
+	e := element{tag: a}
+	if a == 0 {
+		e.name = string(name)
+	}
 	if void(a) || selfClosing {
 		c.voidElement(a, at)
 		if !void(a) {
@@ -371,6 +497,13 @@ func (c *converter) startTag(selfClosing bool) {
 	}
 	c.open(&e, at)
 	c.push(e)
+}
+
+func (c *converter) newElement(a atom.Atom, name []byte) element {
+	if a == 0 {
+		return element{name: string(name)}
+	}
+	return element{tag: a}
 }
 
 func (c *converter) sawBase() bool { return c.base != c.opt.BaseURL }
@@ -464,7 +597,7 @@ func (c *converter) open(e *element, at attrs) {
 	}
 	switch a {
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-		level := int(e.name[1] - '0')
+		level := headingLevels[a]
 		if len(c.spans) > 0 || c.table != nil {
 			c.block(1)
 			e.block = 1
@@ -495,7 +628,7 @@ func (c *converter) open(e *element, at attrs) {
 		}
 	case atom.A:
 		if c.codeSpan() == nil && at.href != "" {
-			e.span = c.openSpan(spanLink, at.href, resolveURL(c.base, at.href))
+			e.span = c.openSpan(spanLink, at.href, "")
 		}
 	case atom.Blockquote:
 		if c.table != nil || len(c.spans) > 0 {
@@ -513,8 +646,10 @@ func (c *converter) open(e *element, at attrs) {
 	case atom.Ul, atom.Ol, atom.Menu, atom.Dl:
 		l := &listState{ordered: a == atom.Ol, next: 1, step: 1, start: 1, def: a == atom.Dl}
 		if a == atom.Ol {
-			if n, err := strconv.Atoi(strings.TrimSpace(at.start)); err == nil {
-				l.next, l.start = n, n
+			if at.start != "" {
+				if n, err := strconv.Atoi(strings.TrimSpace(at.start)); err == nil {
+					l.next, l.start = n, n
+				}
 			}
 			if at.reversed {
 				l.step = -1
@@ -634,8 +769,10 @@ func (c *converter) openItem(e *element, at attrs) {
 		e.list = l
 		c.lists = append(c.lists, l)
 	}
-	if v, err := strconv.Atoi(strings.TrimSpace(at.value)); err == nil && l.ordered {
-		l.next = v
+	if at.value != "" && l.ordered {
+		if v, err := strconv.Atoi(strings.TrimSpace(at.value)); err == nil {
+			l.next = v
+		}
 	}
 	bullet := c.syn.bullet(l.ordered, l.next, l.items == 0, l.start)
 	l.next += l.step
@@ -842,11 +979,44 @@ func (c *converter) linkSpan() *span {
 // characters and soft hyphens go.
 func (c *converter) text(raw []byte) {
 	if c.pre != nil {
-		c.pre.buf.WriteString(cleanText(raw, true))
+		if isClean(raw, true) {
+			c.pre.buf.Write(raw)
+		} else {
+			c.pre.buf.WriteString(cleanText(raw, true))
+		}
 		return
 	}
-	s := cleanText(raw, false)
+	var s string
+	if len(c.spans) == 0 && c.table == nil && c.opt.Width == 0 && isClean(raw, false) {
+		// The text goes straight to the block writer, which copies it
+		// out before the tokenizer reuses its buffer: no need to copy.
+		s = unsafe.String(unsafe.SliceData(raw), len(raw))
+	} else {
+		s = cleanText(raw, false)
+	}
 	code := c.codeSpan() != nil
+	if c.opt.Width == 0 && !strings.Contains(s, "\u00a0") {
+		// Without wrapping, a whole run of text is one piece: the common
+		// case, and much cheaper than a piece per word.
+		body, lead, trail := collapseHTMLSpace(s)
+		if lead {
+			c.space(false)
+		}
+		if body != "" {
+			if l := c.linkSpan(); l != nil {
+				l.raw.WriteString(body)
+			}
+			if code {
+				c.piece(body, false)
+			} else {
+				c.piece(c.syn.escape(body, c.inTable()), true)
+			}
+			if trail {
+				c.space(false)
+			}
+		}
+		return
+	}
 	for len(s) > 0 {
 		i := 0
 		for i < len(s) && isHTMLSpace(s[i]) {
@@ -857,13 +1027,13 @@ func (c *converter) text(raw []byte) {
 			s = s[i:]
 			continue
 		}
-		if strings.HasPrefix(s, "\u00a0") {
+		if isNBSP(s, 0) {
 			c.space(true)
-			s = s[len("\u00a0"):]
+			s = s[2:]
 			continue
 		}
 		j := 0
-		for j < len(s) && !isHTMLSpace(s[j]) && !strings.HasPrefix(s[j:], "\u00a0") {
+		for j < len(s) && !isHTMLSpace(s[j]) && !isNBSP(s, j) {
 			j++
 		}
 		word := s[:j]
@@ -879,6 +1049,48 @@ func (c *converter) text(raw []byte) {
 	}
 }
 
+// collapseHTMLSpace trims s and turns each run of HTML white space inside it
+// into one space; lead and trail report the white space trimmed.
+func collapseHTMLSpace(s string) (body string, lead, trail bool) {
+	start, end := 0, len(s)
+	for start < end && isHTMLSpace(s[start]) {
+		start++
+	}
+	for end > start && isHTMLSpace(s[end-1]) {
+		end--
+	}
+	lead, trail = start > 0, end < len(s)
+	s = s[start:end]
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; isHTMLSpace(c) && (c != ' ' || isHTMLSpace(s[i+1])) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s, lead, trail
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		if isHTMLSpace(s[i]) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), lead, trail
+}
+
+// isNBSP reports whether s has U+00A0 at byte i.
+func isNBSP(s string, i int) bool { return s[i] == 0xc2 && i+1 < len(s) && s[i+1] == 0xa0 }
+
 func isHTMLSpace(b byte) bool {
 	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f'
 }
@@ -886,18 +1098,12 @@ func isHTMLSpace(b byte) bool {
 // cleanText removes what must never reach the output: control characters
 // (but tabs and newlines in pre), soft hyphens, and invalid UTF-8.
 func cleanText(b []byte, pre bool) string {
-	clean := true
-	for _, r := range string(b) {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if isClean(b, pre) {
 		return string(b)
 	}
 	var out strings.Builder
-	for _, r := range string(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))) {
+	out.Grow(len(b))
+	for _, r := range string(b) {
 		switch {
 		case r == '\t' || r == '\n':
 			out.WriteRune(r)
@@ -908,13 +1114,36 @@ func cleanText(b []byte, pre bool) string {
 				out.WriteByte(' ')
 			}
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad:
-		case r == utf8.RuneError:
-			out.WriteRune(r)
 		default:
-			out.WriteRune(r)
+			out.WriteRune(r) // an invalid byte becomes U+FFFD here
 		}
 	}
 	return out.String()
+}
+
+// isClean reports whether b needs no cleaning: the common case, checked a
+// byte at a time.
+func isClean(b []byte, pre bool) bool {
+	ascii := true
+	for i, c := range b {
+		switch {
+		case c >= 0x80:
+			ascii = false
+			// C1 controls and the soft hyphen are U+0080-U+009F and U+00AD,
+			// all encoded after the lead byte 0xC2.
+			if c == 0xc2 && i+1 < len(b) && (b[i+1] < 0xa0 || b[i+1] == 0xad) {
+				return false
+			}
+		case c == '\n' || c == '\t':
+		case c == '\r' || c == '\f':
+			if pre {
+				return false
+			}
+		case c < 0x20 || c == 0x7f:
+			return false
+		}
+	}
+	return ascii || utf8.Valid(b)
 }
 
 func collapseSpace(s string) string {

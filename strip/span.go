@@ -96,9 +96,22 @@ func (c *converter) openSpan(kind spanKind, href, resolved string) *span {
 	if kind != spanHeading {
 		c.flushBreak()
 	}
-	s := &span{kind: kind, href: href, url: resolved, before: c.sink().lastChar()}
+	var s *span
+	if n := len(c.freeSpans); n > 0 {
+		s, c.freeSpans = c.freeSpans[n-1], c.freeSpans[:n-1]
+	} else {
+		s = &span{}
+	}
+	s.kind, s.href, s.url, s.before = kind, href, resolved, c.sink().lastChar()
 	c.spans = append(c.spans, s)
 	return s
+}
+
+// freeSpan keeps s for reuse: spans are opened for every inline element.
+func (c *converter) freeSpan(s *span) {
+	events := s.events[:0]
+	*s = span{events: events}
+	c.freeSpans = append(c.freeSpans, s)
 }
 
 // replay writes events into the current sink.
@@ -135,6 +148,7 @@ func (c *converter) closeSpan(s *span) {
 	c.popSpan(s)
 	if s.kind == spanHeading {
 		c.closeHeading(s)
+		c.freeSpan(s)
 		return
 	}
 	lead, trail := s.trim()
@@ -144,11 +158,14 @@ func (c *converter) closeSpan(s *span) {
 	switch s.kind {
 	case spanLink:
 		c.closeLink(s)
+		c.freeSpan(s)
 	default:
 		if len(s.events) > 0 {
 			// Decided when the next character arrives: see resolvePending.
 			s.before = c.sink().lastChar()
 			c.pendingEm = s
+		} else {
+			c.freeSpan(s)
 		}
 	}
 	if trail {
@@ -164,6 +181,7 @@ func (c *converter) resolvePending(after rune) {
 		return
 	}
 	c.pendingEm = nil
+	defer c.freeSpan(s)
 	if s.kind == spanCode {
 		content := s.plain()
 		if c.syn.emphasisOK(s.before, content, after, spanCode) {
@@ -188,9 +206,13 @@ func (c *converter) resolvePending(after rune) {
 
 func (c *converter) closeLink(s *span) {
 	text := strings.TrimSpace(s.raw.String())
-	href := s.url
 	sameDoc := strings.HasPrefix(strings.TrimSpace(s.href), "#")
-	if href == "" || sameDoc || len(s.events) == 0 {
+	if sameDoc || len(s.events) == 0 {
+		c.replay(s.events)
+		return
+	}
+	href := c.resolve(s.href)
+	if href == "" {
 		c.replay(s.events)
 		return
 	}
@@ -224,6 +246,20 @@ func (c *converter) closeLink(s *span) {
 	c.piece(open, false)
 	c.replay(s.events)
 	c.piece(close, false)
+}
+
+// resolve returns resolveURL(c.base, href), remembering recent answers:
+// pages link to the same few addresses over and over.
+func (c *converter) resolve(href string) string {
+	if u, ok := c.resolved[href]; ok {
+		return u
+	}
+	u := resolveURL(c.base, href)
+	if c.resolved == nil || len(c.resolved) >= 1024 {
+		c.resolved = make(map[string]string)
+	}
+	c.resolved[href] = u
+	return u
 }
 
 // reference returns the number of href in the reference list.

@@ -43,9 +43,11 @@ func (c *converter) openCell(header bool, colspan string) {
 	if c.table.row == nil {
 		c.openRow()
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(colspan))
-	if err != nil || n < 1 {
-		n = 1
+	n := 1
+	if colspan != "" {
+		if v, err := strconv.Atoi(strings.TrimSpace(colspan)); err == nil && v > 1 {
+			n = v
+		}
 	}
 	c.table.colspan = min(n, maxColspan)
 	c.table.header = header
