@@ -86,4 +86,3 @@ func BenchmarkLongLine(b *testing.B) {
 		})
 	}
 }
-
