@@ -1,6 +1,7 @@
 package strip
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -590,7 +591,7 @@ func (o orgSyntax) tableLines(t *table) []string {
 // resolveURL makes href absolute against base; it returns "" for links that
 // lead nowhere useful (javascript:, empty).
 func resolveURL(base *url.URL, href string) string {
-	href = strings.TrimSpace(href)
+	href = cleanURL(href)
 	if href == "" {
 		return ""
 	}
@@ -631,4 +632,46 @@ func isPlainAbsolute(href string) bool {
 		}
 	}
 	return true
+}
+
+// cleanURL applies the WHATWG URL parser's first steps: leading and
+// trailing C0 controls and spaces go, tabs and newlines inside go, and other
+// control characters, spaces and invalid UTF-8 are percent-encoded.
+func cleanURL(href string) string {
+	href = strings.TrimFunc(href, func(r rune) bool { return r <= ' ' })
+	clean := utf8.ValidString(href)
+	for i := 0; clean && i < len(href); i++ {
+		if c := href[i]; c <= ' ' || c == 0x7f {
+			clean = false
+		}
+	}
+	if clean {
+		return href
+	}
+	var b strings.Builder
+	for i := 0; i < len(href); {
+		c := href[i]
+		switch {
+		case c == '\t' || c == '\n' || c == '\r':
+			i++
+			continue
+		case c <= ' ' || c == 0x7f:
+			fmt.Fprintf(&b, "%%%02X", c)
+			i++
+			continue
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(href[i:])
+			if r == utf8.RuneError && size == 1 {
+				fmt.Fprintf(&b, "%%%02X", c)
+				i++
+				continue
+			}
+			b.WriteString(href[i : i+size])
+			i += size
+			continue
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
 }

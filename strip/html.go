@@ -15,6 +15,10 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
+// maxLinkText is as much of a link's text as is kept to compare with its
+// URL; no URL is longer.
+const maxLinkText = 8 << 10
+
 // maxDepth bounds the element stack: past it, elements are read as if they
 // had no children, so 100 000 nested divs cost no more than a few.
 const maxDepth = 4096
@@ -45,6 +49,7 @@ type converter struct {
 	pre *preState
 
 	nameBuf   []byte
+	spanGen   int
 	resolved  map[string]string
 	freeSpans []*span
 
@@ -58,6 +63,7 @@ type element struct {
 	name      string // for elements without an atom
 	container bool   // pushed a container on the block writer
 	span      *span
+	spanGen   int
 	list      *listState
 	quote     bool // an Org quote block
 	block     int  // line breaks owed after it
@@ -249,10 +255,13 @@ func (c *converter) readAttrs() attrs {
 
 // attrValue decodes the character references of an attribute value.
 func attrValue(v []byte) string {
-	if bytes.IndexByte(v, '&') < 0 {
-		return string(v)
+	if bytes.IndexByte(v, '&') >= 0 {
+		v = []byte(html.UnescapeString(string(v)))
 	}
-	return html.UnescapeString(string(v))
+	if !isClean(v, false) {
+		return cleanText(v, false)
+	}
+	return string(v)
 }
 
 // forEachAttr calls f with each attribute of a raw start tag, the name
@@ -491,11 +500,17 @@ func (c *converter) startTag(selfClosing bool) {
 			// <div/> and the like: HTML ignores the slash; so do we,
 			// but nothing can follow inside, so close it at once.
 			c.open(&e, at)
+			if e.span != nil {
+				e.spanGen = e.span.gen
+			}
 			c.close(e)
 		}
 		return
 	}
 	c.open(&e, at)
+	if e.span != nil {
+		e.spanGen = e.span.gen
+	}
 	c.push(e)
 }
 
@@ -560,8 +575,10 @@ func (c *converter) inTable() bool { return c.table != nil }
 
 // sink returns where inline content goes now.
 func (c *converter) sink() sink {
-	if n := len(c.spans); n > 0 {
-		return c.spans[n-1]
+	for i := len(c.spans) - 1; i >= 0; i-- {
+		if !c.spans[i].spilled {
+			return c.spans[i]
+		}
 	}
 	if c.table != nil {
 		if c.table.cell != nil {
@@ -690,7 +707,7 @@ func (c *converter) open(e *element, at attrs) {
 }
 
 func (c *converter) close(e element) {
-	if e.span != nil {
+	if e.span != nil && e.span.gen == e.spanGen {
 		c.closeSpan(e.span)
 		if e.heading {
 			c.block(2)
@@ -1003,7 +1020,7 @@ func (c *converter) text(raw []byte) {
 			c.space(false)
 		}
 		if body != "" {
-			if l := c.linkSpan(); l != nil {
+			if l := c.linkSpan(); l != nil && l.raw.Len() < maxLinkText {
 				l.raw.WriteString(body)
 			}
 			if code {
@@ -1038,7 +1055,7 @@ func (c *converter) text(raw []byte) {
 		}
 		word := s[:j]
 		s = s[j:]
-		if l := c.linkSpan(); l != nil {
+		if l := c.linkSpan(); l != nil && l.raw.Len() < maxLinkText {
 			l.raw.WriteString(word)
 		}
 		if code {
@@ -1158,7 +1175,11 @@ func (c *converter) piece(s string, text bool) {
 	}
 	c.resolvePending(firstRune(s))
 	c.flushBreak()
-	c.sink().piece(s, text)
+	sk := c.sink()
+	sk.piece(s, text)
+	if sp, ok := sk.(*span); ok && sp.size > spanLimit {
+		c.spill(sp)
+	}
 }
 
 // flushBreak writes a pending <br> now that the line after it has content.

@@ -65,6 +65,7 @@ type blockWriter struct {
 	noWrap      int // > 0 while wrapping is off (headings)
 	word        []wordPiece
 	wordCols    int
+	wordHard    int // no-break spaces after the pending word
 	escapeStart func(string) string
 }
 
@@ -84,6 +85,11 @@ func (b *blockWriter) piece(s string, text bool) {
 		return
 	}
 	if b.wrapping() {
+		if b.wordHard > 0 && len(b.word) > 0 {
+			b.word = append(b.word, wordPiece{strings.Repeat(" ", b.wordHard), false})
+			b.wordCols += b.wordHard
+		}
+		b.wordHard = 0
 		b.word = append(b.word, wordPiece{s, text})
 		b.wordCols += displayWidth(s)
 		return
@@ -93,6 +99,7 @@ func (b *blockWriter) piece(s string, text bool) {
 
 // flushWord places the pending word, on a new line if it does not fit.
 func (b *blockWriter) flushWord() {
+	b.wordHard = 0
 	if len(b.word) == 0 {
 		return
 	}
@@ -185,12 +192,13 @@ func (b *blockWriter) writePrefix() {
 func (b *blockWriter) space(hard bool) {
 	if b.wrapping() {
 		if hard && len(b.word) > 0 {
-			// A no-break space joins the words around it into one.
-			b.word = append(b.word, wordPiece{" ", false})
-			b.wordCols++
+			// A no-break space joins the words around it into one; it is
+			// written only if another piece of the word follows.
+			b.wordHard++
 			return
 		}
 		if !hard {
+			b.wordHard = 0
 			b.flushWord()
 		}
 	}

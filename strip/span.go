@@ -17,7 +17,14 @@ type span struct {
 	raw      strings.Builder // the text alone, for a link whose text is its URL
 	hasImage bool
 	before   rune
+	gen      int  // tells a reused span from the one an element opened
+	size     int  // bytes held
+	spilled  bool // too big to hold: its content went to the parent
 }
+
+// spanLimit is the most a span holds. A larger one (a whole page inside
+// one <b>) loses its markers and streams into its parent instead.
+const spanLimit = 64 << 10
 
 type eventKind uint8
 
@@ -39,6 +46,7 @@ func (s *span) piece(p string, text bool) {
 		k = evText
 	}
 	s.events = append(s.events, event{k, p})
+	s.size += len(p)
 }
 
 func (s *span) space(hard bool) {
@@ -102,7 +110,8 @@ func (c *converter) openSpan(kind spanKind, href, resolved string) *span {
 	} else {
 		s = &span{}
 	}
-	s.kind, s.href, s.url, s.before = kind, href, resolved, c.sink().lastChar()
+	c.spanGen++
+	s.kind, s.href, s.url, s.before, s.gen = kind, href, resolved, c.sink().lastChar(), c.spanGen
 	c.spans = append(c.spans, s)
 	return s
 }
@@ -143,9 +152,39 @@ func (c *converter) popSpan(s *span) {
 	}
 }
 
+func (c *converter) isOpen(s *span) bool {
+	for _, o := range c.spans {
+		if o == s {
+			return true
+		}
+	}
+	return false
+}
+
+// spill gives up on holding s: what it holds goes to its parent now, and
+// what comes later goes there directly.
+func (c *converter) spill(s *span) {
+	events := s.events
+	s.events, s.size, s.spilled = nil, 0, true
+	if s.kind == spanHeading {
+		c.block(2)
+	}
+	c.replay(events)
+}
+
 func (c *converter) closeSpan(s *span) {
+	if !c.isOpen(s) {
+		return // closed already, with a span it was inside
+	}
 	c.resolvePending('x')
 	c.popSpan(s)
+	if s.spilled {
+		if s.kind == spanHeading {
+			c.block(2)
+		}
+		c.freeSpan(s)
+		return
+	}
 	if s.kind == spanHeading {
 		c.closeHeading(s)
 		c.freeSpan(s)

@@ -100,13 +100,15 @@ func (c *converter) closeTable() {
 	rows := t.rows[:0]
 	empty := true
 	for _, r := range t.rows {
-		if len(r.cells) > 0 {
-			rows = append(rows, r)
-		}
+		blank := true
 		for _, cell := range r.cells {
 			if len(cell.lines) > 0 {
-				empty = false
+				blank = false
 			}
+		}
+		if !blank {
+			rows = append(rows, r)
+			empty = false
 		}
 	}
 	t.rows = rows

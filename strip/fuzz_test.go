@@ -1,0 +1,72 @@
+package strip
+
+import (
+	"bytes"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var fuzzSeeds = []string{
+	"",
+	"<p>plain</p>",
+	"<ul><li>a<li>b<ol><li>c</ol></ul>",
+	"<table><tr><td>a<td>b<tr><td colspan=3>c</table>",
+	"<pre>  code\n* line\n#+x</pre>",
+	"<a href='x'>[[y]]</a><img src=z alt='a]]'>",
+	"<b>*</b>_<i>_</i>`<code>``</code>",
+	"<h1>t</h1><h3>u</h3><blockquote>q<blockquote>qq</blockquote></blockquote>",
+	"<p>\x00\x01\x1b[31m\u0085\u00ad&shy;&nbsp;</p>",
+	"<dl><dt>t<dd>d<dd>e</dl>",
+	"<table><tr><td><ul><li><table><tr><td>x</table></ul></table>",
+	"<div hidden><p>x</div><p>y",
+	"<q>a</q><sup>1</sup><sub>2</sub><del>d</del>",
+	"<br><br><br>x<br>",
+	"<li>x<td>y<tr>z<caption>c",
+	strings.Repeat("<div>", 5000) + "deep",
+	"<p>&#0;&#x110000;&#xd800;\xff\xfe</p>",
+}
+
+// FuzzConvert checks the properties every conversion must have, whatever
+// the input: no panic, valid UTF-8 without control characters, no trailing
+// spaces or double blank lines, one final newline, and an output size linear
+// in the input size.
+func FuzzConvert(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s), uint8(0), uint8(0))
+	}
+	pages, _ := filepath.Glob("testdata/*.html")
+	for _, p := range pages {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b, uint8(1), uint8(40))
+		}
+	}
+	base, _ := url.Parse("https://example.com/a/b.html")
+	formats := []Format{FormatText, FormatMarkdown, FormatOrg, FormatTitle}
+	f.Fuzz(func(t *testing.T, in []byte, formatIndex, width uint8) {
+		format := formats[int(formatIndex)%len(formats)]
+		var out bytes.Buffer
+		opt := Options{Format: format, HTML: true, BaseURL: base, Width: int(width % 100), BaseLevel: int(width % 3)}
+		done := make(chan error, 1)
+		go func() { done <- Convert(&out, bytes.NewReader(in), opt) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("Convert: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Convert did not finish in 10s on %q (%+v)", in, opt)
+		}
+		got := out.String()
+		checkInvariants(t, got)
+		if limit := 40*len(in) + 1024; len(got) > limit {
+			t.Errorf("%d bytes out for %d in", len(got), len(in))
+		}
+		if format == FormatTitle && strings.Count(got, "\n") > 1 {
+			t.Errorf("title on more than one line: %q", got)
+		}
+	})
+}
