@@ -26,7 +26,9 @@ type syntax interface {
 	autolink(href string, inTable bool) string
 	image(alt, src string, inTable bool) string
 	heading(level int, text string) []string
-	bullet(ordered bool, n int, first bool, start int) string
+	// bullet is a list item's marker; alt asks for the other marker
+	// style, which keeps two adjacent lists apart.
+	bullet(ordered bool, n int, first bool, start int, alt bool) string
 	quote() (first, rest string)
 	quoteBlock() (begin, end string) // for formats whose quotes are blocks
 	hr() string
@@ -109,7 +111,7 @@ func (textSyntax) heading(level int, text string) []string {
 	}
 	return []string{strings.Repeat("#", level) + " " + text}
 }
-func (textSyntax) bullet(ordered bool, n int, _ bool, _ int) string {
+func (textSyntax) bullet(ordered bool, n int, _ bool, _ int, _ bool) string {
 	if ordered {
 		return strconv.Itoa(n) + ". "
 	}
@@ -306,9 +308,14 @@ func (markdownSyntax) heading(level int, text string) []string {
 	return []string{strings.Repeat("#", min(level, 6)) + " " + text}
 }
 
-func (markdownSyntax) bullet(ordered bool, n int, _ bool, _ int) string {
-	if ordered {
+func (markdownSyntax) bullet(ordered bool, n int, _ bool, _ int, alt bool) string {
+	switch {
+	case ordered && alt:
+		return strconv.Itoa(n) + ") "
+	case ordered:
 		return strconv.Itoa(n) + ". "
+	case alt:
+		return "* "
 	}
 	return "- "
 }
@@ -507,7 +514,7 @@ func (orgSyntax) heading(level int, text string) []string {
 	return []string{strings.Repeat("*", level) + " " + text}
 }
 
-func (orgSyntax) bullet(ordered bool, n int, first bool, start int) string {
+func (orgSyntax) bullet(ordered bool, n int, first bool, start int, _ bool) string {
 	if !ordered {
 		return "- "
 	}

@@ -42,6 +42,12 @@ type converter struct {
 	brPending bool
 
 	lists []*listState
+	// listEndedAt is the depth of a list that just ended, or -1 once
+	// anything follows it: a list right after another of the same depth
+	// takes the other marker style, or Markdown would join the two.
+	listEndedAt      int
+	listEndedAlt     bool
+	listEndedOrdered bool
 
 	table      *tableState
 	innerTable int // tables inside the table being laid out
@@ -76,6 +82,7 @@ type listState struct {
 	step     int
 	start    int
 	items    int
+	alt      bool // uses the other marker style
 	def      bool // a dl
 	defOpen  bool // a dl item container is open
 	afterDT  bool
@@ -133,8 +140,14 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 	if opt.Links == "" {
 		opt.Links = LinksReference
 	}
-	c := &converter{opt: opt, syn: syn, z: html.NewTokenizer(r), base: opt.BaseURL, skipUntil: -1}
-	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart)
+	c := &converter{opt: opt, syn: syn, z: html.NewTokenizer(newTextSplitter(r)), base: opt.BaseURL, skipUntil: -1, listEndedAt: -1}
+	// A no-break space stays one in Markdown and Org, where a plain space
+	// would collapse when the text is read back; text shows a space.
+	nbsp := "\u00a0"
+	if opt.Format == FormatText {
+		nbsp = " "
+	}
+	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart, nbsp)
 	return c
 }
 
@@ -674,10 +687,16 @@ func (c *converter) open(e *element, at attrs) {
 		}
 		l.cellMode = c.table != nil || len(c.spans) > 0
 		if len(c.lists) > 0 && !l.cellMode {
+			// A nested list follows its item's text on the next line,
+			// without the blank line that would make the list loose.
 			c.block(1)
+			if c.bw.pendingNL > 1 {
+				c.bw.pendingNL = 1
+			}
 		} else {
 			c.block(2)
 		}
+		l.alt = c.listEndedAt == len(c.lists) && c.listEndedOrdered == l.ordered && !c.listEndedAlt
 		e.block = 2
 		e.list = l
 		c.lists = append(c.lists, l)
@@ -697,7 +716,7 @@ func (c *converter) open(e *element, at attrs) {
 		c.openTable()
 	case atom.Caption:
 		if c.table != nil && c.innerTable == 0 {
-			c.table.caption = &cellSink{}
+			c.table.caption = &cellSink{nbsp: c.bw.nbsp}
 		}
 	case atom.Tr:
 		c.openRow()
@@ -735,6 +754,7 @@ func (c *converter) close(e element) {
 		}
 		if n := len(c.lists); n > 0 {
 			c.lists = c.lists[:n-1]
+			c.listEndedAt, c.listEndedAlt, c.listEndedOrdered = n-1, e.list.alt, e.list.ordered
 		}
 	}
 	switch e.tag {
@@ -784,6 +804,7 @@ func (c *converter) openItem(e *element, at attrs) {
 	if l == nil || l.def {
 		l = &listState{next: 1, step: 1, start: 1, cellMode: c.table != nil || len(c.spans) > 0}
 		e.list = l
+		e.block = 2
 		c.lists = append(c.lists, l)
 	}
 	if at.value != "" && l.ordered {
@@ -791,7 +812,7 @@ func (c *converter) openItem(e *element, at attrs) {
 			l.next = v
 		}
 	}
-	bullet := c.syn.bullet(l.ordered, l.next, l.items == 0, l.start)
+	bullet := c.syn.bullet(l.ordered, l.next, l.items == 0, l.start, l.alt)
 	l.next += l.step
 	l.items++
 	if l.cellMode {
@@ -1175,6 +1196,7 @@ func (c *converter) piece(s string, text bool) {
 	}
 	c.resolvePending(firstRune(s))
 	c.flushBreak()
+	c.listEndedAt = -1
 	sk := c.sink()
 	sk.piece(s, text)
 	if sp, ok := sk.(*span); ok && sp.size > spanLimit {
@@ -1195,6 +1217,9 @@ func (c *converter) flushBreak() {
 }
 
 func (c *converter) space(hard bool) {
+	if c.brPending {
+		return // the next line starts without it
+	}
 	if hard {
 		c.resolvePending('\u00a0')
 	} else {

@@ -65,7 +65,8 @@ type blockWriter struct {
 	noWrap      int // > 0 while wrapping is off (headings)
 	word        []wordPiece
 	wordCols    int
-	wordHard    int // no-break spaces after the pending word
+	wordHard    int    // no-break spaces after the pending word
+	nbsp        string // how a no-break space is written
 	escapeStart func(string) string
 }
 
@@ -74,8 +75,8 @@ type wordPiece struct {
 	text bool
 }
 
-func newBlockWriter(w *bufio.Writer, width int, escapeStart func(string) string) *blockWriter {
-	return &blockWriter{w: w, width: width, escapeStart: escapeStart, last: '\n'}
+func newBlockWriter(w *bufio.Writer, width int, escapeStart func(string) string, nbsp string) *blockWriter {
+	return &blockWriter{w: w, width: width, escapeStart: escapeStart, last: '\n', nbsp: nbsp}
 }
 
 func (b *blockWriter) wrapping() bool { return b.width > 0 && b.noWrap == 0 }
@@ -86,7 +87,7 @@ func (b *blockWriter) piece(s string, text bool) {
 	}
 	if b.wrapping() {
 		if b.wordHard > 0 && len(b.word) > 0 {
-			b.word = append(b.word, wordPiece{strings.Repeat(" ", b.wordHard), false})
+			b.word = append(b.word, wordPiece{strings.Repeat(b.nbsp, b.wordHard), false})
 			b.wordCols += b.wordHard
 		}
 		b.wordHard = 0
@@ -127,7 +128,7 @@ func (b *blockWriter) emit(s string, text bool) {
 		}
 	} else {
 		if b.hardSpaces > 0 {
-			b.w.WriteString(strings.Repeat(" ", b.hardSpaces))
+			b.w.WriteString(strings.Repeat(b.nbsp, b.hardSpaces))
 			b.col += b.hardSpaces
 		}
 		if b.softSpace {
@@ -317,6 +318,7 @@ func (b *blockWriter) finish() {
 
 // cellSink collects the lines of a table cell.
 type cellSink struct {
+	nbsp       string
 	lines      []strings.Builder
 	softSpace  bool
 	hardSpaces int
@@ -341,7 +343,7 @@ func (c *cellSink) piece(s string, text bool) {
 	c.pendingNL = false
 	l := c.cur()
 	if l.Len() > 0 {
-		l.WriteString(strings.Repeat(" ", c.hardSpaces))
+		l.WriteString(strings.Repeat(c.nbsp, c.hardSpaces))
 		if c.softSpace {
 			l.WriteByte(' ')
 		}

@@ -51,7 +51,7 @@ func (c *converter) openCell(header bool, colspan string) {
 	}
 	c.table.colspan = min(n, maxColspan)
 	c.table.header = header
-	c.table.cell = &cellSink{}
+	c.table.cell = &cellSink{nbsp: c.bw.nbsp}
 }
 
 func (c *converter) closeCell() {

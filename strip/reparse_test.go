@@ -1,0 +1,55 @@
+package strip
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
+)
+
+// TestMarkdownReparses checks that Markdown output means what it says: a
+// CommonMark parser with GFM tables (goldmark) turns it back into HTML, and
+// converting that HTML again gives the same Markdown. An escape missing or
+// wrong, a list that loses its nesting, a table that breaks, or emphasis
+// that does not parse all show up as a difference.
+func TestMarkdownReparses(t *testing.T) {
+	pages, _ := filepath.Glob("testdata/*.html")
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithRendererOptions(html.WithUnsafe()),
+	)
+	for _, page := range pages {
+		t.Run(filepath.Base(page), func(t *testing.T) {
+			in, _ := os.ReadFile(page)
+			first := convertString(t, in, FormatMarkdown)
+			var rendered bytes.Buffer
+			if err := md.Convert([]byte(first), &rendered); err != nil {
+				t.Fatal(err)
+			}
+			second := convertString(t, rendered.Bytes(), FormatMarkdown)
+			// CommonMark numbers a list from its first number up, so
+			// reversed lists and value= jumps do not survive: compare
+			// everything but the numbers.
+			if itemNumber.ReplaceAllString(first, "${1}N$2") != itemNumber.ReplaceAllString(second, "${1}N$2") {
+				t.Errorf("Markdown does not survive a round trip through goldmark:\n--- first\n%s\n--- goldmark HTML\n%s\n--- second\n%s", first, rendered.String(), second)
+			}
+		})
+	}
+}
+
+var itemNumber = regexp.MustCompile(`(?m)^(\s*)\d+([.)] )`)
+
+func convertString(t *testing.T, in []byte, f Format) string {
+	t.Helper()
+	var out strings.Builder
+	if err := Convert(&out, bytes.NewReader(in), Options{Format: f, HTML: true}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
