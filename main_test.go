@@ -540,3 +540,32 @@ func TestHelpAndVersion(t *testing.T) {
 	runCmd(t, "-f", "pdf", "x").check(t, 2, `unknown format "pdf"`, "")
 	runCmd(t, "--max-size", "lots", "x").check(t, 2, "not a size", "")
 }
+
+func TestFormats(t *testing.T) {
+	page := `<html><head><title>The  Title</title><base href="/base/"></head><body><h1>Head</h1><p>See <a href="rel">this</a>.</p><script>x()</script></body></html>`
+	s := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/start":
+			http.Redirect(w, r, "/dir/page", http.StatusFound)
+		case "/dir/page":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, page)
+		case "/plain":
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "<b>not html</b>\n")
+		}
+	})
+	runCmd(t, "-f", "text", s.URL+"/start").check(t, 0, "", "Head\n====\n\nSee this[1].\n\n[1] "+s.URL+"/base/rel\n")
+	runCmd(t, "-f", "text", "--links", "inline", s.URL+"/start").check(t, 0, "", "Head\n====\n\nSee this <"+s.URL+"/base/rel>.\n")
+	runCmd(t, "-f", "markdown", s.URL+"/start").check(t, 0, "", "# Head\n\nSee [this]("+s.URL+"/base/rel).\n")
+	runCmd(t, "-f", "org", "--base-level", "2", s.URL+"/start").check(t, 0, "", "*** Head\n\nSee [["+s.URL+"/base/rel][this]].\n")
+	runCmd(t, "-f", "title", s.URL+"/start").check(t, 0, "", "The Title\n")
+	runCmd(t, "-f", "text", s.URL+"/plain").check(t, 0, "", "<b>not html</b>\n")
+	runCmd(t, "-f", "title", s.URL+"/plain").check(t, 0, "", "")
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "page.htm")
+	os.WriteFile(file, []byte("<!-- sniffed --><p>caf\xe9 <em>x</em></p>"), 0o644)
+	runCmd(t, "-f", "markdown", file).check(t, 0, "", "café *x*\n")
+	runWith(t, strings.NewReader("<p>from <b>stdin</b>"), nil, "-f", "org", "-").check(t, 0, "", "from *stdin*\n")
+}

@@ -54,6 +54,7 @@ type converter struct {
 
 	pre *preState
 
+	sawBase   bool
 	nameBuf   []byte
 	spanGen   int
 	resolved  map[string]string
@@ -200,7 +201,7 @@ func (c *converter) tagName() []byte {
 // wantsAttrs reports whether the converter reads attributes of a.
 func wantsAttrs(a atom.Atom) bool {
 	switch a {
-	case atom.A, atom.Img, atom.Ol, atom.Li, atom.Td, atom.Th, atom.Pre, atom.Code, atom.Base:
+	case atom.A, atom.Img, atom.Ol, atom.Li, atom.Td, atom.Th, atom.Pre, atom.Code:
 		return true
 	}
 	return false
@@ -449,6 +450,11 @@ func (c *converter) closeUpTo(match, stop func(atom.Atom) bool) {
 func (c *converter) startTag(selfClosing bool) {
 	name := c.tagName()
 	a := atom.Lookup(name)
+	if a == atom.Base && !c.sawBase {
+		// <base> lives in the skipped <head>; the first one counts.
+		c.sawBase = true
+		c.setBase(c.readAttrs().href)
+	}
 	if c.skipUntil >= 0 {
 		// Track depth inside hidden content so its end is found.
 		if !void(a) && !selfClosing {
@@ -463,15 +469,6 @@ func (c *converter) startTag(selfClosing bool) {
 	var at attrs
 	if wantsAttrs(a) || mayHide(c.z.Raw()) {
 		at = c.readAttrs()
-	}
-	if a == atom.Base && c.base != nil && at.href != "" && !c.sawBase() {
-		if u, err := c.base.Parse(strings.TrimSpace(at.href)); err == nil {
-			c.base = u
-		}
-	} else if a == atom.Base && c.base == nil && at.href != "" {
-		if u, err := url.Parse(strings.TrimSpace(at.href)); err == nil && u.IsAbs() {
-			c.base = u
-		}
 	}
 	if c.pre != nil {
 		if (skipped(a) || at.hidden) && !void(a) && !selfClosing {
@@ -534,7 +531,24 @@ func (c *converter) newElement(a atom.Atom, name []byte) element {
 	return element{tag: a}
 }
 
-func (c *converter) sawBase() bool { return c.base != c.opt.BaseURL }
+// setBase applies <base href>: relative to the page's URL, or on its own
+// when it is absolute.
+func (c *converter) setBase(href string) {
+	href = cleanURL(href)
+	if href == "" {
+		return
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return
+	}
+	if c.base != nil {
+		c.base = c.base.ResolveReference(u)
+	} else if u.IsAbs() {
+		c.base = u
+	}
+	c.resolved = nil
+}
 
 func (c *converter) push(e element) { c.stack = append(c.stack, e) }
 
