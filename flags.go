@@ -30,6 +30,8 @@ type options struct {
 	Include       bool
 	ShowErrorBody bool
 	Silent        bool
+	TextOnly      bool
+	PrintEmacs    bool
 	ShowVersion   bool
 }
 
@@ -68,7 +70,9 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&connectTimeout, "connect-timeout", "give up connecting after `SECONDS`")
 	fs.VarP(&maxTime, "max-time", "m", "give up the whole transfer after `SECONDS` (0: no limit)")
 	fs.Var(&maxSize, "max-size", "give up when the decoded body exceeds `SIZE` (suffixes K, M, G; 0: no limit)")
+	fs.BoolVar(&o.TextOnly, "text-only", false, "refuse binary bodies (exit 23) wherever the output goes, as on a terminal")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "no progress meter")
+	fs.BoolVar(&o.PrintEmacs, "emacs", false, "print the Emacs package insert-from-url.el and exit")
 	fs.BoolVar(&o.ShowVersion, "version", false, "print the version and exit")
 	help := fs.BoolP("help", "h", false, "print this help and exit")
 
@@ -81,7 +85,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 			"Exit codes follow curl's: see the README.\n", progName, fs.FlagUsages())
 		return nil, errHelp
 	}
-	if o.ShowVersion {
+	if o.ShowVersion || o.PrintEmacs {
 		return o, nil
 	}
 	switch fs.NArg() {

@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/insert-from-url/insert-from-url/elisp"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/output"
 	"github.com/insert-from-url/insert-from-url/strip"
@@ -48,8 +49,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "%s: %s (see --help)\n", progName, oneLine(err.Error()))
 		return exitUsage
 	}
-	if opts.ShowVersion {
+	switch {
+	case opts.ShowVersion:
 		fmt.Fprintf(stdout, "%s %s\n", progName, version())
+		return exitOK
+	case opts.PrintEmacs:
+		if _, err := io.WriteString(stdout, elisp.Source); err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", progName, oneLine((&output.WriteError{Err: err}).Error()))
+			return exitWrite
+		}
 		return exitOK
 	}
 	c := &command{opts: opts, stdin: stdin, stdout: stdout, stderr: stderr}
@@ -127,9 +135,10 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 			return err
 		}
 	}
+	refuseBinary := toTerminal || o.TextOnly
 	if o.NoDecode {
-		if toTerminal {
-			return &binaryRefusedError{what: "undecoded body"}
+		if refuseBinary {
+			return &binaryRefusedError{what: "undecoded body", terminal: toTerminal}
 		}
 		_, err := io.Copy(w, resp.Body)
 		return err
@@ -139,8 +148,8 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		return err
 	}
 	if body.Binary {
-		if toTerminal {
-			return &binaryRefusedError{what: "binary body (" + body.MediaType + ")"}
+		if refuseBinary {
+			return &binaryRefusedError{what: "binary body (" + body.MediaType + ")", terminal: toTerminal}
 		}
 		if o.Format == strip.FormatTitle {
 			return nil
@@ -169,11 +178,18 @@ func writeHead(w io.Writer, resp *fetch.Response) error {
 	return err
 }
 
-// binaryRefusedError stops binary bytes from reaching a terminal.
-type binaryRefusedError struct{ what string }
+// binaryRefusedError stops binary bytes from reaching a terminal, or any
+// output with --text-only.
+type binaryRefusedError struct {
+	what     string
+	terminal bool
+}
 
 func (e *binaryRefusedError) Error() string {
-	return e.what + " not printed to a terminal; use -o FILE or a pipe"
+	if e.terminal {
+		return e.what + " not printed to a terminal; use -o FILE or a pipe"
+	}
+	return e.what + " refused (--text-only)"
 }
 
 // isTerminal reports whether w is a terminal. Tests pass writers with an

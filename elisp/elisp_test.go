@@ -1,0 +1,186 @@
+package elisp
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// emacs returns the path of Emacs, or skips the test where it is missing;
+// under CI=true a missing Emacs fails instead.
+func emacs(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("emacs")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("emacs is not installed; CI must install emacs-nox")
+		}
+		t.Skip("emacs is not installed")
+	}
+	return path
+}
+
+// buildProgram builds insert-from-url into a temporary folder.
+func buildProgram(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "insert-from-url")
+	cmd := exec.Command("go", "build", "-o", bin, "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// testServer serves the pages the ERT tests fetch.
+func testServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	stop := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "Hello, world!\n")
+	})
+	mux.HandleFunc("/page.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<html><head><title>Page</title></head><body><h1>Page heading</h1><p>Some <em>emphasis</em> and a <a href="/hello">link</a>.</p><h2>Sub heading</h2><p>More.</p></body></html>`)
+	})
+	mux.HandleFunc("/long.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<p>"+strings.Repeat("words that wrap ", 20)+"</p>")
+	})
+	mux.HandleFunc("/title.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><head><title>\n  Example  Title\n</title></head><body><h1>Other</h1></body></html>")
+	})
+	mux.HandleFunc("/image.png", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+	})
+	mux.HandleFunc("/latin1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("caf\xe9 cr\xe8me\n"))
+	})
+	mux.HandleFunc("/split", func(w http.ResponseWriter, r *http.Request) {
+		// "é€😀 done\n", with every multibyte character cut between
+		// two writes that reach the client apart.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		f := w.(http.Flusher)
+		for _, part := range []string{"\xc3", "\xa9\xe2\x82", "\xac\xf0\x9f", "\x98\x80 done\n"} {
+			io.WriteString(w, part)
+			f.Flush()
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(1500 * time.Millisecond):
+		case <-stop:
+		}
+		io.WriteString(w, "slow answer\n")
+	})
+	mux.HandleFunc("/stall", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	})
+	mux.HandleFunc("/", http.NotFound)
+	s := httptest.NewServer(mux)
+	t.Cleanup(func() { close(stop); s.Close() })
+	return s
+}
+
+// runEmacs runs batch Emacs with args from the elisp folder and returns its
+// output; it fails the test when Emacs exits with an error.
+func runEmacs(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(emacs(t), append([]string{"-Q", "--batch", "-L", "."}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("emacs %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String()
+}
+
+// TestERT runs insert-from-url-test.el against the built program and a
+// local server.
+func TestERT(t *testing.T) {
+	emacs(t)
+	bin := buildProgram(t)
+	s := testServer(t)
+	out := runEmacs(t, []string{"IFU_TEST_PROGRAM=" + bin, "IFU_TEST_SERVER=" + s.URL},
+		"-l", "insert-from-url-test.el", "-f", "ert-run-tests-batch-and-exit")
+	if !strings.Contains(out, "0 unexpected") {
+		t.Errorf("ERT did not report success:\n%s", out)
+	}
+	t.Log(lastLines(out, 3))
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// copyPackage copies insert-from-url.el into a temporary folder, so that
+// compiling it leaves no .elc in the source tree.
+func copyPackage(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(Source), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestByteCompiles(t *testing.T) {
+	dir := copyPackage(t)
+	out := runEmacs(t, nil, "--eval", fmt.Sprintf(`(progn
+  (setq byte-compile-error-on-warn t)
+  (unless (byte-compile-file %q) (kill-emacs 1)))`, filepath.Join(dir, FileName)))
+	if strings.Contains(out, "Warning") || strings.Contains(out, "Error") {
+		t.Errorf("byte-compile output:\n%s", out)
+	}
+}
+
+func TestCheckdoc(t *testing.T) {
+	dir := copyPackage(t)
+	out := runEmacs(t, nil, "--eval", fmt.Sprintf(`(progn
+  (require 'checkdoc)
+  (checkdoc-file %q))`, filepath.Join(dir, FileName)))
+	if strings.TrimSpace(out) != "" {
+		t.Errorf("checkdoc:\n%s", out)
+	}
+}
+
+// TestPackageLint runs package-lint from Debian's elpa-package-lint.
+func TestPackageLint(t *testing.T) {
+	emacs(t)
+	lint, _ := filepath.Glob("/usr/share/emacs/site-lisp/elpa-src/package-lint-*")
+	if len(lint) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("package-lint is not installed; CI must install elpa-package-lint")
+		}
+		t.Skip("package-lint is not installed (Debian: elpa-package-lint)")
+	}
+	args := []string{}
+	deps, _ := filepath.Glob("/usr/share/emacs/site-lisp/elpa-src/*")
+	for _, d := range deps {
+		args = append(args, "-L", d)
+	}
+	dir := copyPackage(t)
+	args = append(args, "--eval", "(require 'package-lint)", "-f", "package-lint-batch-and-exit", filepath.Join(dir, FileName))
+	out := runEmacs(t, nil, args...)
+	if strings.TrimSpace(out) != "" {
+		t.Errorf("package-lint:\n%s", out)
+	}
+}

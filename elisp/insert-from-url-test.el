@@ -1,0 +1,357 @@
+;;; insert-from-url-test.el --- Tests for insert-from-url  -*- lexical-binding: t; -*-
+
+;;; Commentary:
+
+;; Run by elisp_test.go, which builds the program, starts a local test
+;; server and sets IFU_TEST_PROGRAM and IFU_TEST_SERVER.  By hand:
+;;
+;;   IFU_TEST_PROGRAM=... IFU_TEST_SERVER=http://127.0.0.1:PORT \
+;;   emacs -Q --batch -L elisp -l elisp/insert-from-url-test.el \
+;;     -f ert-run-tests-batch-and-exit
+
+;;; Code:
+
+(require 'ert)
+(require 'cl-lib)
+(require 'org)
+(require 'mwheel)
+(require 'insert-from-url)
+
+(defvar ifu-test-server (getenv "IFU_TEST_SERVER"))
+
+(setq insert-from-url-program (getenv "IFU_TEST_PROGRAM"))
+
+(unless (fboundp 'markdown-mode)
+  (define-derived-mode markdown-mode text-mode "Markdown"
+    "Stand-in for markdown-mode, which Emacs does not ship."))
+
+(defun ifu-test-url (path)
+  "Return the test server's URL for PATH."
+  (concat ifu-test-server path))
+
+(defun ifu-test-wait (predicate &optional seconds)
+  "Process events until PREDICATE holds or SECONDS pass; return its value."
+  (let ((deadline (+ (float-time) (or seconds 10))))
+    (while (and (not (funcall predicate)) (< (float-time) deadline))
+      (accept-process-output nil 0.02))
+    (funcall predicate)))
+
+(defun ifu-test-wait-idle (buffer)
+  "Wait until BUFFER has no fetch in flight."
+  (should (ifu-test-wait
+           (lambda () (or (not (buffer-live-p buffer))
+                          (null (buffer-local-value 'insert-from-url--processes buffer)))))))
+
+(defmacro ifu-test-capturing-reports (var &rest body)
+  "Run BODY with the error reports of failed fetches collected in VAR."
+  (declare (indent 1))
+  `(let ((,var nil))
+     (cl-letf (((symbol-function 'insert-from-url--report)
+                (lambda (msg) (push msg ,var))))
+       ,@body)))
+
+(defun ifu-test-leftover-buffers ()
+  "Return the output buffers of fetches that were not cleaned up."
+  (seq-filter (lambda (b) (string-prefix-p " *insert-from-url" (buffer-name b)))
+              (buffer-list)))
+
+;;;; insert-from-url
+
+(ert-deftest ifu-test-inserts-at-marker ()
+  "Text arrives where the command ran, though point moved and text came before."
+  (with-temp-buffer
+    (insert "abcdef")
+    (goto-char 4)
+    (insert-from-url (ifu-test-url "/hello") "raw")
+    (goto-char (point-min))
+    (insert "XY")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "XYabcHello, world!\ndef"))
+    (should (= (point) 3))))
+
+(ert-deftest ifu-test-point-follows ()
+  "Point that stayed at the insertion point ends after the text."
+  (with-temp-buffer
+    (insert "ab")
+    (goto-char 2)
+    (insert-from-url (ifu-test-url "/hello") "raw")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "aHello, world!\nb"))
+    (should (= (point) (+ 2 (length "Hello, world!\n"))))))
+
+(ert-deftest ifu-test-one-undo-step ()
+  "One undo removes the insertion and nothing the user typed meanwhile."
+  (with-temp-buffer
+    (buffer-enable-undo)
+    (insert "start ")
+    (undo-boundary)
+    (insert-from-url (ifu-test-url "/hello") "raw")
+    (goto-char (point-min))
+    (insert "typed ")
+    (undo-boundary)
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "typed start Hello, world!\n"))
+    (let ((last-command nil))
+      (undo))
+    (should (equal (buffer-string) "typed start "))))
+
+(ert-deftest ifu-test-failure-changes-nothing ()
+  "A 404 inserts nothing and reports the program's error line."
+  (ifu-test-capturing-reports reports
+    (with-temp-buffer
+      (insert "unchanged")
+      (insert-from-url (ifu-test-url "/missing") "text")
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) "unchanged"))
+      (should (equal (length reports) 1))
+      (should (string-match-p "\\`insert-from-url: HTTP 404 Not Found: http" (car reports))))))
+
+(ert-deftest ifu-test-binary-not-inserted ()
+  "A binary body is refused, not inserted."
+  (ifu-test-capturing-reports reports
+    (with-temp-buffer
+      (insert-from-url (ifu-test-url "/image.png") "raw")
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) ""))
+      (should (string-match-p "binary body (image/png) refused" (car reports))))))
+
+(ert-deftest ifu-test-killed-buffer ()
+  "A result for a killed buffer is dropped quietly, and nothing leaks."
+  (ifu-test-capturing-reports reports
+    (let ((buffer (generate-new-buffer "ifu-killed")))
+      (with-current-buffer buffer
+        (insert-from-url (ifu-test-url "/slow") "raw"))
+      (kill-buffer buffer)
+      (should (ifu-test-wait (lambda () (null (ifu-test-leftover-buffers))) 10))
+      (should (null reports)))))
+
+(ert-deftest ifu-test-read-only ()
+  "A read-only buffer refuses before fetching."
+  (with-temp-buffer
+    (setq buffer-read-only t)
+    (should-error (insert-from-url (ifu-test-url "/hello") "raw") :type 'buffer-read-only)
+    (should (null insert-from-url--processes))))
+
+(ert-deftest ifu-test-auto-format ()
+  "The format follows the major mode."
+  (let ((insert-from-url-format 'auto))
+    (dolist (case '((org-mode . "org") (markdown-mode . "markdown") (html-mode . "raw")
+                    (emacs-lisp-mode . "raw") (nxml-mode . "raw") (text-mode . "text")
+                    (fundamental-mode . "text")))
+      (with-temp-buffer
+        (funcall (car case))
+        (should (equal (insert-from-url--format-for-buffer) (cdr case)))))
+    (let ((insert-from-url-format 'markdown))
+      (with-temp-buffer
+        (org-mode)
+        (should (equal (insert-from-url--format-for-buffer) "markdown"))))))
+
+(ert-deftest ifu-test-converts-per-mode ()
+  "The page arrives as Org in Org mode and as text elsewhere."
+  (with-temp-buffer
+    (org-mode)
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-prefix-p "* Page heading\n\nSome /emphasis/ and a [[" (buffer-string))))
+  (with-temp-buffer
+    (text-mode)
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-prefix-p "Page heading\n============\n\nSome emphasis and a link[1]." (buffer-string)))))
+
+(ert-deftest ifu-test-org-nests-under-heading ()
+  "In Org, the page's headings go under the current heading."
+  (with-temp-buffer
+    (org-mode)
+    (insert "* Top\n** Notes\n")
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-match-p "^\\*\\*\\* Page heading$" (buffer-string)))
+    (should (string-match-p "^\\*\\*\\*\\* Sub heading$" (buffer-string)))))
+
+(ert-deftest ifu-test-fill ()
+  "With `insert-from-url-fill', text is wrapped at `fill-column'."
+  (with-temp-buffer
+    (let ((insert-from-url-fill t))
+      (setq fill-column 30)
+      (insert-from-url (ifu-test-url "/long.html") "text")
+      (ifu-test-wait-idle (current-buffer))
+      (should (> (count-lines (point-min) (point-max)) 3))
+      (dolist (line (split-string (buffer-string) "\n"))
+        (should (<= (string-width line) 30))))))
+
+(ert-deftest ifu-test-utf-8-split-across-chunks ()
+  "Multibyte characters cut between output chunks arrive whole."
+  (with-temp-buffer
+    (insert-from-url (ifu-test-url "/split") "raw")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "é€😀 done\n"))))
+
+(ert-deftest ifu-test-latin-1-page ()
+  "A page in Latin-1 arrives decoded."
+  (with-temp-buffer
+    (insert-from-url (ifu-test-url "/latin1") "raw")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "café crème\n"))))
+
+(ert-deftest ifu-test-remote-default-directory ()
+  "A TRAMP `default-directory' does not break the fetch."
+  (with-temp-buffer
+    (setq default-directory "/ssh:nobody@nohost.invalid:/tmp/")
+    (insert-from-url (ifu-test-url "/hello") "raw")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "Hello, world!\n"))))
+
+(ert-deftest ifu-test-missing-default-directory ()
+  "A deleted `default-directory' does not break the fetch."
+  (let ((dir (make-temp-file "ifu-gone" t)))
+    (delete-directory dir)
+    (with-temp-buffer
+      (setq default-directory (file-name-as-directory dir))
+      (insert-from-url (ifu-test-url "/hello") "raw")
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) "Hello, world!\n")))))
+
+(ert-deftest ifu-test-stays-responsive ()
+  "While a server takes its time, the command returns and timers run."
+  (let* ((ticks 0)
+         (timer (run-at-time 0 0.05 (lambda () (setq ticks (1+ ticks))))))
+    (unwind-protect
+        (with-temp-buffer
+          (let ((start (float-time)))
+            (insert-from-url (ifu-test-url "/slow") "raw")
+            (should (< (- (float-time) start) 0.5)))
+          (should (string-match-p "fetching" (or (insert-from-url--mode-line-string) "")))
+          (ifu-test-wait-idle (current-buffer))
+          (should (equal (buffer-string) "slow answer\n"))
+          ;; The server waits 1.5 s: a blocked Emacs would count none.
+          (should (>= ticks 15)))
+      (cancel-timer timer))))
+
+(ert-deftest ifu-test-cancel ()
+  "Cancelling stops the fetch and inserts nothing."
+  (ifu-test-capturing-reports reports
+    (with-temp-buffer
+      (insert "kept")
+      (insert-from-url (ifu-test-url "/stall") "raw")
+      (should insert-from-url--processes)
+      (insert-from-url-cancel)
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) "kept"))
+      (should (null reports))
+      (should (ifu-test-wait (lambda () (null (ifu-test-leftover-buffers))))))))
+
+(ert-deftest ifu-test-missing-program ()
+  "A missing program is a `user-error' that says how to install it."
+  (let ((insert-from-url-program "insert-from-url-does-not-exist"))
+    (with-temp-buffer
+      (let ((err (should-error (insert-from-url (ifu-test-url "/hello") "raw") :type 'user-error)))
+        (should (string-match-p "go install" (cadr err)))))))
+
+;;;; Links
+
+(ert-deftest ifu-test-link-inserted ()
+  "A link titled with the page's title, in the buffer's markup."
+  (dolist (case `((org-mode . ,(format "[[%s][Example Title]]" (ifu-test-url "/title.html")))
+                  (markdown-mode . ,(format "[Example Title](%s)" (ifu-test-url "/title.html")))
+                  (text-mode . ,(format "Example Title <%s>" (ifu-test-url "/title.html")))))
+    (with-temp-buffer
+      (funcall (car case))
+      (insert "See ")
+      (insert-from-url-link (ifu-test-url "/title.html"))
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) (concat "See " (cdr case)))))))
+
+(ert-deftest ifu-test-link-replaces-url-at-point ()
+  "On a bare URL, the URL becomes the titled link."
+  (with-temp-buffer
+    (org-mode)
+    (let ((url (ifu-test-url "/title.html")))
+      (insert "before " url " after")
+      (goto-char (+ 10 (point-min)))
+      (insert-from-url-link url)
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) (format "before [[%s][Example Title]] after" url))))))
+
+;;;; Synchronous use
+
+(ert-deftest ifu-test-string ()
+  "`insert-from-url-string' returns the text or signals the error."
+  (should (equal (insert-from-url-string (ifu-test-url "/hello")) "Hello, world!\n"))
+  (should (equal (insert-from-url-string (ifu-test-url "/title.html") "title") "Example Title\n"))
+  (let ((err (should-error (insert-from-url-string (ifu-test-url "/missing")))))
+    (should (string-match-p "HTTP 404" (cadr err)))))
+
+;;;; Alt+wheel undo
+
+(defun ifu-test-spin (command times)
+  "Run the wheel COMMAND TIMES times as the command loop would.
+The events happen in the selected window, which shows the current
+buffer."
+  (set-window-buffer (selected-window) (current-buffer))
+  (dotimes (_ times)
+    (undo-boundary)
+    (setq this-command command)
+    (condition-case nil
+        (funcall command (list 'mouse-5 (posn-at-point nil (selected-window))))
+      (user-error nil))
+    (setq last-command this-command)))
+
+(ert-deftest ifu-test-wheel-bindings ()
+  "Both event families are bound, even after mwheel binds them again."
+  (unwind-protect
+      (progn
+        (insert-from-url-wheel-undo-mode 1)
+        (should (eq (key-binding [M-mouse-5]) #'insert-from-url-wheel-undo))
+        (should (eq (key-binding [M-wheel-down]) #'insert-from-url-wheel-undo))
+        (should (eq (key-binding [M-mouse-4]) #'insert-from-url-wheel-redo))
+        (should (eq (key-binding [M-wheel-up]) #'insert-from-url-wheel-redo))
+        (mouse-wheel-mode -1)
+        (mouse-wheel-mode 1)
+        (global-set-key [M-mouse-5] #'mwheel-scroll)
+        (should (eq (key-binding [M-mouse-5]) #'insert-from-url-wheel-undo))
+        (insert-from-url-wheel-undo-mode -1)
+        (should (eq (key-binding [M-mouse-5]) #'mwheel-scroll)))
+    (insert-from-url-wheel-undo-mode -1)))
+
+(ert-deftest ifu-test-wheel-undo-redo-order ()
+  "Spinning undoes in order, never turns into redo, and redoes back."
+  (with-temp-buffer
+    (buffer-enable-undo)
+    (dolist (s '("a" "b" "c" "d"))
+      (insert s)
+      (undo-boundary))
+    (let ((last-command nil) (this-command nil))
+      (ifu-test-spin #'insert-from-url-wheel-undo 2)
+      (should (equal (buffer-string) "ab"))
+      ;; Another command breaks the undo chain: plain `undo' would now redo.
+      (setq last-command 'forward-char)
+      (ifu-test-spin #'insert-from-url-wheel-undo 1)
+      (should (equal (buffer-string) "a"))
+      (ifu-test-spin #'insert-from-url-wheel-undo 10)
+      (should (equal (buffer-string) ""))
+      (ifu-test-spin #'insert-from-url-wheel-redo 2)
+      (should (equal (buffer-string) "ab"))
+      (ifu-test-spin #'insert-from-url-wheel-undo 1)
+      (should (equal (buffer-string) "a"))
+      (ifu-test-spin #'insert-from-url-wheel-redo 10)
+      (should (equal (buffer-string) "abcd")))))
+
+(ert-deftest ifu-test-redo-fallback ()
+  "The Emacs 27 redo gives what `undo-redo' gives."
+  (with-temp-buffer
+    (buffer-enable-undo)
+    (dolist (s '("x" "y"))
+      (insert s)
+      (undo-boundary))
+    (let ((last-command nil) (this-command nil))
+      (ifu-test-spin #'insert-from-url-wheel-undo 2)
+      (should (equal (buffer-string) ""))
+      (cl-letf (((symbol-function 'undo-redo) nil))
+        (should-not (fboundp 'undo-redo))
+        (setq this-command 'insert-from-url-wheel-redo)
+        (insert-from-url--undo-redo 1)
+        (setq last-command this-command)
+        (should (equal (buffer-string) "x"))))))
+
+;;; insert-from-url-test.el ends here

@@ -1,0 +1,518 @@
+;;; insert-from-url.el --- Insert web pages as text, Markdown or Org, asynchronously  -*- lexical-binding: t; -*-
+
+;; Copyright (C) 2026 The insert-from-url authors
+
+;; Author: The insert-from-url authors
+;; Maintainer: The insert-from-url authors
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "27.1"))
+;; Keywords: convenience, hypermedia
+;; URL: https://github.com/insert-from-url/insert-from-url
+;; SPDX-License-Identifier: MIT
+
+;; This file is not part of GNU Emacs.
+
+;;; Commentary:
+
+;; `insert-from-url' fetches a web page and inserts its content at point,
+;; converted to the markup of the buffer: Org in `org-mode', Markdown in
+;; `markdown-mode', the HTML itself in HTML and programming modes, and
+;; plain text elsewhere.  The fetch runs in the background, in the
+;; `insert-from-url' program (a Go binary that ships this file), so Emacs
+;; never freezes, whatever the server does.  The text is decoded from the
+;; page's charset, errors such as 404 insert nothing, and one `undo'
+;; removes the whole insertion.
+;;
+;; Commands:
+;;
+;;   M-x insert-from-url         insert a page at point
+;;                               (C-u asks for the format)
+;;   M-x insert-from-url-link    insert a link titled with the page's title,
+;;                               or turn the URL at point into one
+;;   M-x insert-from-url-cancel  stop the fetches of the current buffer
+;;   M-x insert-from-url-wheel-undo-mode
+;;                               Alt+wheel towards you undoes, away redoes
+;;
+;; For Lisp code, `insert-from-url-string' returns a page as a string.
+;;
+;; Setup, with the program on `exec-path' (go install
+;; github.com/insert-from-url/insert-from-url@latest):
+;;
+;;   (use-package insert-from-url
+;;     :load-path "~/.emacs.d/lisp"
+;;     :bind ("C-c i u" . insert-from-url)
+;;     :config (insert-from-url-wheel-undo-mode 1))
+;;
+;; Loading this file binds no key; the wheel bindings live in the keymap of
+;; `insert-from-url-wheel-undo-mode'.
+
+;;; Code:
+
+(require 'seq)
+(require 'subr-x)
+(require 'thingatpt)
+
+(declare-function org-current-level "org" ())
+
+;;;; Customization
+
+(defgroup insert-from-url nil
+  "Insert the content of web pages into buffers."
+  :group 'convenience
+  :prefix "insert-from-url-"
+  :link '(url-link "https://github.com/insert-from-url/insert-from-url"))
+
+(defcustom insert-from-url-program "insert-from-url"
+  "Name or file name of the insert-from-url program.
+A bare name is looked up on the variable `exec-path'."
+  :type 'string)
+
+(defcustom insert-from-url-arguments nil
+  "Extra command-line arguments for every run of the program.
+For example \\='(\"-H\" \"Accept-Language: fr\")."
+  :type '(repeat string))
+
+(defcustom insert-from-url-timeout 60
+  "Seconds a whole fetch may take before it is given up."
+  :type 'number)
+
+(defcustom insert-from-url-max-size (* 64 1024 1024)
+  "Largest body, in bytes after decompression, that is inserted."
+  :type 'integer)
+
+(defcustom insert-from-url-format 'auto
+  "Format of inserted pages.
+`auto' chooses from the buffer's major mode: Org in Org mode,
+Markdown in Markdown modes, the raw page in HTML, XML and
+programming modes, and plain text elsewhere."
+  :type '(choice (const :tag "From the major mode" auto)
+                 (const :tag "Raw (the page as served, decoded)" raw)
+                 (const :tag "Plain text" text)
+                 (const :tag "Markdown" markdown)
+                 (const :tag "Org" org)))
+
+(defcustom insert-from-url-fill nil
+  "When non-nil, wrap converted text at `fill-column'."
+  :type 'boolean)
+
+(defconst insert-from-url--formats '("raw" "text" "markdown" "org")
+  "Formats the program can produce for insertion.")
+
+;;;; Running the program
+
+(defun insert-from-url--program ()
+  "Return the absolute file name of the program, or signal a `user-error'."
+  (or (and (file-name-absolute-p insert-from-url-program)
+           (file-executable-p insert-from-url-program)
+           insert-from-url-program)
+      (executable-find insert-from-url-program)
+      (user-error "Cannot find the program `%s': install it with `go install github.com/insert-from-url/insert-from-url@latest' or set `insert-from-url-program'"
+                  insert-from-url-program)))
+
+(defun insert-from-url--local-directory ()
+  "Return a local directory that exists, for running the program in.
+The buffer's `default-directory' may be remote or deleted, and
+either breaks starting a process."
+  (let ((dir default-directory))
+    (if (and dir (not (file-remote-p dir)) (file-directory-p dir))
+        dir
+      (let ((tmp (and temporary-file-directory
+                      (not (file-remote-p temporary-file-directory))
+                      (file-directory-p temporary-file-directory)
+                      temporary-file-directory)))
+        (or tmp "/")))))
+
+(defun insert-from-url--format-for-buffer ()
+  "Return the format that fits the current buffer, as a string."
+  (let ((format (if (eq insert-from-url-format 'auto)
+                    (cond ((derived-mode-p 'org-mode) 'org)
+                          ((derived-mode-p 'markdown-mode 'gfm-mode) 'markdown)
+                          ((derived-mode-p 'html-mode 'mhtml-mode 'sgml-mode 'web-mode
+                                           'nxml-mode 'xml-mode 'prog-mode)
+                           'raw)
+                          (t 'text))
+                  insert-from-url-format)))
+    (symbol-name format)))
+
+(defun insert-from-url--base-level (format)
+  "Return the outline level to nest FORMAT headings under, or nil."
+  (when (and (equal format "org") (derived-mode-p 'org-mode)
+             (fboundp 'org-current-level))
+    (let ((level (save-excursion (org-current-level))))
+      (and level (> level 0) level))))
+
+(defun insert-from-url--arguments (url format &optional base-level)
+  "Return the program's arguments to fetch URL in FORMAT.
+BASE-LEVEL, when non-nil, nests headings under that level."
+  (append (list "--silent" "--text-only" "--format" format
+                "--max-time" (number-to-string insert-from-url-timeout)
+                "--max-size" (number-to-string insert-from-url-max-size))
+          (when base-level
+            (list "--base-level" (number-to-string base-level)))
+          (when (and insert-from-url-fill (not (member format '("raw" "title"))))
+            (list "--width" (number-to-string fill-column)))
+          insert-from-url-arguments
+          (list "--" url)))
+
+(defun insert-from-url--error-message (stderr code)
+  "Return the message of a failed run: the first line of STDERR or CODE."
+  (let ((line (car (split-string (string-trim stderr) "\n" t))))
+    (or line (format "insert-from-url exited with code %s" code))))
+
+;;;; Asynchronous fetches
+
+(defvar-local insert-from-url--processes nil
+  "Processes fetching for the current buffer.")
+
+(defun insert-from-url--start (url format base-level on-success &optional on-failure)
+  "Fetch URL in FORMAT in the background.
+BASE-LEVEL nests headings.  Call ON-SUCCESS with the decoded text,
+or ON-FAILURE with the error message (by default, show it).
+Return the process."
+  (let* ((program (insert-from-url--program))
+         (default-directory (insert-from-url--local-directory))
+         (owner (current-buffer))
+         (out (generate-new-buffer " *insert-from-url*"))
+         (err (generate-new-buffer " *insert-from-url-stderr*"))
+         (done nil)
+         process stderr-process)
+    (with-current-buffer out (set-buffer-multibyte nil))
+    (with-current-buffer err (set-buffer-multibyte nil))
+    (let ((finish
+           (lambda ()
+             ;; Both the program and its stderr pipe must be done: the
+             ;; last line of stderr may arrive after the exit.
+             (when (and (not done)
+                        (memq (process-status process) '(exit signal))
+                        (not (process-live-p stderr-process)))
+               (setq done t)
+               (unwind-protect
+                   (let ((code (process-exit-status process))
+                         (status (process-status process))
+                         (cancelled (process-get process 'insert-from-url-cancelled)))
+                     (when (buffer-live-p owner)
+                       (with-current-buffer owner
+                         (setq insert-from-url--processes
+                               (delq process insert-from-url--processes))
+                         (insert-from-url--update-mode-line)))
+                     (cond
+                      (cancelled nil)
+                      ((and (eq status 'exit) (eq code 0))
+                       (funcall on-success
+                                (with-current-buffer out
+                                  (decode-coding-string (buffer-string) 'utf-8 t))))
+                      (t
+                       (funcall (or on-failure #'insert-from-url--report)
+                                (insert-from-url--error-message
+                                 (with-current-buffer err
+                                   (decode-coding-string (buffer-string) 'utf-8 t))
+                                 code)))))
+                 (kill-buffer out)
+                 (kill-buffer err))))))
+      (setq stderr-process
+            (make-pipe-process :name "insert-from-url-stderr"
+                               :buffer err
+                               :coding 'binary
+                               :noquery t
+                               :sentinel (lambda (_p _e) (funcall finish))))
+      (setq process
+            (make-process :name "insert-from-url"
+                          :buffer out
+                          :command (cons program (insert-from-url--arguments url format base-level))
+                          :coding 'binary
+                          :connection-type 'pipe
+                          :stderr stderr-process
+                          :noquery t
+                          :sentinel (lambda (_p _e) (funcall finish))))
+      (process-put process 'insert-from-url-url url)
+      (process-put process 'insert-from-url-output out)
+      (push process insert-from-url--processes)
+      (insert-from-url--update-mode-line)
+      process)))
+
+(defun insert-from-url--report (message)
+  "Show MESSAGE, the one-line error of a failed fetch."
+  (message "%s" message))
+
+;;;; Progress in the mode line
+
+(defvar insert-from-url--mode-line-timer nil
+  "Timer that refreshes the mode lines of buffers with fetches.")
+
+(defun insert-from-url--mode-line-string ()
+  "Return the mode-line text for the current buffer's fetches."
+  (when insert-from-url--processes
+    (let ((bytes 0))
+      (dolist (p insert-from-url--processes)
+        (let ((out (process-get p 'insert-from-url-output)))
+          (when (buffer-live-p out)
+            (setq bytes (+ bytes (buffer-size out))))))
+      (format " [fetching%s%s]"
+              (if (cdr insert-from-url--processes)
+                  (format " %d" (length insert-from-url--processes))
+                "")
+              (if (> bytes 0) (concat " " (file-size-human-readable bytes)) "")))))
+
+(defconst insert-from-url--mode-line-entry
+  '(:eval (insert-from-url--mode-line-string))
+  "Entry of `mode-line-misc-info' that shows fetches in flight.")
+
+(defun insert-from-url--any-fetching-p ()
+  "Return non-nil if any buffer has a fetch in flight."
+  (seq-some (lambda (b) (buffer-local-value 'insert-from-url--processes b))
+            (buffer-list)))
+
+(defun insert-from-url--update-mode-line ()
+  "Show or hide the fetch indicator, and refresh it while it is shown."
+  (cond
+   ((insert-from-url--any-fetching-p)
+    (unless (member insert-from-url--mode-line-entry mode-line-misc-info)
+      (push insert-from-url--mode-line-entry mode-line-misc-info))
+    (unless insert-from-url--mode-line-timer
+      (setq insert-from-url--mode-line-timer
+            (run-at-time 1 1 #'insert-from-url--update-mode-line))))
+   (t
+    (setq mode-line-misc-info (delete insert-from-url--mode-line-entry mode-line-misc-info))
+    (when insert-from-url--mode-line-timer
+      (cancel-timer insert-from-url--mode-line-timer)
+      (setq insert-from-url--mode-line-timer nil))))
+  (force-mode-line-update t))
+
+;;;; Reading arguments
+
+(defun insert-from-url--url-like-p (string)
+  "Return non-nil for a STRING that is a URL."
+  (and (stringp string)
+       (string-match-p "\\`[ \t\n]*\\(?:https?://\\|www\\.\\)[^ \t\n]+[ \t\n]*\\'" string)))
+
+(defun insert-from-url--default-url ()
+  "Return the URL at point, else the active region, else the latest kill."
+  (or (thing-at-point 'url t)
+      (and (use-region-p)
+           (string-trim (buffer-substring-no-properties (region-beginning) (region-end))))
+      (let ((kill (ignore-errors (current-kill 0 t))))
+        (and (insert-from-url--url-like-p kill) (string-trim kill)))))
+
+(defun insert-from-url--read-url (prompt)
+  "Read a URL with PROMPT, offering the URL near point as default."
+  (let* ((default (insert-from-url--default-url))
+         (url (read-string (if default (format "%s (default %s): " prompt default)
+                             (concat prompt ": "))
+                           nil nil default)))
+    (when (string-empty-p (string-trim url))
+      (user-error "No URL given"))
+    (string-trim url)))
+
+(defun insert-from-url--read-format ()
+  "Read a format name."
+  (completing-read "Format: " insert-from-url--formats nil t nil nil
+                   (insert-from-url--format-for-buffer)))
+
+;;;; Inserting
+
+(defun insert-from-url--insert-at (marker text)
+  "Insert TEXT at MARKER as one undo step, in MARKER's buffer.
+Point, and the point of each window on the buffer, follow the
+text when they were at MARKER; elsewhere they stay."
+  (let ((buffer (marker-buffer marker)))
+    (when (buffer-live-p buffer)
+      (with-current-buffer buffer
+        (if buffer-read-only
+            (message "insert-from-url: %s is read-only now; nothing inserted" (buffer-name))
+          (let* ((pos (marker-position marker))
+                 (follow (= (point) pos))
+                 (windows (seq-filter (lambda (w) (= (window-point w) pos))
+                                      (get-buffer-window-list buffer nil t))))
+            (undo-boundary)
+            (save-excursion
+              (goto-char pos)
+              (insert text))
+            (undo-boundary)
+            (let ((end (+ pos (length text))))
+              (when follow (goto-char end))
+              (dolist (w windows) (set-window-point w end)))))))
+    (set-marker marker nil)))
+
+;;;###autoload
+(defun insert-from-url (url &optional format)
+  "Insert the content of URL at point, without blocking Emacs.
+FORMAT is \"raw\", \"text\", \"markdown\" or \"org\"; by default it
+comes from `insert-from-url-format'.  Interactively, a prefix
+argument asks for it.  The text arrives at the position where the
+command ran, as one undo step; on failure nothing is inserted and
+the error shows in the echo area."
+  (interactive
+   (progn
+     (barf-if-buffer-read-only)
+     (list (insert-from-url--read-url "Insert from URL")
+           (and current-prefix-arg (insert-from-url--read-format)))))
+  (barf-if-buffer-read-only)
+  (let* ((format (or format (insert-from-url--format-for-buffer)))
+         (marker (copy-marker (point)))
+         (base-level (insert-from-url--base-level format)))
+    (message "Fetching %s..." url)
+    (insert-from-url--start
+     url format base-level
+     (lambda (text)
+       (insert-from-url--insert-at marker text)
+       (message "Fetching %s...done" url))
+     (lambda (error-message)
+       (set-marker marker nil)
+       (insert-from-url--report error-message)))))
+
+;;;###autoload
+(defun insert-from-url-cancel ()
+  "Stop the fetches started from the current buffer."
+  (interactive)
+  (let ((processes insert-from-url--processes))
+    (if (null processes)
+        (message "No fetch in flight here")
+      (dolist (p processes)
+        (process-put p 'insert-from-url-cancelled t)
+        (when (process-live-p p)
+          (delete-process p)))
+      (message "Cancelled %d fetch%s" (length processes) (if (cdr processes) "es" "")))))
+
+;;;; Links
+
+(defun insert-from-url--link-markup (url title)
+  "Return a link to URL titled TITLE in the markup of the current buffer."
+  (let ((title (if (string-empty-p title) url title)))
+    (cond
+     ((derived-mode-p 'org-mode)
+      (format "[[%s][%s]]"
+              (replace-regexp-in-string "[][]" (lambda (c) (format "%%%X" (string-to-char c))) url)
+              (replace-regexp-in-string "\\]\\]" "] ]" (replace-regexp-in-string "\\[\\[" "[ [" title))))
+     ((derived-mode-p 'markdown-mode 'gfm-mode)
+      (format "[%s](%s)"
+              (replace-regexp-in-string "[][\\]" "\\\\\\&" title)
+              (replace-regexp-in-string "[ ()]" (lambda (c) (format "%%%X" (string-to-char c))) url)))
+     (t (format "%s <%s>" title url)))))
+
+;;;###autoload
+(defun insert-from-url-link (url)
+  "Insert a link to URL titled with the page's title.
+On a URL at point, replace that URL with the link.  The link uses
+the buffer's markup: Org, Markdown, or \"title <url>\"."
+  (interactive
+   (progn
+     (barf-if-buffer-read-only)
+     (list (insert-from-url--read-url "Link to URL"))))
+  (barf-if-buffer-read-only)
+  (let* ((bounds (bounds-of-thing-at-point 'url))
+         (at-point (and bounds (equal (thing-at-point 'url t) url)))
+         (start (copy-marker (if at-point (car bounds) (point))))
+         (end (copy-marker (if at-point (cdr bounds) (point)) t)))
+    (insert-from-url--start
+     url "title" nil
+     (lambda (title)
+       (let ((buffer (marker-buffer start)))
+         (when (buffer-live-p buffer)
+           (with-current-buffer buffer
+             (let ((link (insert-from-url--link-markup url (string-trim title)))
+                   (follow (= (point) end)))
+               (if buffer-read-only
+                   (message "insert-from-url: %s is read-only now" (buffer-name))
+                 (undo-boundary)
+                 (save-excursion
+                   (goto-char start)
+                   (delete-region start end)
+                   (insert link))
+                 (undo-boundary)
+                 (when follow (goto-char (+ start (length link)))))))))
+       (set-marker start nil)
+       (set-marker end nil))
+     (lambda (error-message)
+       (set-marker start nil)
+       (set-marker end nil)
+       (insert-from-url--report error-message)))))
+
+;;;; Synchronous use
+
+(defun insert-from-url-string (url &optional format)
+  "Return the content of URL as a string, waiting for it.
+FORMAT is \"raw\" (the default), \"text\", \"markdown\", \"org\" or
+\"title\".  Signal an error with the program's message on failure.
+\\[keyboard-quit] stops the fetch."
+  (let* ((program (insert-from-url--program))
+         (default-directory (insert-from-url--local-directory))
+         (stderr-file (make-temp-file "insert-from-url-stderr")))
+    (unwind-protect
+        (with-temp-buffer
+          (set-buffer-multibyte nil)
+          (let* ((coding-system-for-read 'binary)
+                 (code (apply #'call-process program nil (list t stderr-file) nil
+                              (insert-from-url--arguments url (or format "raw")))))
+            (unless (eq code 0)
+              (error "%s" (insert-from-url--error-message
+                           (with-temp-buffer
+                             (insert-file-contents stderr-file)
+                             (buffer-string))
+                           code)))
+            (decode-coding-string (buffer-string) 'utf-8 t)))
+      (delete-file stderr-file))))
+
+;;;; Alt+wheel undo and redo
+
+(defun insert-from-url--undo-redo (arg)
+  "Redo the last ARG undos: `undo-redo', written out for Emacs 27."
+  (if (fboundp 'undo-redo)
+      (undo-redo arg)
+    (unless (undo--last-change-was-undo-p buffer-undo-list)
+      (user-error "No undo to undo"))
+    (let* ((ul buffer-undo-list)
+           (new-ul (let ((undo-in-progress t))
+                     (while (and (consp ul) (eq (car ul) nil))
+                       (setq ul (cdr ul)))
+                     (primitive-undo arg ul)))
+           (new-pul (undo--last-change-was-undo-p new-ul)))
+      (message "Redo")
+      (setq this-command 'undo)
+      (setq pending-undo-list new-pul)
+      (setq buffer-undo-list new-ul))))
+
+(defmacro insert-from-url--in-event-window (event &rest body)
+  "Run BODY in the window where mouse EVENT happened."
+  (declare (indent 1) (debug t))
+  `(let ((window (posn-window (event-start ,event))))
+     (if (and (windowp window) (window-live-p window))
+         (with-selected-window window ,@body)
+       ,@body)))
+
+(defun insert-from-url-wheel-undo (event)
+  "Undo one change in the window under the mouse, for wheel EVENT.
+Like `undo-only', it never redoes, however long the wheel spins."
+  (interactive "e")
+  (insert-from-url--in-event-window event
+    (undo-only 1)))
+
+(defun insert-from-url-wheel-redo (event)
+  "Redo one undone change in the window under the mouse, for wheel EVENT."
+  (interactive "e")
+  (insert-from-url--in-event-window event
+    (insert-from-url--undo-redo 1)))
+
+(defvar insert-from-url-wheel-undo-mode-map
+  (let ((map (make-sparse-keymap)))
+    ;; X11 before Emacs 29, and terminals with `xterm-mouse-mode'.
+    (define-key map [M-mouse-5] #'insert-from-url-wheel-undo)
+    (define-key map [M-mouse-4] #'insert-from-url-wheel-redo)
+    ;; pgtk, NS, w32, X11 with XInput2, and `mouse-wheel-buttons'.
+    (define-key map [M-wheel-down] #'insert-from-url-wheel-undo)
+    (define-key map [M-wheel-up] #'insert-from-url-wheel-redo)
+    map)
+  "Keymap of `insert-from-url-wheel-undo-mode'.")
+
+;;;###autoload
+(define-minor-mode insert-from-url-wheel-undo-mode
+  "Undo with Alt and the mouse wheel: towards you undoes, away redoes.
+The bindings live in this mode's keymap, which takes precedence
+over the global map, so they survive `mouse-wheel-mode' binding
+M-mouse-5 again, and turning the mode off gives the wheel its
+scrolling back."
+  :global t
+  :group 'insert-from-url
+  :keymap insert-from-url-wheel-undo-mode-map)
+
+(provide 'insert-from-url)
+;;; insert-from-url.el ends here
