@@ -1,0 +1,117 @@
+package elisp
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/insert-from-url/insert-from-url/strip"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// TestOrgOutputParses checks that Emacs's own Org parser reads the Org
+// output of each golden page into the same headings, links, tables, code
+// blocks, list items and quotes that a CommonMark parser reads from the
+// Markdown output of the same page.
+func TestOrgOutputParses(t *testing.T) {
+	emacs(t)
+	orgs, _ := filepath.Glob("../strip/testdata/*.org")
+	if len(orgs) == 0 {
+		t.Fatal("no Org golden files")
+	}
+	// And a real document, converted now.
+	dir := t.TempDir()
+	page, err := os.ReadFile("../strip/testdata/corpus/node-url.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []strip.Format{strip.FormatOrg, strip.FormatMarkdown} {
+		var out bytes.Buffer
+		if err := strip.Convert(&out, bytes.NewReader(page), strip.Options{Format: f, HTML: true}); err != nil {
+			t.Fatal(err)
+		}
+		ext := map[strip.Format]string{strip.FormatOrg: ".org", strip.FormatMarkdown: ".md"}[f]
+		os.WriteFile(filepath.Join(dir, "node-url"+ext), out.Bytes(), 0o644)
+	}
+	orgs = append(orgs, filepath.Join(dir, "node-url.org"))
+	for _, org := range orgs {
+		name := filepath.Base(org)
+		t.Run(name, func(t *testing.T) {
+			abs, _ := filepath.Abs(org)
+			got := runEmacs(t, nil, "-l", "org-structure.el", "--eval", fmt.Sprintf("(ifu-org-structure %q)", abs))
+			md, err := os.ReadFile(strings.TrimSuffix(org, ".org") + ".md")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := markdownStructure(md)
+			if strings.TrimSpace(got) != strings.TrimSpace(want) {
+				t.Errorf("org-element reads:\n%s\nCommonMark reads from the Markdown:\n%s", got, want)
+			}
+		})
+	}
+}
+
+var nonWord = regexp.MustCompile(`[^\p{L}\p{N}]+`)
+
+// markdownStructure lists what goldmark finds in md, in the same line
+// format as org-structure.el.
+func markdownStructure(md []byte) string {
+	p := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough)).Parser()
+	doc := p.Parse(text.NewReader(md))
+	var b strings.Builder
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			fmt.Fprintf(&b, "heading %d %s\n", n.Level, nonWord.ReplaceAllString(plain(n, md), ""))
+		case *ast.Link:
+			fmt.Fprintf(&b, "link %s\n", util.UnescapePunctuations(n.Destination))
+		case *ast.AutoLink:
+			fmt.Fprintf(&b, "link %s\n", n.URL(md))
+		case *ast.Image:
+			fmt.Fprintf(&b, "link %s\n", util.UnescapePunctuations(n.Destination))
+		case *east.Table:
+			fmt.Fprintf(&b, "table %d\n", n.ChildCount())
+		case *ast.FencedCodeBlock:
+			var code strings.Builder
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				code.Write(seg.Value(md))
+			}
+			fmt.Fprintf(&b, "block %q\n", strings.TrimRight(code.String(), "\n"))
+		case *ast.ListItem:
+			b.WriteString("item\n")
+		case *ast.Blockquote:
+			b.WriteString("quote\n")
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+func plain(n ast.Node, src []byte) string {
+	var b strings.Builder
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			if t, ok := c.(*ast.Text); ok {
+				b.Write(t.Segment.Value(src))
+			}
+			if s, ok := c.(*ast.String); ok {
+				b.Write(s.Value)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
