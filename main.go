@@ -140,7 +140,7 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		if refuseBinary {
 			return &binaryRefusedError{what: "undecoded body", terminal: toTerminal}
 		}
-		_, err := io.Copy(w, resp.Body)
+		_, err := output.Copy(w, resp.Body)
 		return err
 	}
 	body, err := strip.Decode(resp.Body, resp.ContentType(), strip.DecodeOptions{Charset: o.Charset, Warn: c.warn})
@@ -154,7 +154,7 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		if o.Format == strip.FormatTitle {
 			return nil
 		}
-		_, err := io.Copy(w, body)
+		_, err := output.Copy(w, body)
 		return err
 	}
 	return strip.Convert(w, body, strip.Options{

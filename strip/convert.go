@@ -70,7 +70,9 @@ type Options struct {
 // Convert reads UTF-8 from r and writes it to w in opt.Format.
 func Convert(w io.Writer, r io.Reader, opt Options) error {
 	if opt.Format == "" || opt.Format == FormatRaw || (!opt.HTML && opt.Format != FormatTitle) {
-		_, err := io.Copy(w, r)
+		// Large reads: a body flows through here at network speed, and
+		// every read is a system call further down.
+		_, err := io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{r}, make([]byte, 256<<10))
 		return err
 	}
 	return convertHTML(w, r, opt)
