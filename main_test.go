@@ -463,8 +463,7 @@ func TestConnectErrors(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	s := httptest.NewTLSServer(text("secure\n", "text/plain"))
-	defer s.Close()
+	s := quietTLSServer(t, text("secure\n", "text/plain"))
 	runCmd(t, s.URL).check(t, 60, "untrusted certificate", "")
 	runCmd(t, "-k", s.URL).check(t, 0, "", "secure\n")
 
