@@ -56,6 +56,9 @@ type converter struct {
 
 	sawBase   bool
 	nameBuf   []byte
+	// arena holds the text of open spans, so that a span's pieces cost
+	// no allocation each; it is emptied whenever no span is open.
+	arena []byte
 	spanGen   int
 	resolved  map[string]string
 	freeSpans []*span
@@ -154,6 +157,9 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 
 func (c *converter) run() error {
 	for {
+		if len(c.spans) == 0 && c.pendingEm == nil {
+			c.arena = c.arena[:0] // nothing refers to it any more
+		}
 		tt := c.z.Next()
 		switch tt {
 		case html.ErrorToken:
@@ -1039,9 +1045,11 @@ func (c *converter) text(raw []byte) {
 		return
 	}
 	var s string
-	if len(c.spans) == 0 && c.table == nil && c.opt.Width == 0 && isClean(raw, false) {
-		// The text goes straight to the block writer, which copies it
-		// out before the tokenizer reuses its buffer: no need to copy.
+	if c.opt.Width == 0 && isClean(raw, false) {
+		// Every sink copies what it keeps (spans into the arena, cells
+		// into their lines) or writes it out at once, before the
+		// tokenizer reuses its buffer. Only the word buffer of wrapping
+		// would keep the string itself.
 		s = unsafe.String(unsafe.SliceData(raw), len(raw))
 	} else {
 		s = cleanText(raw, false)
@@ -1178,6 +1186,9 @@ func cleanText(b []byte, pre bool) string {
 func isClean(b []byte, pre bool) bool {
 	ascii := true
 	for i, c := range b {
+		if byteClass[c] == 0 {
+			continue
+		}
 		switch {
 		case c >= 0x80:
 			ascii = false
@@ -1191,12 +1202,23 @@ func isClean(b []byte, pre bool) bool {
 			if pre {
 				return false
 			}
-		case c < 0x20 || c == 0x7f:
+		default:
 			return false
 		}
 	}
 	return ascii || utf8.Valid(b)
 }
+
+// byteClass is 0 for the bytes that isClean passes without a second look:
+// printable ASCII.
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		if c < 0x20 || c >= 0x7f {
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(cleanText([]byte(s), false)), " ")

@@ -138,8 +138,12 @@ func (b *blockWriter) emit(s string, text bool) {
 		b.softSpace, b.hardSpaces = false, 0
 	}
 	b.w.WriteString(s)
-	b.col += displayWidth(s)
-	if r, _ := utf8.DecodeLastRuneInString(s); r != utf8.RuneError {
+	if b.width > 0 {
+		b.col += displayWidth(s) // columns matter only when wrapping
+	}
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		b.last = rune(c)
+	} else if r, _ := utf8.DecodeLastRuneInString(s); r != utf8.RuneError {
 		b.last = r
 	}
 }

@@ -3,6 +3,7 @@ package strip
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // span is an inline element being read: emphasis, code, a link or a
@@ -18,6 +19,7 @@ type span struct {
 	hasImage bool
 	before   rune
 	gen      int  // tells a reused span from the one an element opened
+	arena    *[]byte
 	size     int  // bytes held
 	spilled  bool // too big to hold: its content went to the parent
 }
@@ -45,7 +47,13 @@ func (s *span) piece(p string, text bool) {
 	if text {
 		k = evText
 	}
-	s.events = append(s.events, event{k, p})
+	// The piece may point into the tokenizer's buffer: copy it to the
+	// arena. A string already made keeps pointing at the array it was
+	// made in when the arena grows, so earlier pieces stay valid.
+	start := len(*s.arena)
+	*s.arena = append(*s.arena, p...)
+	kept := unsafe.String(unsafe.SliceData((*s.arena)[start:]), len(p))
+	s.events = append(s.events, event{k, kept})
 	s.size += len(p)
 }
 
@@ -111,6 +119,7 @@ func (c *converter) openSpan(kind spanKind, href, resolved string) *span {
 		s = &span{}
 	}
 	c.spanGen++
+	s.arena = &c.arena
 	s.kind, s.href, s.url, s.before, s.gen = kind, href, resolved, c.sink().lastChar(), c.spanGen
 	c.spans = append(c.spans, s)
 	return s
