@@ -5,6 +5,7 @@ import (
 
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/output"
+	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -26,6 +27,8 @@ const (
 	exitCertificate      = 60
 	exitEncoding         = 61
 	exitTooLarge         = 63
+	exitNoMatch          = 64 // our own: nothing matches --select
+	exitNoArticle        = 65 // our own: --require-article and no article
 )
 
 var kindExit = map[fetch.Kind]int{
@@ -64,6 +67,10 @@ func exitCode(err error) int {
 		return exitWrite
 	case errors.Is(err, strip.ErrUnknownCharset):
 		return exitUsage
+	case errors.Is(err, errNoMatch):
+		return exitNoMatch
+	case errors.Is(err, readable.ErrNoArticle):
+		return exitNoArticle
 	}
 	return exitOther
 }

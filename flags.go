@@ -13,26 +13,32 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
 // options is everything the command line says.
 type options struct {
-	Input         string
-	Fetch         fetch.Options
-	Format        strip.Format
-	Links         strip.LinkStyle
-	Width         int
-	BaseLevel     int
-	Charset       string
-	NoDecode      bool
-	Output        string
-	Include       bool
-	ShowErrorBody bool
-	Silent        bool
-	TextOnly      bool
-	PrintEmacs    bool
-	ShowVersion   bool
+	Input          string
+	Fetch          fetch.Options
+	Format         strip.Format
+	Links          strip.LinkStyle
+	Width          int
+	BaseLevel      int
+	Charset        string
+	NoDecode       bool
+	Output         string
+	Include        bool
+	ShowErrorBody  bool
+	Silent         bool
+	TextOnly       bool
+	Readable       bool
+	RequireArticle bool
+	Select         []string
+	Metadata       bool
+	ShiftHeadings  bool
+	PrintEmacs     bool
+	ShowVersion    bool
 }
 
 var errHelp = errors.New("help requested")
@@ -57,6 +63,10 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&links, "links", links, "links in text output: inline, reference or none")
 	fs.IntVar(&o.Width, "width", 0, "wrap text, Markdown and Org paragraphs at `N` columns (0: one line per paragraph)")
 	fs.IntVar(&o.BaseLevel, "base-level", 0, "shift headings so the page's top heading is at level `N`+1")
+	fs.BoolVar(&o.Readable, "readable", false, "keep only the page's main article (reading mode)")
+	fs.BoolVar(&o.RequireArticle, "require-article", false, "with --readable, fail (exit 65) when no article is found instead of printing the whole page")
+	fs.StringArrayVar(&o.Select, "select", nil, "keep only the elements matching the CSS `SELECTOR` (repeatable; no match exits 64)")
+	fs.BoolVar(&o.Metadata, "metadata", false, "put the title, author, site, date and URL before the body")
 	fs.StringVar(&o.Charset, "charset", "", "decode the body from `NAME`, whatever it declares")
 	fs.BoolVar(&o.NoDecode, "no-decode", false, "print the body's bytes as served (decompressed, but no charset decoding or conversion)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write to `FILE` (replaced only when the whole body arrived)")
@@ -109,6 +119,10 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.BaseLevel < 0 {
 		return nil, fmt.Errorf("--base-level must be 0 or more, not %d", o.BaseLevel)
+	}
+	o.ShiftHeadings = fs.Changed("base-level")
+	if err := readable.CheckSelectors(o.Select); err != nil {
+		return nil, err
 	}
 	if o.Charset != "" {
 		if _, _, err := strip.LookupCharset(o.Charset); err != nil {

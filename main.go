@@ -15,16 +15,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 
+	"golang.org/x/net/html"
 	"golang.org/x/term"
 
 	"github.com/insert-from-url/insert-from-url/elisp"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/output"
+	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -157,14 +160,75 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		_, err := output.Copy(w, body)
 		return err
 	}
-	return strip.Convert(w, body, strip.Options{
-		Format:    o.Format,
-		HTML:      body.HTML,
-		BaseURL:   resp.URL,
-		Links:     o.Links,
-		Width:     o.Width,
-		BaseLevel: o.BaseLevel,
-	})
+	opt := strip.Options{
+		Format:        o.Format,
+		HTML:          body.HTML,
+		BaseURL:       resp.URL,
+		Links:         o.Links,
+		Width:         o.Width,
+		BaseLevel:     o.BaseLevel,
+		ShiftHeadings: o.ShiftHeadings,
+	}
+	if body.HTML && (o.Readable || len(o.Select) > 0 || o.Metadata) {
+		return c.writeNarrowed(w, body, resp.URL, opt)
+	}
+	return strip.Convert(w, body, opt)
+}
+
+var errNoMatch = errors.New("no element matches --select")
+
+// writeNarrowed converts the part of the page that --readable or --select
+// keeps, after the metadata that --metadata asks for. These need the whole
+// tree of the page, where the plain conversion streams.
+func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
+	o := c.opts
+	doc, err := html.Parse(body)
+	if err != nil {
+		return err
+	}
+	base := readable.BaseURL(doc, pageURL)
+	var nodes []*html.Node
+	var meta readable.Metadata
+	switch {
+	case len(o.Select) > 0:
+		if nodes, err = readable.Select(doc, o.Select); err != nil {
+			return err
+		}
+		if len(nodes) == 0 {
+			return fmt.Errorf("%w (%s)", errNoMatch, strings.Join(o.Select, ", "))
+		}
+		meta = readable.PageMetadata(doc, base)
+	case o.Readable:
+		var article *html.Node
+		article, meta, err = readable.Article(doc, base)
+		switch {
+		case errors.Is(err, readable.ErrNoArticle) && !o.RequireArticle:
+			c.warn("no article found; printing the whole page")
+			nodes = []*html.Node{doc}
+		case err != nil:
+			return err
+		default:
+			nodes = []*html.Node{article}
+		}
+	default:
+		nodes = []*html.Node{doc}
+		meta = readable.PageMetadata(doc, base)
+	}
+	if opt.Format == strip.FormatTitle && meta.Title != "" {
+		_, err := io.WriteString(w, meta.Title+"\n")
+		return err
+	}
+	if o.Metadata {
+		m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
+		if err := strip.WriteMetadata(w, m, &opt); err != nil {
+			return err
+		}
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(readable.Render(pw, nodes, base)) }()
+	err = strip.Convert(w, pr, opt)
+	pr.CloseWithError(err) // stops the renderer if the conversion failed
+	return err
 }
 
 func writeHead(w io.Writer, resp *fetch.Response) error {

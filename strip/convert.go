@@ -63,8 +63,11 @@ type Options struct {
 	Links LinkStyle
 	// Width wraps paragraphs at this many columns; 0 means no wrapping.
 	Width int
-	// BaseLevel shifts headings so the top heading is at BaseLevel+1.
-	BaseLevel int
+	// BaseLevel shifts headings so the top heading is at BaseLevel+1, and
+	// closes up skipped levels; it applies when it is above 0 or when
+	// ShiftHeadings is set.
+	BaseLevel     int
+	ShiftHeadings bool
 }
 
 // Convert reads UTF-8 from r and writes it to w in opt.Format.

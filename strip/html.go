@@ -802,7 +802,7 @@ func (c *converter) close(e element) {
 // headingLevel maps a page's heading level to the output level: with a base
 // level, the first heading becomes BaseLevel+1 and skipped levels close up.
 func (c *converter) headingLevel(level int) int {
-	if c.opt.BaseLevel <= 0 {
+	if c.opt.BaseLevel <= 0 && !c.opt.ShiftHeadings {
 		return level
 	}
 	for len(c.headingLevels) > 0 && c.headingLevels[len(c.headingLevels)-1] >= level {

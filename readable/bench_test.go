@@ -1,0 +1,59 @@
+package readable
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/insert-from-url/insert-from-url/strip"
+)
+
+func corpusPage(b *testing.B) []byte {
+	b.Helper()
+	name := os.Getenv("INSERT_FROM_URL_CORPUS")
+	if name == "" {
+		name = filepath.Join("..", "strip", "testdata", "corpus", "node-http.html")
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// BenchmarkReadable is --readable -f text: parse, extract, render, convert.
+// Compare with BenchmarkPlainText in the same run: the target is within 3x.
+func BenchmarkReadable(b *testing.B) {
+	in := corpusPage(b)
+	b.SetBytes(int64(len(in)))
+	for i := 0; i < b.N; i++ {
+		doc, err := html.Parse(bytes.NewReader(in))
+		if err != nil {
+			b.Fatal(err)
+		}
+		node, _, err := Article(doc, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(Render(pw, []*html.Node{node}, nil)) }()
+		if err := strip.Convert(io.Discard, pr, strip.Options{Format: strip.FormatText, HTML: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPlainText is -f text on the same page, streaming.
+func BenchmarkPlainText(b *testing.B) {
+	in := corpusPage(b)
+	b.SetBytes(int64(len(in)))
+	for i := 0; i < b.N; i++ {
+		if err := strip.Convert(io.Discard, bytes.NewReader(in), strip.Options{Format: strip.FormatText, HTML: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,318 @@
+// Package readable narrows a page down before it is converted: to its main
+// article (found by codeberg.org/readeck/go-readability), or to the elements
+// that match CSS selectors (github.com/andybalholm/cascadia). It also reads
+// the page's metadata. It works on a parsed tree and renders what it keeps
+// back to HTML, so that the converters of package strip apply unchanged.
+package readable
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"github.com/go-shiori/dom"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Metadata is what a page says about itself. Empty fields were not found.
+type Metadata struct {
+	Title  string
+	Author string
+	Site   string
+	Date   string // as published, preferably YYYY-MM-DD
+	URL    string // canonical URL, else the page's URL
+}
+
+// ErrNoArticle is returned by Article when the page has no main content
+// that extraction can find.
+var ErrNoArticle = errors.New("no article found")
+
+// SelectorError is an invalid CSS selector.
+type SelectorError struct {
+	Selector string
+	Err      error
+}
+
+func (e *SelectorError) Error() string {
+	return fmt.Sprintf("invalid selector %q: %v", e.Selector, e.Err)
+}
+
+func (e *SelectorError) Unwrap() error { return e.Err }
+
+// minArticleText is the least text, in bytes, that counts as an article:
+// less is a fragment of navigation, not something to read.
+const minArticleText = 25
+
+// Article returns the main content of doc, and the page's metadata. base
+// resolves relative links and is the fallback canonical URL. Article
+// rewrites doc.
+//
+// go-readability does the extraction. When it finds nothing, the element
+// the page itself marks as its content (a single <article>, <main> or
+// articleBody) is used, if it holds enough text.
+func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
+	meta := PageMetadata(doc, base)
+	// Readability rewrites the tree it reads; copying the whole page for
+	// it costs more than copying just the fallback.
+	var marked *html.Node
+	if m := markedContent(doc); m != nil {
+		marked = dom.Clone(m, true)
+	}
+	parser := readability.NewParser()
+	art, err := parser.ParseAndMutate(doc, base)
+	if err == nil {
+		if t := art.Title(); t != "" && meta.Title == "" {
+			meta.Title = t
+		}
+		if b := strings.TrimSpace(art.Byline()); b != "" && meta.Author == "" {
+			meta.Author = b
+		}
+		if s := art.SiteName(); s != "" && meta.Site == "" {
+			meta.Site = s
+		}
+		if meta.Date == "" {
+			if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
+				meta.Date = t.Format(time.DateOnly)
+			}
+		}
+	}
+	var found *html.Node
+	if err == nil && art.Node != nil && textLength(art.Node) >= minArticleText {
+		found = art.Node
+	} else if marked != nil && textLength(marked) >= minArticleText {
+		found = marked
+	}
+	if found == nil {
+		return nil, meta, ErrNoArticle
+	}
+	return found, meta, nil
+}
+
+// markedContent returns the element the page marks as its content: a
+// single <article>, an element with itemprop="articleBody", or <main>.
+func markedContent(doc *html.Node) *html.Node {
+	for _, sel := range []string{`[itemprop="articleBody"]`, "article", "main", `[role="main"]`} {
+		nodes := cascadia.QueryAll(doc, cascadia.MustCompile(sel))
+		if len(nodes) == 1 {
+			return nodes[0]
+		}
+	}
+	return nil
+}
+
+// Select returns the elements of doc that match any of the selectors, in
+// document order; an element inside another match is not returned again.
+func Select(doc *html.Node, selectors []string) ([]*html.Node, error) {
+	var groups cascadia.SelectorGroup
+	for _, s := range selectors {
+		g, err := cascadia.ParseGroup(s)
+		if err != nil {
+			return nil, &SelectorError{Selector: s, Err: err}
+		}
+		groups = append(groups, g...)
+	}
+	all := cascadia.QueryAll(doc, groups)
+	kept := make(map[*html.Node]bool, len(all))
+	var out []*html.Node
+	for _, n := range all {
+		inside := false
+		for p := n.Parent; p != nil; p = p.Parent {
+			if kept[p] {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept[n] = true
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// Render writes nodes as one HTML document, with a <base> so that the
+// converter resolves relative links as the page did.
+func Render(w io.Writer, nodes []*html.Node, base *url.URL) error {
+	if base != nil {
+		if _, err := fmt.Fprintf(w, "<base href=\"%s\">", html.EscapeString(base.String())); err != nil {
+			return err
+		}
+	}
+	for _, n := range nodes {
+		if err := html.Render(w, n); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BaseURL returns the URL relative links of doc resolve against: its
+// <base href> resolved against pageURL, or pageURL.
+func BaseURL(doc *html.Node, pageURL *url.URL) *url.URL {
+	if n := cascadia.Query(doc, cascadia.MustCompile("base[href]")); n != nil {
+		if u, err := url.Parse(strings.TrimSpace(attr(n, "href"))); err == nil {
+			if pageURL != nil {
+				return pageURL.ResolveReference(u)
+			}
+			if u.IsAbs() {
+				return u
+			}
+		}
+	}
+	return pageURL
+}
+
+// PageMetadata reads the metadata that doc declares in its <head>: the
+// title, author, site name, publication date and canonical URL.
+func PageMetadata(doc *html.Node, base *url.URL) Metadata {
+	var m Metadata
+	metas := map[string]string{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Meta:
+				key := strings.ToLower(attr(n, "property"))
+				if key == "" {
+					key = strings.ToLower(attr(n, "name"))
+				}
+				if key == "" {
+					key = strings.ToLower(attr(n, "itemprop"))
+				}
+				if v := strings.TrimSpace(attr(n, "content")); key != "" && v != "" {
+					if _, seen := metas[key]; !seen {
+						metas[key] = v
+					}
+				}
+			case atom.Title:
+				if m.Title == "" {
+					m.Title = collapse(textOf(n))
+				}
+			case atom.Link:
+				if strings.EqualFold(attr(n, "rel"), "canonical") && m.URL == "" {
+					m.URL = resolve(base, attr(n, "href"))
+				}
+			case atom.Body:
+				return // the head is where metadata lives
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	first := func(keys ...string) string {
+		for _, k := range keys {
+			if v := metas[k]; v != "" {
+				return collapse(v)
+			}
+		}
+		return ""
+	}
+	if t := first("og:title", "twitter:title"); t != "" && (m.Title == "" || strings.Contains(m.Title, t)) {
+		// og:title is the article's title; <title> often adds the site.
+		m.Title = t
+	}
+	m.Author = first("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+	if strings.HasPrefix(m.Author, "http") {
+		m.Author = "" // article:author is sometimes a profile URL
+	}
+	m.Site = first("og:site_name", "application-name", "twitter:site")
+	m.Date = normalizeDate(first("article:published_time", "datepublished", "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date", "parsely-pub-date"))
+	if m.URL == "" {
+		if u := first("og:url"); u != "" {
+			m.URL = resolve(base, u)
+		} else if base != nil {
+			m.URL = base.String()
+		}
+	}
+	return m
+}
+
+// normalizeDate keeps the date part of an ISO 8601 timestamp.
+func normalizeDate(s string) string {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format(time.DateOnly)
+		}
+	}
+	return s
+}
+
+func resolve(base *url.URL, href string) string {
+	u, err := url.Parse(strings.TrimSpace(href))
+	if err != nil {
+		return href
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	return u.String()
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// textLength is the length of the visible text under n, spaces collapsed.
+func textLength(n *html.Node) int {
+	if n == nil {
+		return 0
+	}
+	total := 0
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			total += len(collapse(n.Data))
+		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Noscript || n.DataAtom == atom.Template):
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return total
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// CheckSelectors reports the first selector that does not parse.
+func CheckSelectors(selectors []string) error {
+	for _, s := range selectors {
+		if _, err := cascadia.ParseGroup(s); err != nil {
+			return &SelectorError{Selector: s, Err: err}
+		}
+	}
+	return nil
+}

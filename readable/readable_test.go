@@ -1,0 +1,132 @@
+package readable
+
+import (
+	"bytes"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/insert-from-url/insert-from-url/strip"
+)
+
+// extractText runs Article and converts the result to text, as
+// insert-from-url --readable -f text does.
+func extractText(t testing.TB, page string) (string, Metadata, error) {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://site.example/a/page.html")
+	node, meta, err := Article(doc, base)
+	if err != nil {
+		return "", meta, err
+	}
+	var h, out bytes.Buffer
+	if err := Render(&h, []*html.Node{node}, base); err != nil {
+		t.Fatal(err)
+	}
+	if err := strip.Convert(&out, &h, strip.Options{Format: strip.FormatText, HTML: true, Links: strip.LinksNone}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), meta, nil
+}
+
+func TestArticleCorpus(t *testing.T) {
+	const pages = 40
+	total := 0.0
+	for i := 0; i < pages; i++ {
+		p, a := page(i)
+		got, _, err := extractText(t, p)
+		if err != nil {
+			t.Errorf("page %d: %v", i, err)
+			continue
+		}
+		f1 := wordF1(got, a.Text)
+		total += f1
+		if f1 < 0.8 {
+			t.Errorf("page %d (template %d): F1 %.3f\n--- got\n%s\n--- want\n%s", i, i%len(templates), f1, got, a.Text)
+		}
+	}
+	mean := total / pages
+	t.Logf("mean word F1 over %d synthetic pages: %.3f", pages, mean)
+	if mean < 0.95 {
+		t.Errorf("mean F1 %.3f, want at least 0.95", mean)
+	}
+}
+
+func TestArticleMetadata(t *testing.T) {
+	p, a := page(0) // the news template declares everything
+	_, m, err := extractText(t, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Metadata{Title: a.Title, Author: a.Author, Site: "Daily News", Date: a.Date, URL: "https://news.example/story"}
+	if m != want {
+		t.Errorf("metadata %+v, want %+v", m, want)
+	}
+}
+
+func TestNoArticle(t *testing.T) {
+	for _, p := range []string{"", "<html><body><nav><a href=/>Home</a></nav></body></html>", "<p>Too short.</p>"} {
+		if _, _, err := extractText(t, p); !errors.Is(err, ErrNoArticle) {
+			t.Errorf("%q: err %v, want ErrNoArticle", p, err)
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	doc, _ := html.Parse(strings.NewReader(`<div class="a" id="x"><p class="b">one</p></div><p class="b">two</p><span id="y">three</span>`))
+	cases := []struct {
+		sel  []string
+		want string
+	}{
+		{[]string{".b"}, "one|two"},
+		{[]string{"#y", ".b"}, "one|two|three"},
+		{[]string{"#y, div"}, "one|three"},
+		{[]string{".a", "p"}, "one|two"},
+		{[]string{"table"}, ""},
+	}
+	for _, c := range cases {
+		nodes, err := Select(doc, c.sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range nodes {
+			got = append(got, collapse(textOf(n)))
+		}
+		if strings.Join(got, "|") != c.want {
+			t.Errorf("Select(%q) = %q, want %q", c.sel, got, c.want)
+		}
+	}
+	var se *SelectorError
+	if _, err := Select(doc, []string{"p["}); !errors.As(err, &se) {
+		t.Errorf("invalid selector: %v", err)
+	}
+	if err := CheckSelectors([]string{"div > p:nth-child(2n+1)", "a[href^=http]"}); err != nil {
+		t.Error(err)
+	}
+}
+
+// FuzzArticle: extraction never panics, and what it keeps converts.
+func FuzzArticle(f *testing.F) {
+	for i := 0; i < len(templates); i++ {
+		p, _ := page(i)
+		f.Add(p)
+	}
+	f.Add("<article><p>x</article></p><main>")
+	f.Fuzz(func(t *testing.T, in string) {
+		doc, err := html.Parse(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		node, _, err := Article(doc, nil)
+		if err == nil && node == nil {
+			t.Fatal("no node and no error")
+		}
+	})
+}
