@@ -14,8 +14,8 @@ import (
 	"time"
 
 	readability "codeberg.org/readeck/go-readability/v2"
-	"github.com/go-shiori/dom"
 	"github.com/andybalholm/cascadia"
+	"github.com/go-shiori/dom"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )

@@ -54,11 +54,11 @@ type converter struct {
 
 	pre *preState
 
-	sawBase   bool
-	nameBuf   []byte
+	sawBase bool
+	nameBuf []byte
 	// arena holds the text of open spans, so that a span's pieces cost
 	// no allocation each; it is emptied whenever no span is open.
-	arena []byte
+	arena     []byte
 	spanGen   int
 	resolved  map[string]string
 	freeSpans []*span

@@ -18,7 +18,7 @@ type span struct {
 	raw      strings.Builder // the text alone, for a link whose text is its URL
 	hasImage bool
 	before   rune
-	gen      int  // tells a reused span from the one an element opened
+	gen      int // tells a reused span from the one an element opened
 	arena    *[]byte
 	size     int  // bytes held
 	spilled  bool // too big to hold: its content went to the parent
