@@ -568,3 +568,54 @@ func TestFormats(t *testing.T) {
 	runCmd(t, "-f", "markdown", file).check(t, 0, "", "café *x*\n")
 	runWith(t, strings.NewReader("<p>from <b>stdin</b>"), nil, "-f", "org", "-").check(t, 0, "", "from *stdin*\n")
 }
+
+func TestReadingMode(t *testing.T) {
+	body := strings.Repeat("<p>The council voted on the river bridge after a long debate about the budget and the harvest festival.</p>", 6)
+	page := `<html><head><title>Bridge vote | Town News</title><meta property="og:title" content="Bridge vote">
+<meta name="author" content="Ann Writer"><meta property="og:site_name" content="Town News">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z"><link rel="canonical" href="/story/bridge"></head>
+<body><nav><ul><li><a href="/a">Sports</a></li><li><a href="/b">Weather</a></li></ul></nav>
+<article><h1>Bridge vote</h1>` + body + `<h2>Next steps</h2><p>Work starts <a href="/plan">in spring</a>, said the mayor to the press.</p></article>
+<footer>Copyright Town News</footer></body></html>`
+	s := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		switch r.URL.Path {
+		case "/empty":
+			io.WriteString(w, "<html><body><nav><a href='/'>Home</a></nav></body></html>")
+		default:
+			io.WriteString(w, page)
+		}
+	})
+	r := runCmd(t, "-f", "text", "--readable", s.URL+"/story")
+	if r.code != 0 || strings.Contains(r.stdout, "Sports") || strings.Contains(r.stdout, "Copyright") || !strings.Contains(r.stdout, "Next steps") || !strings.Contains(r.stdout, "the mayor") {
+		t.Errorf("--readable: %+v", r)
+	}
+	r = runCmd(t, "-f", "markdown", "--readable", "--metadata", s.URL+"/story")
+	wantMD := "---\ntitle: \"Bridge vote\"\nauthor: \"Ann Writer\"\nsite: \"Town News\"\ndate: \"2024-03-05\"\nurl: \"" + s.URL + "/story/bridge\"\n---\n\n"
+	if r.code != 0 || !strings.HasPrefix(r.stdout, wantMD) || !strings.Contains(r.stdout, "[in spring]("+s.URL+"/plan)") {
+		t.Errorf("--metadata markdown: %+v", r)
+	}
+	r = runCmd(t, "-f", "org", "--readable", "--metadata", "--base-level", "1", s.URL+"/story")
+	wantOrg := "** Bridge vote\n:PROPERTIES:\n:AUTHOR: Ann Writer\n:SITE: Town News\n:DATE: 2024-03-05\n:URL: " + s.URL + "/story/bridge\n:END:\n\n"
+	if r.code != 0 || !strings.HasPrefix(r.stdout, wantOrg) || !strings.Contains(r.stdout, "\n*** Next steps\n") {
+		t.Errorf("--metadata org entry: %+v", r)
+	}
+	r = runCmd(t, "-f", "org", "--metadata", s.URL+"/story")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "#+title: Bridge vote\n#+author: Ann Writer\n") || !strings.Contains(r.stdout, "Sports") {
+		t.Errorf("--metadata without --readable: %+v", r)
+	}
+	r = runCmd(t, "-f", "text", "--readable", s.URL+"/empty")
+	if r.code != 0 || !strings.Contains(r.stdout, "Home") || !strings.Contains(r.stderr, "warning: no article found; printing the whole page") {
+		t.Errorf("no article: %+v", r)
+	}
+	runCmd(t, "-f", "text", "--readable", "--require-article", s.URL+"/empty").check(t, 65, "no article found", "")
+	runCmd(t, "-f", "title", "--readable", s.URL+"/story").check(t, 0, "", "Bridge vote\n")
+}
+
+func TestSelect(t *testing.T) {
+	s := serve(t, text(`<div class="note">first <b>note</b></div><p>skip</p><div class="note">second</div><span id="x">span</span>`, "text/html"))
+	runCmd(t, "-f", "markdown", "--select", ".note", s.URL).check(t, 0, "", "first **note**\n\nsecond\n")
+	runCmd(t, "-f", "text", "--select", "#x", "--select", ".note", s.URL).check(t, 0, "", "first note\nsecond\nspan\n")
+	runCmd(t, "-f", "text", "--select", "table", s.URL).check(t, 64, "no element matches --select (table)", "")
+	runCmd(t, "-f", "text", "--select", "p[", s.URL).check(t, 2, `invalid selector "p["`, "")
+}

@@ -52,6 +52,14 @@ func testServer(t *testing.T) *httptest.Server {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, `<html><head><title>Page</title></head><body><h1>Page heading</h1><p>Some <em>emphasis</em> and a <a href="/hello">link</a>.</p><h2>Sub heading</h2><p>More.</p></body></html>`)
 	})
+	mux.HandleFunc("/article.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		body := strings.Repeat("<p>The council voted on the river bridge after a long debate about the budget.</p>", 5)
+		io.WriteString(w, `<html><head><title>Bridge vote | News</title><meta property="og:title" content="Bridge vote">
+<meta name="author" content="Ann Writer"><meta property="article:published_time" content="2024-03-05">
+</head><body><nav><a href="/a">Sports</a> <a href="/b">Weather</a></nav><article><h1>Bridge vote</h1>`+body+
+			`<h2>Next steps</h2><p>Work starts in spring, the mayor said to the press on Monday.</p></article><footer>Copyright News</footer></body></html>`)
+	})
 	mux.HandleFunc("/long.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<p>"+strings.Repeat("words that wrap ", 20)+"</p>")

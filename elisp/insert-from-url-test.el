@@ -248,6 +248,41 @@
       (let ((err (should-error (insert-from-url (ifu-test-url "/hello") "raw") :type 'user-error)))
         (should (string-match-p "go install" (cadr err)))))))
 
+;;;; Articles
+
+(ert-deftest ifu-test-article-org-entry ()
+  "In Org, an article becomes an entry under the current heading."
+  (with-temp-buffer
+    (org-mode)
+    (insert "* Reading\nSome text")
+    (insert-from-url-article (ifu-test-url "/article.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (let ((s (buffer-string)))
+      (should (string-prefix-p
+               (concat "* Reading\nSome text\n** Bridge vote\n:PROPERTIES:\n:AUTHOR: Ann Writer\n"
+                       ":DATE: 2024-03-05\n:URL: " (ifu-test-url "/article.html") "\n:END:\n")
+               s))
+      (should (string-match-p "^\\*\\*\\* Next steps$" s))
+      (should-not (string-match-p "Sports\\|Copyright" s)))))
+
+(ert-deftest ifu-test-article-text ()
+  "Elsewhere, the article comes after a short header."
+  (with-temp-buffer
+    (text-mode)
+    (insert-from-url-article (ifu-test-url "/article.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-prefix-p "Bridge vote\n===========\nAuthor: Ann Writer\n" (buffer-string)))
+    (should-not (string-match-p "Sports" (buffer-string)))))
+
+(ert-deftest ifu-test-readable-default ()
+  "`insert-from-url-readable' makes `insert-from-url' keep the article only."
+  (with-temp-buffer
+    (let ((insert-from-url-readable t))
+      (insert-from-url (ifu-test-url "/article.html") "text")
+      (ifu-test-wait-idle (current-buffer))
+      (should (string-match-p "Next steps" (buffer-string)))
+      (should-not (string-match-p "Sports\\|Author:" (buffer-string))))))
+
 ;;;; Links
 
 (ert-deftest ifu-test-link-inserted ()

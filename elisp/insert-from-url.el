@@ -27,6 +27,8 @@
 ;;
 ;;   M-x insert-from-url         insert a page at point
 ;;                               (C-u asks for the format)
+;;   M-x insert-from-url-article insert the main article, with its title and
+;;                               metadata (in Org, as an entry)
 ;;   M-x insert-from-url-link    insert a link titled with the page's title,
 ;;                               or turn the URL at point into one
 ;;   M-x insert-from-url-cancel  stop the fetches of the current buffer
@@ -95,6 +97,12 @@ programming modes, and plain text elsewhere."
   "When non-nil, wrap converted text at `fill-column'."
   :type 'boolean)
 
+(defcustom insert-from-url-readable nil
+  "When non-nil, `insert-from-url' inserts only the page's main article.
+This is the reading mode of `insert-from-url-article', without the
+title and metadata it puts first."
+  :type 'boolean)
+
 (defconst insert-from-url--formats '("raw" "text" "markdown" "org")
   "Formats the program can produce for insertion.")
 
@@ -141,9 +149,10 @@ either breaks starting a process."
     (let ((level (save-excursion (org-current-level))))
       (and level (> level 0) level))))
 
-(defun insert-from-url--arguments (url format &optional base-level)
+(defun insert-from-url--arguments (url format &optional base-level extra)
   "Return the program's arguments to fetch URL in FORMAT.
-BASE-LEVEL, when non-nil, nests headings under that level."
+BASE-LEVEL, when non-nil, nests headings under that level.  EXTRA
+is a list of more arguments."
   (append (list "--silent" "--text-only" "--format" format
                 "--max-time" (number-to-string insert-from-url-timeout)
                 "--max-size" (number-to-string insert-from-url-max-size))
@@ -151,6 +160,7 @@ BASE-LEVEL, when non-nil, nests headings under that level."
             (list "--base-level" (number-to-string base-level)))
           (when (and insert-from-url-fill (not (member format '("raw" "title"))))
             (list "--width" (number-to-string fill-column)))
+          extra
           insert-from-url-arguments
           (list "--" url)))
 
@@ -164,11 +174,11 @@ BASE-LEVEL, when non-nil, nests headings under that level."
 (defvar-local insert-from-url--processes nil
   "Processes fetching for the current buffer.")
 
-(defun insert-from-url--start (url format base-level on-success &optional on-failure)
+(defun insert-from-url--start (url format base-level on-success &optional on-failure extra)
   "Fetch URL in FORMAT in the background.
-BASE-LEVEL nests headings.  Call ON-SUCCESS with the decoded text,
-or ON-FAILURE with the error message (by default, show it).
-Return the process."
+BASE-LEVEL nests headings; EXTRA is a list of more arguments.  Call
+ON-SUCCESS with the decoded text, or ON-FAILURE with the error
+message (by default, show it).  Return the process."
   (let* ((program (insert-from-url--program))
          (default-directory (insert-from-url--local-directory))
          (owner (current-buffer))
@@ -218,7 +228,7 @@ Return the process."
       (setq process
             (make-process :name "insert-from-url"
                           :buffer out
-                          :command (cons program (insert-from-url--arguments url format base-level))
+                          :command (cons program (insert-from-url--arguments url format base-level extra))
                           :coding 'binary
                           :connection-type 'pipe
                           :stderr stderr-process
@@ -340,25 +350,57 @@ FORMAT is \"raw\", \"text\", \"markdown\" or \"org\"; by default it
 comes from `insert-from-url-format'.  Interactively, a prefix
 argument asks for it.  The text arrives at the position where the
 command ran, as one undo step; on failure nothing is inserted and
-the error shows in the echo area."
+the error shows in the echo area.  With `insert-from-url-readable',
+only the page's main article is inserted."
   (interactive
    (progn
      (barf-if-buffer-read-only)
      (list (insert-from-url--read-url "Insert from URL")
            (and current-prefix-arg (insert-from-url--read-format)))))
   (barf-if-buffer-read-only)
+  (let ((format (or format (insert-from-url--format-for-buffer))))
+    (insert-from-url--fetch-and-insert
+     url format (insert-from-url--base-level format)
+     (and insert-from-url-readable '("--readable")))))
+
+;;;###autoload
+(defun insert-from-url-article (url &optional format)
+  "Insert the main article of URL at point, after its title and metadata.
+Navigation, banners and footers are left out.  In Org, the article
+becomes an entry under the current heading: the title as heading,
+a property drawer with the URL, date and author, and the article's
+own headings below.  FORMAT is as for `insert-from-url'."
+  (interactive
+   (progn
+     (barf-if-buffer-read-only)
+     (list (insert-from-url--read-url "Insert article from URL")
+           (and current-prefix-arg (insert-from-url--read-format)))))
+  (barf-if-buffer-read-only)
   (let* ((format (or format (insert-from-url--format-for-buffer)))
-         (marker (copy-marker (point)))
-         (base-level (insert-from-url--base-level format)))
+         (entry (and (equal format "org") (derived-mode-p 'org-mode)))
+         (level (and entry (or (insert-from-url--base-level format) 0))))
+    (insert-from-url--fetch-and-insert
+     url format level '("--readable" "--metadata") entry)))
+
+(defun insert-from-url--fetch-and-insert (url format base-level extra &optional own-line)
+  "Fetch URL in FORMAT and insert it where point is now.
+BASE-LEVEL and EXTRA are as for `insert-from-url--start'.  With
+OWN-LINE, the text starts on a line of its own."
+  (let ((marker (copy-marker (point))))
     (message "Fetching %s..." url)
     (insert-from-url--start
      url format base-level
      (lambda (text)
+       (when (and own-line (buffer-live-p (marker-buffer marker))
+                  (with-current-buffer (marker-buffer marker)
+                    (save-excursion (goto-char marker) (not (bolp)))))
+         (setq text (concat "\n" text)))
        (insert-from-url--insert-at marker text)
        (message "Fetching %s...done" url))
      (lambda (error-message)
        (set-marker marker nil)
-       (insert-from-url--report error-message)))))
+       (insert-from-url--report error-message))
+     extra)))
 
 ;;;###autoload
 (defun insert-from-url-cancel ()
