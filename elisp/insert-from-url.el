@@ -320,6 +320,13 @@ message (by default, show it).  Return the process."
 
 ;;;; Inserting
 
+(defun insert-from-url--interactive (prompt)
+  "Return the arguments of an inserting command, read with PROMPT.
+A prefix argument asks for the format too."
+  (barf-if-buffer-read-only)
+  (list (insert-from-url--read-url prompt)
+        (and current-prefix-arg (insert-from-url--read-format))))
+
 (defun insert-from-url--insert-at (marker text)
   "Insert TEXT at MARKER as one undo step, in MARKER's buffer.
 Point, and the point of each window on the buffer, follow the
@@ -352,11 +359,7 @@ argument asks for it.  The text arrives at the position where the
 command ran, as one undo step; on failure nothing is inserted and
 the error shows in the echo area.  With `insert-from-url-readable',
 only the page's main article is inserted."
-  (interactive
-   (progn
-     (barf-if-buffer-read-only)
-     (list (insert-from-url--read-url "Insert from URL")
-           (and current-prefix-arg (insert-from-url--read-format)))))
+  (interactive (insert-from-url--interactive "Insert from URL"))
   (barf-if-buffer-read-only)
   (let ((format (or format (insert-from-url--format-for-buffer))))
     (insert-from-url--fetch-and-insert
@@ -370,11 +373,7 @@ Navigation, banners and footers are left out.  In Org, the article
 becomes an entry under the current heading: the title as heading,
 a property drawer with the URL, date and author, and the article's
 own headings below.  FORMAT is as for `insert-from-url'."
-  (interactive
-   (progn
-     (barf-if-buffer-read-only)
-     (list (insert-from-url--read-url "Insert article from URL")
-           (and current-prefix-arg (insert-from-url--read-format)))))
+  (interactive (insert-from-url--interactive "Insert article from URL"))
   (barf-if-buffer-read-only)
   (let* ((format (or format (insert-from-url--format-for-buffer)))
          (entry (and (equal format "org") (derived-mode-p 'org-mode)))

@@ -152,30 +152,3 @@ func page(i int) (string, article) {
 	r := rand.New(rand.NewSource(int64(i) * 7919))
 	return templates[i%len(templates)](a, r), a
 }
-
-// wordF1 is the F1 of the words of got against want, as bags of words.
-func wordF1(got, want string) float64 {
-	count := func(s string) map[string]int {
-		m := map[string]int{}
-		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-		}) {
-			m[w]++
-		}
-		return m
-	}
-	g, w := count(got), count(want)
-	common, ng, nw := 0, 0, 0
-	for k, n := range g {
-		common += min(n, w[k])
-		ng += n
-	}
-	for _, n := range w {
-		nw += n
-	}
-	if common == 0 {
-		return 0
-	}
-	p, r := float64(common)/float64(ng), float64(common)/float64(nw)
-	return 2 * p * r / (p + r)
-}

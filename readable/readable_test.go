@@ -45,7 +45,7 @@ func TestArticleCorpus(t *testing.T) {
 			t.Errorf("page %d: %v", i, err)
 			continue
 		}
-		f1 := wordF1(got, a.Text)
+		f1 := WordF1(got, a.Text)
 		total += f1
 		if f1 < 0.8 {
 			t.Errorf("page %d (template %d): F1 %.3f\n--- got\n%s\n--- want\n%s", i, i%len(templates), f1, got, a.Text)

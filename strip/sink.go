@@ -150,7 +150,11 @@ func (b *blockWriter) emit(s string, text bool) {
 
 // startLine writes the owed newlines and the prefix of a new line, and
 // reports whether the line is empty so far.
-func (b *blockWriter) startLine() bool {
+func (b *blockWriter) startLine() bool { return b.openLine(false) }
+
+// openLine is startLine; trimmed writes the prefix without its trailing
+// spaces, for a line that stays empty.
+func (b *blockWriter) openLine(trimmed bool) bool {
 	if b.lineOpen && b.pendingNL == 0 {
 		return false
 	}
@@ -163,7 +167,11 @@ func (b *blockWriter) startLine() bool {
 		}
 	}
 	b.pendingNL = 0
-	b.writePrefix()
+	if trimmed {
+		b.writePrefixTrimmed()
+	} else {
+		b.writePrefix()
+	}
 	b.lineOpen, b.started = true, true
 	return true
 }
@@ -261,20 +269,10 @@ func (b *blockWriter) lastChar() rune {
 func (b *blockWriter) rawLine(s string) {
 	b.lineBreak(1)
 	if s == "" {
-		if !b.started {
-			b.started, b.lineOpen = true, true
-			b.writePrefixTrimmed()
-			return
+		if b.lineOpen && b.pendingNL == 0 {
+			b.pendingNL = 1
 		}
-		if b.lineOpen {
-			b.w.WriteByte('\n')
-		}
-		for i := 1; i < b.pendingNL; i++ {
-			b.blankLine()
-		}
-		b.pendingNL = 0
-		b.writePrefixTrimmed()
-		b.lineOpen = true
+		b.openLine(true)
 		b.pendingNL = 1
 		return
 	}

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
@@ -33,35 +32,6 @@ func text(n *html.Node, base *url.URL) string {
 	return out.String()
 }
 
-func wordF1(got, want string) float64 {
-	count := func(s string) map[string]int {
-		m := map[string]int{}
-		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
-		}) {
-			m[w]++
-		}
-		return m
-	}
-	g, w := count(got), count(want)
-	common, ng, nw := 0, 0, 0
-	for k, n := range g {
-		common += min(n, w[k])
-		ng += n
-	}
-	for _, n := range w {
-		nw += n
-	}
-	if common == 0 {
-		if ng == 0 && nw == 0 {
-			return 1
-		}
-		return 0
-	}
-	p, r := float64(common)/float64(ng), float64(common)/float64(nw)
-	return 2 * p * r / (p + r)
-}
-
 func main() {
 	base, _ := url.Parse("http://fakehost/test/page.html")
 	type score struct {
@@ -78,10 +48,10 @@ func main() {
 		want := text(must(html.Parse(bytes.NewReader(exp))), base)
 		doc := must(html.Parse(bytes.NewReader(src)))
 		node, _, _ := readable.Article(doc, base)
-		ours := wordF1(text(node, base), want)
+		ours := readable.WordF1(text(node, base), want)
 		var ra float64
 		if art, err := readability.FromDocument(must(html.Parse(bytes.NewReader(src))), base); err == nil {
-			ra = wordF1(text(art.Node, base), want)
+			ra = readable.WordF1(text(art.Node, base), want)
 		}
 		scores = append(scores, score{filepath.Base(filepath.Clean(dir)), ours, ra})
 	}
