@@ -29,7 +29,8 @@ const maxDepth = 4096
 type converter struct {
 	opt  Options
 	syn  syntax
-	z    *html.Tokenizer
+	src  io.Reader
+	data []byte // the current token: unescaped text, or a raw tag
 	bw   *blockWriter
 	base *url.URL
 
@@ -144,7 +145,7 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 	if opt.Links == "" {
 		opt.Links = LinksReference
 	}
-	c := &converter{opt: opt, syn: syn, z: html.NewTokenizer(newTextSplitter(r)), base: opt.BaseURL, skipUntil: -1, listEndedAt: -1}
+	c := &converter{opt: opt, syn: syn, src: r, base: opt.BaseURL, skipUntil: -1, listEndedAt: -1}
 	// A no-break space stays one in Markdown and Org, where a plain space
 	// would collapse when the text is read back; text shows a space.
 	nbsp := "\u00a0"
@@ -156,28 +157,37 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 }
 
 func (c *converter) run() error {
+	tokens := newTokenStream(c.src)
+	defer tokens.close()
 	for {
-		if len(c.spans) == 0 && c.pendingEm == nil {
-			c.arena = c.arena[:0] // nothing refers to it any more
+		b := tokens.next()
+		for _, t := range b.toks {
+			if len(c.spans) == 0 && c.pendingEm == nil {
+				c.arena = c.arena[:0] // nothing refers to it any more
+			}
+			c.data = b.buf[t.start:t.end]
+			switch t.tt {
+			case html.TextToken:
+				if c.skipUntil < 0 {
+					c.text(c.data)
+				}
+			case html.StartTagToken, html.SelfClosingTagToken:
+				c.startTag(t.tt == html.SelfClosingTagToken)
+			case html.EndTagToken:
+				name := c.tagName()
+				c.endTag(atom.Lookup(name), string(name))
+			}
 		}
-		tt := c.z.Next()
-		switch tt {
-		case html.ErrorToken:
-			err := c.z.Err()
+		// Spans copy what they keep into the arena, and everything else
+		// is written out by now: the batch's bytes can be reused.
+		err := b.err
+		tokens.release(b)
+		if err != nil {
 			if errors.Is(err, io.EOF) {
 				c.finish()
 				return nil
 			}
 			return err
-		case html.TextToken:
-			if c.skipUntil < 0 {
-				c.text(c.z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken:
-			c.startTag(tt == html.SelfClosingTagToken)
-		case html.EndTagToken:
-			name := c.tagName()
-			c.endTag(atom.Lookup(name), string(name))
 		}
 	}
 }
@@ -185,7 +195,7 @@ func (c *converter) run() error {
 // tagName reads the current tag's name from the raw token, lower-cased into
 // a reused buffer: the tokenizer's TagName allocates on every call.
 func (c *converter) tagName() []byte {
-	raw := c.z.Raw()
+	raw := c.data
 	i := 1
 	if i < len(raw) && raw[i] == '/' {
 		i++
@@ -239,7 +249,7 @@ func mayHide(raw []byte) bool {
 // the raw bytes in place and copies only the values that are kept.
 func (c *converter) readAttrs() attrs {
 	var a attrs
-	forEachAttr(c.z.Raw(), func(k, v []byte) {
+	forEachAttr(c.data, func(k, v []byte) {
 		switch string(k) {
 		case "href":
 			a.href = attrValue(v)
@@ -473,7 +483,7 @@ func (c *converter) startTag(selfClosing bool) {
 		return
 	}
 	var at attrs
-	if wantsAttrs(a) || mayHide(c.z.Raw()) {
+	if wantsAttrs(a) || mayHide(c.data) {
 		at = c.readAttrs()
 	}
 	if c.pre != nil {
@@ -939,6 +949,9 @@ func (c *converter) closePre() {
 	lines := strings.Split(content, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t")
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:] // blank lines that open a block show as a gap only
 	}
 	content = strings.Join(lines, "\n")
 	if strings.TrimSpace(content) == "" {

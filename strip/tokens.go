@@ -1,0 +1,107 @@
+package strip
+
+import (
+	"io"
+
+	"golang.org/x/net/html"
+)
+
+// The tokenizer runs in a goroutine of its own and hands the converter
+// batches of tokens, so that tokenizing and converting use two cores. A
+// batch copies the tokens' bytes (text unescaped, tags raw) out of the
+// tokenizer's buffer; a few batches circulate, so memory stays flat.
+
+const (
+	batchTokens = 1024
+	batchBytes  = 64 << 10
+	batchesLive = 4
+)
+
+type token struct {
+	tt         html.TokenType
+	start, end int
+}
+
+type tokenBatch struct {
+	toks []token
+	buf  []byte
+	err  error // set on the last batch: io.EOF or the read error
+}
+
+// tokenStream tokenizes r in the background.
+type tokenStream struct {
+	full chan *tokenBatch
+	free chan *tokenBatch
+	done chan struct{}
+}
+
+func newTokenStream(r io.Reader) *tokenStream {
+	s := &tokenStream{
+		full: make(chan *tokenBatch, batchesLive),
+		free: make(chan *tokenBatch, batchesLive+1),
+		done: make(chan struct{}),
+	}
+	for i := 0; i < batchesLive+1; i++ {
+		s.free <- &tokenBatch{buf: make([]byte, 0, batchBytes), toks: make([]token, 0, batchTokens)}
+	}
+	go s.produce(r)
+	return s
+}
+
+func (s *tokenStream) produce(r io.Reader) {
+	z := html.NewTokenizer(newTextSplitter(r))
+	var b *tokenBatch
+	get := func() bool {
+		select {
+		case b = <-s.free:
+			b.toks, b.buf, b.err = b.toks[:0], b.buf[:0], nil
+			return true
+		case <-s.done:
+			return false
+		}
+	}
+	send := func() bool {
+		select {
+		case s.full <- b:
+			return true
+		case <-s.done:
+			return false
+		}
+	}
+	if !get() {
+		return
+	}
+	for {
+		var data []byte
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			b.err = z.Err()
+			send()
+			return
+		case html.TextToken:
+			data = z.Text()
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			data = z.Raw()
+		default:
+			continue // comments and doctypes show nothing
+		}
+		start := len(b.buf)
+		b.buf = append(b.buf, data...)
+		b.toks = append(b.toks, token{tt, start, len(b.buf)})
+		if len(b.toks) >= batchTokens || len(b.buf) >= batchBytes {
+			if !send() || !get() {
+				return
+			}
+		}
+	}
+}
+
+// next returns the next batch; the previous one must be released first.
+func (s *tokenStream) next() *tokenBatch { return <-s.full }
+
+// release gives a batch back for reuse once nothing refers to its bytes.
+func (s *tokenStream) release(b *tokenBatch) { s.free <- b }
+
+// close stops the producer if it is still running.
+func (s *tokenStream) close() { close(s.done) }
