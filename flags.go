@@ -79,7 +79,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&maxRedirs, "max-redirs", maxRedirs, "follow at most `N` redirects (0: do not follow)")
 	fs.Var(&connectTimeout, "connect-timeout", "give up connecting after `SECONDS`")
 	fs.VarP(&maxTime, "max-time", "m", "give up the whole transfer after `SECONDS` (0: no limit)")
-	fs.Var(&maxSize, "max-size", "give up when the decoded body exceeds `SIZE` (suffixes K, M, G; 0: no limit)")
+	fs.Var(&maxSize, "max-size", "give up when a response's decoded body exceeds `SIZE` (suffixes K, M, G; 0: no limit)")
 	fs.BoolVar(&o.TextOnly, "text-only", false, "refuse binary bodies (exit 23) wherever the output goes, as on a terminal")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "no progress meter")
 	fs.BoolVar(&o.PrintEmacs, "emacs", false, "print the Emacs package insert-from-url.el and exit")

@@ -357,6 +357,12 @@ func TestMaxSize(t *testing.T) {
 	small := serve(t, text("12345", "text/plain"))
 	runCmd(t, "--max-size", "5", small.URL).check(t, 0, "", "12345")
 	runCmd(t, "--max-size", "4", small.URL).check(t, 63, "--max-size", "")
+
+	// A file or stdin the user chose is not a server's reply: no cap.
+	file := filepath.Join(t.TempDir(), "f.txt")
+	os.WriteFile(file, []byte("0123456789"), 0o644)
+	runCmd(t, "--max-size", "4", file).check(t, 0, "", "0123456789")
+	runWith(t, strings.NewReader("0123456789"), nil, "--max-size", "4", "-").check(t, 0, "", "0123456789")
 }
 
 func TestCharsets(t *testing.T) {

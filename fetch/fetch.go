@@ -41,8 +41,9 @@ type Options struct {
 	// MaxTime bounds the whole transfer, body included; 0 means
 	// DefaultMaxTime, a negative value means no limit.
 	MaxTime time.Duration
-	// MaxSize caps the decoded body in bytes; 0 means DefaultMaxSize, a
-	// negative value means no limit.
+	// MaxSize caps the decoded body of an HTTP response in bytes; 0 means
+	// DefaultMaxSize, a negative value means no limit. Files and stdin
+	// are not capped.
 	MaxSize int64
 	// Header holds extra request headers. A header with an empty value
 	// removes one that would be sent otherwise (as curl's -H "Name:" does).
@@ -134,14 +135,14 @@ func (r *Response) Err() error {
 // status is returned, not an error: see Response.Err.
 func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Response, error) {
 	if input == "-" {
-		return openReader(io.NopCloser(stdin), "stdin", "", -1, &o), nil
+		return openReader(io.NopCloser(stdin), "stdin", "", -1), nil
 	}
 	u, path, err := ParseInput(input)
 	if err != nil {
 		return nil, err
 	}
 	if u == nil {
-		return openFile(path, &o)
+		return openFile(path)
 	}
 	return get(ctx, u, &o)
 }
@@ -207,7 +208,7 @@ func redactRaw(s string) string {
 	return s
 }
 
-func openFile(path string, o *Options) (*Response, error) {
+func openFile(path string) (*Response, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		msg := "cannot read file"
@@ -229,19 +230,17 @@ func openFile(path string, o *Options) (*Response, error) {
 		return nil, &Error{Kind: KindReadFile, URL: path, Msg: "is a directory"}
 	}
 	ctype := mime.TypeByExtension(filepath.Ext(path))
-	return openReader(f, path, ctype, st.Size(), o), nil
+	return openReader(f, path, ctype, st.Size()), nil
 }
 
-func openReader(rc io.ReadCloser, name, ctype string, size int64, o *Options) *Response {
+func openReader(rc io.ReadCloser, name, ctype string, size int64) *Response {
 	r := &Response{Name: name, Header: http.Header{}, ContentLength: size}
 	if ctype != "" {
 		r.Header.Set("Content-Type", ctype)
 	}
-	counted := &countingReader{r: rc, n: &r.received}
-	body := io.Reader(counted)
-	if max := o.maxSize(); max > 0 {
-		body = &capReader{r: body, left: max, max: max, name: name}
-	}
+	// MaxSize guards against what a server sends; a file or a pipe the
+	// user chose is read whole, whatever its size.
+	body := &countingReader{r: rc, n: &r.received}
 	r.Body = &readCloser{Reader: &fileErrReader{r: body, name: name}, close: rc.Close}
 	return r
 }
