@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -55,5 +56,31 @@ func BenchmarkPlainText(b *testing.B) {
 		if err := strip.Convert(io.Discard, bytes.NewReader(in), strip.Options{Format: strip.FormatText, HTML: true}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkReadableArticle and BenchmarkPlainTextArticle compare the two
+// on a news-article page of the synthetic corpus, the kind of page reading
+// mode is for.
+func BenchmarkReadableArticle(b *testing.B) {
+	p, _ := page(0)
+	b.SetBytes(int64(len(p)))
+	for i := 0; i < b.N; i++ {
+		doc, _ := html.Parse(strings.NewReader(p))
+		node, _, err := Article(doc, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(Render(pw, []*html.Node{node}, nil)) }()
+		strip.Convert(io.Discard, pr, strip.Options{Format: strip.FormatText, HTML: true})
+	}
+}
+
+func BenchmarkPlainTextArticle(b *testing.B) {
+	p, _ := page(0)
+	b.SetBytes(int64(len(p)))
+	for i := 0; i < b.N; i++ {
+		strip.Convert(io.Discard, strings.NewReader(p), strip.Options{Format: strip.FormatText, HTML: true})
 	}
 }

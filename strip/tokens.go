@@ -41,9 +41,6 @@ func newTokenStream(r io.Reader) *tokenStream {
 		free: make(chan *tokenBatch, batchesLive+1),
 		done: make(chan struct{}),
 	}
-	for i := 0; i < batchesLive+1; i++ {
-		s.free <- &tokenBatch{buf: make([]byte, 0, batchBytes), toks: make([]token, 0, batchTokens)}
-	}
 	go s.produce(r)
 	return s
 }
@@ -51,14 +48,27 @@ func newTokenStream(r io.Reader) *tokenStream {
 func (s *tokenStream) produce(r io.Reader) {
 	z := html.NewTokenizer(newTextSplitter(r))
 	var b *tokenBatch
+	made := 0
 	get := func() bool {
-		select {
-		case b = <-s.free:
-			b.toks, b.buf, b.err = b.toks[:0], b.buf[:0], nil
-			return true
-		case <-s.done:
-			return false
+		// Batches are made as needed, small first: most pages fit in
+		// one, and a short page should not pay for four.
+		if made <= batchesLive {
+			select {
+			case b = <-s.free:
+			default:
+				made++
+				b = &tokenBatch{buf: make([]byte, 0, 4<<10), toks: make([]token, 0, 64)}
+				return true
+			}
+		} else {
+			select {
+			case b = <-s.free:
+			case <-s.done:
+				return false
+			}
 		}
+		b.toks, b.buf, b.err = b.toks[:0], b.buf[:0], nil
+		return true
 	}
 	send := func() bool {
 		select {
