@@ -625,3 +625,22 @@ func TestSelect(t *testing.T) {
 	runCmd(t, "-f", "text", "--select", "table", s.URL).check(t, 64, "no element matches --select (table)", "")
 	runCmd(t, "-f", "text", "--select", "p[", s.URL).check(t, 2, `invalid selector "p["`, "")
 }
+
+func TestPrintEmacsPackage(t *testing.T) {
+	onDisk, err := os.ReadFile(filepath.Join("elisp", "insert-from-url.el"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, "--emacs")
+	if r.code != 0 || r.stdout != string(onDisk) || !strings.HasPrefix(r.stdout, ";;; insert-from-url.el ---") {
+		t.Errorf("--emacs: code %d, %d bytes (file has %d)", r.code, len(r.stdout), len(onDisk))
+	}
+}
+
+func TestTextOnly(t *testing.T) {
+	s := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/zip")
+		io.WriteString(w, "PK\x03\x04binary")
+	})
+	runCmd(t, "--text-only", s.URL).check(t, 23, "binary body (application/zip) refused (--text-only)", "")
+}

@@ -283,6 +283,26 @@
       (should (string-match-p "Next steps" (buffer-string)))
       (should-not (string-match-p "Sports\\|Author:" (buffer-string))))))
 
+;;;; Reading the URL
+
+(ert-deftest ifu-test-default-url ()
+  "The default URL is the one at point, else the region, else the last kill."
+  (with-temp-buffer
+    (insert "see https://example.org/a here")
+    (goto-char 8)
+    (should (equal (insert-from-url--default-url) "https://example.org/a"))
+    (goto-char (point-max))
+    (insert " example.org/b")
+    (set-mark (- (point) 13))
+    (transient-mark-mode 1)
+    (activate-mark)
+    (should (equal (insert-from-url--default-url) "example.org/b"))
+    (deactivate-mark)
+    (let ((kill-ring '("https://example.org/killed")))
+      (should (equal (insert-from-url--default-url) "https://example.org/killed")))
+    (let ((kill-ring '("not a url")))
+      (should-not (insert-from-url--default-url)))))
+
 ;;;; Links
 
 (ert-deftest ifu-test-link-inserted ()
