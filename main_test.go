@@ -276,6 +276,18 @@ func TestTruncatedBodies(t *testing.T) {
 	runCmd(t, gzShort).check(t, 18, "body ended early", "")
 }
 
+// compressor returns a function that compresses with the writers newWriter
+// makes.
+func compressor(newWriter func(io.Writer) io.WriteCloser) func([]byte) []byte {
+	return func(b []byte) []byte {
+		var buf bytes.Buffer
+		z := newWriter(&buf)
+		z.Write(b)
+		z.Close()
+		return buf.Bytes()
+	}
+}
+
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
 	z := gzip.NewWriter(&buf)
@@ -287,25 +299,13 @@ func gzipBytes(b []byte) []byte {
 func TestCompression(t *testing.T) {
 	want := strings.Repeat("compressed text ünïcode\n", 200)
 	encoders := map[string]func([]byte) []byte{
-		"gzip": gzipBytes,
-		"deflate": func(b []byte) []byte {
-			var buf bytes.Buffer
-			z := zlib.NewWriter(&buf)
-			z.Write(b)
-			z.Close()
-			return buf.Bytes()
-		},
-		"br": func(b []byte) []byte {
-			var buf bytes.Buffer
-			z := brotli.NewWriter(&buf)
-			z.Write(b)
-			z.Close()
-			return buf.Bytes()
-		},
-		"zstd": func(b []byte) []byte {
-			z, _ := zstd.NewWriter(nil)
-			return z.EncodeAll(b, nil)
-		},
+		"gzip":    compressor(func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) }),
+		"deflate": compressor(func(w io.Writer) io.WriteCloser { return zlib.NewWriter(w) }),
+		"br":      compressor(func(w io.Writer) io.WriteCloser { return brotli.NewWriter(w) }),
+		"zstd": compressor(func(w io.Writer) io.WriteCloser {
+			z, _ := zstd.NewWriter(w)
+			return z
+		}),
 	}
 	for name, enc := range encoders {
 		t.Run(name, func(t *testing.T) {
