@@ -153,7 +153,7 @@ func ParseInput(input string) (u *url.URL, path string, err error) {
 	if input == "" {
 		return nil, "", bad("empty URL")
 	}
-	scheme, rest, hasScheme := strings.Cut(input, "://")
+	scheme, _, hasScheme := strings.Cut(input, "://")
 	if !hasScheme || strings.ContainsAny(scheme, "/.?#") {
 		if strings.HasPrefix(input, "/") || strings.HasPrefix(input, "./") || strings.HasPrefix(input, "../") {
 			return nil, input, nil
@@ -164,10 +164,8 @@ func ParseInput(input string) (u *url.URL, path string, err error) {
 		if strings.HasPrefix(input, "-") {
 			return nil, input, nil
 		}
-		input = "https://" + input
-		scheme, rest = "https", input[len("https://"):]
+		input, scheme = "https://"+input, "https"
 	}
-	_ = rest
 	switch strings.ToLower(scheme) {
 	case "http", "https":
 	case "file":

@@ -16,7 +16,6 @@ import (
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/andybalholm/cascadia"
-	"github.com/go-shiori/dom"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -51,22 +50,19 @@ func (e *SelectorError) Unwrap() error { return e.Err }
 const minArticleText = 25
 
 // Article returns the main content of doc, and the page's metadata. base
-// resolves relative links and is the fallback canonical URL. Article
-// rewrites doc.
+// resolves relative links and is the fallback canonical URL. doc is left
+// as it was.
 //
 // go-readability does the extraction. When it finds nothing, the element
 // the page itself marks as its content (a single <article>, <main> or
 // articleBody) is used, if it holds enough text.
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	meta := PageMetadata(doc, base)
-	// Readability rewrites the tree it reads; copying the whole page for
-	// it costs more than copying just the fallback.
-	var marked *html.Node
-	if m := markedContent(doc); m != nil {
-		marked = dom.Clone(m, true)
-	}
+	marked := markedContent(doc)
 	parser := readability.NewParser()
-	art, err := parser.ParseAndMutate(doc, base)
+	// ParseDocument works on a copy: doc stays whole for the fallback,
+	// and for printing the whole page when there is no article.
+	art, err := parser.ParseDocument(doc, base)
 	if err == nil {
 		if t := art.Title(); t != "" && meta.Title == "" {
 			meta.Title = t

@@ -440,12 +440,20 @@ func (c *converter) closeImplied(a atom.Atom) {
 	case atom.A:
 		c.closeUpTo(func(e atom.Atom) bool { return e == atom.A }, func(e atom.Atom) bool { return e == atom.Table || e == atom.Td || e == atom.Th })
 	}
-	if a != atom.P && c.blockBreak(a) > 0 || a == atom.Ul || a == atom.Ol || a == atom.Table || a == atom.Pre ||
-		a == atom.H1 || a == atom.H2 || a == atom.H3 || a == atom.H4 || a == atom.H5 || a == atom.H6 || a == atom.Hr || a == atom.P {
+	if c.closesParagraph(a) {
 		if n := len(c.stack); n > 0 && c.stack[n-1].tag == atom.P {
 			c.popTo(n - 1)
 		}
 	}
+}
+
+// closesParagraph reports whether a start tag a ends an open <p>.
+func (c *converter) closesParagraph(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Ul, atom.Ol, atom.Table, atom.Pre, atom.Hr:
+		return true
+	}
+	return headingLevels[a] > 0 || c.blockBreak(a) > 0
 }
 
 // closeUpTo closes open elements down to and including the nearest one that
