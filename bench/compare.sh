@@ -51,11 +51,23 @@ row() { # name seconds kb bytes
     printf "%-34s %8.3f s %9.1f MB/s %8.1f MB RSS\n", n, s, mbs, k / 1024 }'
 }
 
-echo "== fetch: $fetch_bytes bytes over loopback to /dev/null (best of $runs)"
+echo "== fetch: $fetch_bytes bytes over loopback to /dev/null"
+# Times come from hyperfine (mean of $runs runs) when it is installed, as
+# /usr/bin/time only has 10 ms steps; peak RSS from /usr/bin/time.
+mean_of() {
+  if command -v hyperfine > /dev/null; then
+    hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/m.json" "$*" > /dev/null 2>&1
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$tmp/m.json"
+  else
+    best_of "$@" | cut -d" " -f1
+  fi
+}
 for type in application/octet-stream text/plain; do
   url="$base/bytes?n=$fetch_bytes&type=$type"
-  read -r cs ck < <(best_of curl -s -o /dev/null "$url")
-  read -r is ik < <(best_of "$ifu" -s --max-size 0 --max-time 0 "$url")
+  read -r _ ck < <(RUNS=1 best_of curl -s -o /dev/null "$url")
+  read -r _ ik < <(RUNS=1 best_of "$ifu" -s --max-size 0 --max-time 0 "$url")
+  cs=$(mean_of curl -s -o /dev/null "$url")
+  is=$(mean_of "$ifu" -s --max-size 0 --max-time 0 "$url")
   row "curl ($type)" "$cs" "$ck" "$fetch_bytes"
   row "insert-from-url ($type)" "$is" "$ik" "$fetch_bytes"
   awk -v c="$cs" -v i="$is" 'BEGIN{printf "insert-from-url throughput = %.0f%% of curl'"'"'s\n", 100 * c / i}'
