@@ -29,6 +29,7 @@ const (
 	exitTooLarge         = 63
 	exitNoMatch          = 64 // our own: nothing matches --select
 	exitNoArticle        = 65 // our own: --require-article and no article
+	exitInterrupted      = 130
 )
 
 var kindExit = map[fetch.Kind]int{
@@ -47,6 +48,7 @@ var kindExit = map[fetch.Kind]int{
 	fetch.KindTooLarge:         exitTooLarge,
 	fetch.KindReadFile:         exitReadFile,
 	fetch.KindHTTP:             exitHTTP,
+	fetch.KindInterrupted:      exitInterrupted,
 }
 
 // exitCode maps an error to the command's exit code.

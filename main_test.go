@@ -644,3 +644,14 @@ func TestTextOnly(t *testing.T) {
 	})
 	runCmd(t, "--text-only", s.URL).check(t, 23, "binary body (application/zip) refused (--text-only)", "")
 }
+
+func TestInterrupted(t *testing.T) {
+	stall := rawServer(t, func(c net.Conn) { time.Sleep(3 * time.Second) })
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{stall}, strings.NewReader(""), &out, &errb)
+	if code != 130 || !strings.HasPrefix(errb.String(), "insert-from-url: interrupted: ") || out.Len() != 0 {
+		t.Errorf("code %d, stderr %q, stdout %q", code, errb.String(), out.String())
+	}
+}

@@ -36,6 +36,7 @@ const (
 	KindTooLarge              // the decoded body is over MaxSize
 	KindReadFile              // a local file or stdin cannot be read
 	KindHTTP                  // the server answered with status >= 400
+	KindInterrupted           // the context was cancelled (Ctrl-C)
 )
 
 // Error is a failed fetch. Its message says what happened and to which input,
@@ -85,6 +86,9 @@ func classify(ctx context.Context, err error, u *url.URL, o *Options) error {
 
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return wrap(KindTimeout, fmt.Sprintf("timed out after %s (--max-time)", o.maxTime()))
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return wrap(KindInterrupted, "interrupted")
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
