@@ -379,7 +379,7 @@ func skipped(a atom.Atom) bool {
 	switch a {
 	case atom.Head, atom.Script, atom.Style, atom.Template, atom.Noscript, atom.Iframe,
 		atom.Object, atom.Svg, atom.Math, atom.Canvas, atom.Audio, atom.Video,
-		atom.Select, atom.Datalist, atom.Textarea, atom.Noembed, atom.Noframes, atom.Title, atom.Button:
+		atom.Select, atom.Datalist, atom.Textarea, atom.Noembed, atom.Noframes, atom.Title:
 		return true
 	}
 	return false
@@ -495,7 +495,8 @@ func (c *converter) startTag(selfClosing bool) {
 		at = c.readAttrs()
 	}
 	if c.pre != nil {
-		if (skipped(a) || at.hidden) && !void(a) && !selfClosing {
+		// A button in a code block is a "copy" control, not code.
+		if (skipped(a) || a == atom.Button || at.hidden) && !void(a) && !selfClosing {
 			c.skipUntil = len(c.stack)
 			c.push(c.newElement(a, name))
 			return
