@@ -182,9 +182,9 @@ var errNoMatch = errors.New("no element matches --select")
 // tree of the page, where the plain conversion streams.
 func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
 	o := c.opts
-	doc, err := html.Parse(body)
+	doc, err := readable.Parse(body)
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot parse the page: %w", err)
 	}
 	base := readable.BaseURL(doc, pageURL)
 	var nodes []*html.Node

@@ -130,3 +130,27 @@ func FuzzArticle(f *testing.F) {
 		}
 	})
 }
+
+func TestParseDeep(t *testing.T) {
+	cases := []struct{ in, text string }{
+		{strings.Repeat("<div>", 100000) + "deep text" + strings.Repeat("</div>", 100000), "deep text"},
+		{strings.Repeat("<table><tr><td>", 3000) + "cell", "cell"},
+		{strings.Repeat("<b><i>", 2000) + "inline", "inline"},
+	}
+	for _, c := range cases {
+		doc, err := Parse(strings.NewReader(c.in))
+		if err != nil {
+			t.Fatalf("Parse: %v", err)
+		}
+		if got := collapse(textOf(doc)); got != c.text {
+			t.Errorf("text %q, want %q", trunc(got), c.text)
+		}
+	}
+}
+
+func trunc(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "..."
+	}
+	return s
+}
