@@ -120,9 +120,9 @@ func FuzzArticle(f *testing.F) {
 	}
 	f.Add("<article><p>x</article></p><main>")
 	f.Fuzz(func(t *testing.T, in string) {
-		doc, err := html.Parse(strings.NewReader(in))
+		doc, err := Parse(strings.NewReader(in))
 		if err != nil {
-			return
+			t.Fatalf("Parse: %v", err)
 		}
 		node, _, err := Article(doc, nil)
 		if err == nil && node == nil {
