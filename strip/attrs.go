@@ -1,0 +1,198 @@
+package strip
+
+import (
+	"bytes"
+	"html"
+	"strings"
+
+	"golang.org/x/net/html/atom"
+)
+
+// attrs are the attributes the converter reads.
+type attrs struct {
+	href, src, alt, class, style string
+	start, value, colspan        string
+	hidden, reversed             bool
+}
+
+// tagName reads the current tag's name from the raw token, lower-cased into
+// a reused buffer: the tokenizer's TagName allocates on every call.
+func (c *converter) tagName() []byte {
+	raw := c.data
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	c.nameBuf = c.nameBuf[:0]
+	for ; i < len(raw); i++ {
+		b := raw[i]
+		if b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '/' || b == '>' {
+			break
+		}
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		c.nameBuf = append(c.nameBuf, b)
+	}
+	return c.nameBuf
+}
+
+// wantsAttrs reports whether the converter reads attributes of a.
+func wantsAttrs(a atom.Atom) bool {
+	switch a {
+	case atom.A, atom.Img, atom.Ol, atom.Li, atom.Td, atom.Th, atom.Pre, atom.Code:
+		return true
+	}
+	return false
+}
+
+// mayHide reports whether a raw tag could carry hidden, aria-hidden or a
+// style: the other tags' attributes need not be read at all.
+func mayHide(raw []byte) bool {
+	if len(raw) < 8 {
+		return false
+	}
+	for i := 0; i+4 < len(raw); i++ {
+		switch raw[i] | 0x20 {
+		case 'd':
+			if raw[i+1]|0x20 == 'd' && raw[i+2]|0x20 == 'e' && raw[i+3]|0x20 == 'n' {
+				return true // hidden, aria-hidden
+			}
+		case 't':
+			if raw[i+1]|0x20 == 'y' && raw[i+2]|0x20 == 'l' && raw[i+3]|0x20 == 'e' {
+				return true // style
+			}
+		}
+	}
+	return false
+}
+
+// readAttrs reads the attributes the converter uses from the raw tag. The
+// tokenizer's TagAttr allocates two copies of every attribute; this reads
+// the raw bytes in place and copies only the values that are kept.
+func (c *converter) readAttrs() attrs {
+	var a attrs
+	forEachAttr(c.data, func(k, v []byte) {
+		switch string(k) {
+		case "href":
+			a.href = attrValue(v)
+		case "src":
+			a.src = attrValue(v)
+		case "alt":
+			a.alt = attrValue(v)
+		case "class":
+			a.class = attrValue(v)
+		case "style":
+			a.style = attrValue(v)
+		case "start":
+			a.start = attrValue(v)
+		case "value":
+			a.value = attrValue(v)
+		case "colspan":
+			a.colspan = attrValue(v)
+		case "hidden":
+			a.hidden = true
+		case "reversed":
+			a.reversed = true
+		case "aria-hidden":
+			if strings.EqualFold(strings.TrimSpace(string(v)), "true") {
+				a.hidden = true
+			}
+		}
+	})
+	if a.style != "" && styleHides(a.style) {
+		a.hidden = true
+	}
+	return a
+}
+
+// attrValue decodes the character references of an attribute value.
+func attrValue(v []byte) string {
+	if bytes.IndexByte(v, '&') >= 0 {
+		v = []byte(html.UnescapeString(string(v)))
+	}
+	if !isClean(v, false) {
+		return cleanText(v, false)
+	}
+	return string(v)
+}
+
+// forEachAttr calls f with each attribute of a raw start tag, the name
+// lower-cased in place, following the HTML tokenizer's attribute states. The
+// slices are only valid during the call.
+func forEachAttr(raw []byte, f func(k, v []byte)) {
+	i := 1
+	for i < len(raw) && !isAttrEnd(raw[i]) {
+		i++ // the tag name
+	}
+	for i < len(raw) {
+		for i < len(raw) && (isHTMLSpace(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			return
+		}
+		ks := i
+		i++ // a name may start with '='
+		for i < len(raw) && !isHTMLSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
+			i++
+		}
+		key := raw[ks:i]
+		for j, b := range key {
+			if b >= 'A' && b <= 'Z' {
+				key[j] = b + 'a' - 'A'
+			}
+		}
+		for i < len(raw) && isHTMLSpace(raw[i]) {
+			i++
+		}
+		var val []byte
+		if i < len(raw) && raw[i] == '=' {
+			i++
+			for i < len(raw) && isHTMLSpace(raw[i]) {
+				i++
+			}
+			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+				q := raw[i]
+				i++
+				vs := i
+				for i < len(raw) && raw[i] != q {
+					i++
+				}
+				val = raw[vs:i]
+				if i < len(raw) {
+					i++
+				}
+			} else {
+				vs := i
+				for i < len(raw) && !isHTMLSpace(raw[i]) && raw[i] != '>' {
+					i++
+				}
+				val = raw[vs:i]
+			}
+		}
+		f(key, val)
+	}
+}
+
+func isAttrEnd(b byte) bool { return isHTMLSpace(b) || b == '/' || b == '>' }
+
+// styleHides reports whether an inline style hides the element.
+func styleHides(style string) bool {
+	s := strings.ToLower(style)
+	if !strings.Contains(s, "none") && !strings.Contains(s, "hidden") {
+		return false
+	}
+	for _, decl := range strings.Split(s, ";") {
+		prop, val, ok := strings.Cut(decl, ":")
+		if !ok {
+			continue
+		}
+		prop = strings.TrimSpace(prop)
+		val = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "!important"))
+		if (prop == "display" && val == "none") || (prop == "visibility" && (val == "hidden" || val == "collapse")) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,119 @@
+package strip
+
+import (
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html/atom"
+)
+
+type listState struct {
+	ordered  bool
+	next     int
+	step     int
+	start    int
+	items    int
+	alt      bool // uses the other marker style
+	def      bool // a dl
+	defOpen  bool // a dl item container is open
+	afterDT  bool
+	cellMode bool
+}
+
+func (c *converter) currentList() *listState {
+	if n := len(c.lists); n > 0 {
+		return c.lists[n-1]
+	}
+	return nil
+}
+
+func (c *converter) openItem(e *element, at attrs) {
+	l := c.currentList()
+	if l == nil || l.def {
+		l = &listState{next: 1, step: 1, start: 1, cellMode: c.table != nil || len(c.spans) > 0}
+		e.list = l
+		e.block = 2
+		c.lists = append(c.lists, l)
+	}
+	if at.value != "" && l.ordered {
+		if v, err := strconv.Atoi(strings.TrimSpace(at.value)); err == nil {
+			l.next = v
+		}
+	}
+	bullet := c.syn.bullet(l.ordered, l.next, l.items == 0, l.start, l.alt)
+	l.next += l.step
+	l.items++
+	if l.cellMode {
+		c.block(1)
+		c.sink().piece(strings.TrimRight(bullet, " "), false)
+		c.sink().space(false)
+		return
+	}
+	c.resolvePending('\n')
+	c.brPending = false
+	c.bw.lineBreak(1)
+	if l.items > 1 && c.bw.pendingNL > 1 {
+		c.bw.pendingNL = 1 // keep lists tight
+	}
+	c.bw.push(bullet, strings.Repeat(" ", displayWidth(bullet)))
+	e.container = true
+}
+
+// openDefinition lays out dt and dd: a "- term :: definition" item in Org,
+// "- **term**: definition" in Markdown, and the term on its own line above
+// an indented definition in text.
+func (c *converter) openDefinition(e *element) {
+	l := c.currentList()
+	if l == nil || !l.def {
+		l = &listState{def: true, cellMode: c.table != nil || len(c.spans) > 0}
+		e.list = l
+		c.lists = append(c.lists, l)
+	}
+	if l.cellMode {
+		c.block(1)
+		return
+	}
+	text := c.opt.Format == FormatText
+	if e.tag == atom.Dt {
+		if l.defOpen {
+			c.block(1)
+			c.bw.pop()
+			l.defOpen = false
+		}
+		c.block(1)
+		if text {
+			return
+		}
+		c.bw.push("- ", "  ")
+		l.defOpen, l.afterDT = true, true
+		if c.opt.Format == FormatMarkdown {
+			e.span = c.openSpan(spanStrong, "", "")
+		}
+		return
+	}
+	if text {
+		c.block(1)
+		c.bw.push("    ", "    ")
+		e.container = true
+		return
+	}
+	sep := ":"
+	if c.opt.Format == FormatOrg {
+		sep = " ::"
+	}
+	switch {
+	case l.defOpen && l.afterDT:
+		l.afterDT = false
+		c.resolvePending(':')
+		c.sink().piece(sep, false)
+		c.sink().space(false)
+	case l.defOpen:
+		c.block(1)
+	default:
+		c.block(1)
+		c.bw.push("- ", "  ")
+		l.defOpen = true
+		c.sink().piece(strings.TrimSpace(sep), false)
+		c.sink().space(false)
+	}
+}

@@ -1,0 +1,260 @@
+package strip
+
+import (
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// lineBreakTag handles <br>. In Markdown a break inside a paragraph is a
+// backslash at the end of the line; it is written only once the next line
+// has content, so that a break at the end of a paragraph leaves no stray
+// backslash, and two breaks in a row make a paragraph break.
+func (c *converter) lineBreakTag() {
+	if len(c.spans) > 0 {
+		c.sink().space(false)
+		return
+	}
+	s := c.sink()
+	if _, isCell := s.(*cellSink); isCell {
+		s.lineBreak(1)
+		return
+	}
+	if c.brPending || s.lastChar() == '\n' {
+		c.brPending = false
+		c.block(2)
+		return
+	}
+	c.brPending = true
+}
+
+// text handles a text token: whitespace collapses, &nbsp; stays, control
+// characters and soft hyphens go.
+func (c *converter) text(raw []byte) {
+	if c.pre != nil {
+		if isClean(raw, true) {
+			c.pre.buf.Write(raw)
+		} else {
+			c.pre.buf.WriteString(cleanText(raw, true))
+		}
+		return
+	}
+	var s string
+	if c.opt.Width == 0 && isClean(raw, false) {
+		// Every sink copies what it keeps (spans into the arena, cells
+		// into their lines) or writes it out at once, before the
+		// tokenizer reuses its buffer. Only the word buffer of wrapping
+		// would keep the string itself.
+		s = unsafe.String(unsafe.SliceData(raw), len(raw))
+	} else {
+		s = cleanText(raw, false)
+	}
+	code := c.codeSpan() != nil
+	if c.opt.Width == 0 && !strings.Contains(s, "\u00a0") {
+		// Without wrapping, a whole run of text is one piece: the common
+		// case, and much cheaper than a piece per word.
+		body, lead, trail := collapseHTMLSpace(s)
+		if lead {
+			c.space(false)
+		}
+		if body != "" {
+			if l := c.linkSpan(); l != nil && l.raw.Len() < maxLinkText {
+				l.raw.WriteString(body)
+			}
+			if code {
+				c.piece(body, false)
+			} else {
+				c.piece(c.syn.escape(body, c.inTable()), true)
+			}
+			if trail {
+				c.space(false)
+			}
+		}
+		return
+	}
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && isHTMLSpace(s[i]) {
+			i++
+		}
+		if i > 0 {
+			c.space(false)
+			s = s[i:]
+			continue
+		}
+		if isNBSP(s, 0) {
+			c.space(true)
+			s = s[2:]
+			continue
+		}
+		j := 0
+		for j < len(s) && !isHTMLSpace(s[j]) && !isNBSP(s, j) {
+			j++
+		}
+		word := s[:j]
+		s = s[j:]
+		if l := c.linkSpan(); l != nil && l.raw.Len() < maxLinkText {
+			l.raw.WriteString(word)
+		}
+		if code {
+			c.piece(word, false)
+		} else {
+			c.piece(c.syn.escape(word, c.inTable()), true)
+		}
+	}
+}
+
+// collapseHTMLSpace trims s and turns each run of HTML white space inside it
+// into one space; lead and trail report the white space trimmed.
+func collapseHTMLSpace(s string) (body string, lead, trail bool) {
+	start, end := 0, len(s)
+	for start < end && isHTMLSpace(s[start]) {
+		start++
+	}
+	for end > start && isHTMLSpace(s[end-1]) {
+		end--
+	}
+	lead, trail = start > 0, end < len(s)
+	s = s[start:end]
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; isHTMLSpace(c) && (c != ' ' || isHTMLSpace(s[i+1])) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s, lead, trail
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		if isHTMLSpace(s[i]) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), lead, trail
+}
+
+// isNBSP reports whether s has U+00A0 at byte i.
+func isNBSP(s string, i int) bool { return s[i] == 0xc2 && i+1 < len(s) && s[i+1] == 0xa0 }
+
+func isHTMLSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f'
+}
+
+// cleanText removes what must never reach the output: control characters
+// (but tabs and newlines in pre), soft hyphens, and invalid UTF-8.
+func cleanText(b []byte, pre bool) string {
+	if isClean(b, pre) {
+		return string(b)
+	}
+	var out strings.Builder
+	out.Grow(len(b))
+	for _, r := range string(b) {
+		switch {
+		case r == '\t' || r == '\n':
+			out.WriteRune(r)
+		case r == '\r' || r == '\f':
+			if pre {
+				out.WriteByte('\n')
+			} else {
+				out.WriteByte(' ')
+			}
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad:
+		default:
+			out.WriteRune(r) // an invalid byte becomes U+FFFD here
+		}
+	}
+	return out.String()
+}
+
+// isClean reports whether b needs no cleaning: the common case, checked a
+// byte at a time.
+func isClean(b []byte, pre bool) bool {
+	ascii := true
+	for i, c := range b {
+		if byteClass[c] == 0 {
+			continue
+		}
+		switch {
+		case c >= 0x80:
+			ascii = false
+			// C1 controls and the soft hyphen are U+0080-U+009F and U+00AD,
+			// all encoded after the lead byte 0xC2.
+			if c == 0xc2 && i+1 < len(b) && (b[i+1] < 0xa0 || b[i+1] == 0xad) {
+				return false
+			}
+		case c == '\n' || c == '\t':
+		case c == '\r' || c == '\f':
+			if pre {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return ascii || utf8.Valid(b)
+}
+
+// byteClass is 0 for the bytes that isClean passes without a second look:
+// printable ASCII.
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		if c < 0x20 || c >= 0x7f {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(cleanText([]byte(s), false)), " ")
+}
+
+// piece writes content to the current sink, after settling a pending
+// emphasis and a pending line break.
+func (c *converter) piece(s string, text bool) {
+	if s == "" {
+		return
+	}
+	c.resolvePending(firstRune(s))
+	c.flushBreak()
+	c.listEndedAt = -1
+	sk := c.sink()
+	sk.piece(s, text)
+	if sp, ok := sk.(*span); ok && sp.size > spanLimit {
+		c.spill(sp)
+	}
+}
+
+// flushBreak writes a pending <br> now that the line after it has content.
+func (c *converter) flushBreak() {
+	if !c.brPending {
+		return
+	}
+	c.brPending = false
+	if c.opt.Format == FormatMarkdown {
+		c.sink().piece(`\`, false)
+	}
+	c.sink().lineBreak(1)
+}
+
+func (c *converter) space(hard bool) {
+	if c.brPending {
+		return // the next line starts without it
+	}
+	if hard {
+		c.resolvePending('\u00a0')
+	} else {
+		c.resolvePending(' ')
+	}
+	c.sink().space(hard)
+}
