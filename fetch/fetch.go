@@ -353,8 +353,9 @@ func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
 	}
 	resp, err := newClient(o).Do(req)
 	if err != nil {
+		err = classify(ctx, err, u, o) // before cancel, which would read as Ctrl-C
 		cancel()
-		return nil, classify(ctx, err, u, o)
+		return nil, err
 	}
 	r := &Response{
 		URL:           resp.Request.URL,

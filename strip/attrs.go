@@ -18,12 +18,16 @@ type attrs struct {
 // tagName reads the current tag's name from the raw token, lower-cased into
 // a reused buffer: the tokenizer's TagName allocates on every call.
 func (c *converter) tagName() []byte {
-	raw := c.data
+	c.nameBuf = appendTagName(c.nameBuf[:0], c.data)
+	return c.nameBuf
+}
+
+// appendTagName appends the lower-cased name of the raw tag to buf.
+func appendTagName(buf, raw []byte) []byte {
 	i := 1
 	if i < len(raw) && raw[i] == '/' {
 		i++
 	}
-	c.nameBuf = c.nameBuf[:0]
 	for ; i < len(raw); i++ {
 		b := raw[i]
 		if b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '/' || b == '>' {
@@ -32,9 +36,9 @@ func (c *converter) tagName() []byte {
 		if b >= 'A' && b <= 'Z' {
 			b += 'a' - 'A'
 		}
-		c.nameBuf = append(c.nameBuf, b)
+		buf = append(buf, b)
 	}
-	return c.nameBuf
+	return buf
 }
 
 // wantsAttrs reports whether the converter reads attributes of a.

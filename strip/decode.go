@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -177,15 +178,20 @@ func isText(mediaType string) bool {
 }
 
 // looksLikeHTML catches HTML that http.DetectContentType misses because it
-// does not start with a tag it knows (a comment, whitespace and a <section>).
+// does not start with one of the few tags it knows (a comment, a list, a
+// fragment): a start tag of a known HTML element in the first 4 KiB.
 func looksLikeHTML(head []byte) bool {
-	lower := bytes.ToLower(head[:min(len(head), 4096)])
-	for _, tag := range []string{"<!doctype html", "<html", "<head", "<body", "<meta ", "<title", "<div", "<p>", "<p ", "<table", "<h1", "<a href"} {
-		if bytes.Contains(lower, []byte(tag)) {
-			return true
+	z := html.NewTokenizer(bytes.NewReader(head[:min(len(head), 4096)]))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			if name, _ := z.TagName(); atom.Lookup(name) != 0 {
+				return true
+			}
 		}
 	}
-	return false
 }
 
 // bom returns the encoding that a byte order mark at the start of b names.

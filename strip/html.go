@@ -24,12 +24,14 @@ const maxDepth = 4096
 // only the open elements, the inline spans being built, the table being laid
 // out and the reference list: nothing that grows with the document.
 type converter struct {
-	opt  Options
-	syn  syntax
-	src  io.Reader
-	data []byte // the current token: unescaped text, or a raw tag
-	bw   *blockWriter
-	base *url.URL
+	opt   Options
+	syn   syntax
+	src   io.Reader
+	data  []byte // the current token: unescaped text, or a raw tag
+	batch *tokenBatch
+	pos   int // of the current token in batch
+	bw    *blockWriter
+	base  *url.URL
 
 	stack     []element
 	skipUntil int // while >= 0, everything is hidden until the stack is this deep
@@ -137,7 +139,9 @@ func (c *converter) run() error {
 	defer tokens.close()
 	for {
 		b := tokens.next()
-		for _, t := range b.toks {
+		c.batch = b
+		for i, t := range b.toks {
+			c.pos = i
 			if len(c.spans) == 0 && c.pendingEm == nil {
 				c.arena = c.arena[:0] // nothing refers to it any more
 			}
@@ -516,6 +520,15 @@ func (c *converter) open(e *element, at attrs) {
 			}
 			if at.reversed {
 				l.step = -1
+				if at.start == "" {
+					// A reversed list counts down from its number of
+					// items, which only a look ahead can tell.
+					if n := c.countItems(); n > 0 {
+						l.next, l.start = n, n
+					} else {
+						l.step = 1 // too long to see: count up
+					}
+				}
 			}
 		}
 		l.cellMode = c.table != nil || len(c.spans) > 0
@@ -749,4 +762,30 @@ func (c *converter) finish() {
 			c.bw.w.WriteString("[" + strconv.Itoa(i+1) + "] " + r + "\n")
 		}
 	}
+}
+
+// countItems counts the items of the list whose start tag is the current
+// token, looking ahead in the current batch of tokens; 0 means its end is
+// not in sight.
+func (c *converter) countItems() int {
+	depth, items := 0, 0
+	var name []byte
+	for _, t := range c.batch.toks[c.pos+1:] {
+		if t.tt == html.TextToken {
+			continue
+		}
+		name = appendTagName(name[:0], c.batch.buf[t.start:t.end])
+		switch a := atom.Lookup(name); {
+		case (a == atom.Ol || a == atom.Ul) && t.tt == html.StartTagToken:
+			depth++
+		case (a == atom.Ol || a == atom.Ul) && t.tt == html.EndTagToken:
+			if depth == 0 {
+				return items
+			}
+			depth--
+		case a == atom.Li && t.tt == html.StartTagToken && depth == 0:
+			items++
+		}
+	}
+	return 0
 }
