@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -653,5 +654,50 @@ func TestInterrupted(t *testing.T) {
 	code := run(ctx, []string{stall}, strings.NewReader(""), &out, &errb)
 	if code != 130 || !strings.HasPrefix(errb.String(), "insert-from-url: interrupted: ") || out.Len() != 0 {
 		t.Errorf("code %d, stderr %q, stdout %q", code, errb.String(), out.String())
+	}
+}
+
+// syncTerm is a terminal stand-in that a progress goroutine may write to.
+type syncTerm struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncTerm) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncTerm) IsTerminal() bool { return true }
+func (s *syncTerm) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestProgressMeter(t *testing.T) {
+	slow := rawServer(t, func(c net.Conn) {
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nfirst")
+		time.Sleep(1300 * time.Millisecond)
+		io.WriteString(c, "-last")
+	})
+	for _, silent := range []bool{false, true} {
+		var stderr syncTerm
+		var stdout bytes.Buffer
+		args := []string{slow}
+		if silent {
+			args = []string{"-s", slow}
+		}
+		code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+		got := stderr.String()
+		if code != 0 || stdout.String() != "first-last" {
+			t.Fatalf("code %d, stdout %q", code, stdout.String())
+		}
+		switch {
+		case silent && got != "":
+			t.Errorf("-s: stderr %q", got)
+		case !silent && (!strings.Contains(got, "5 B") || !strings.Contains(got, "50% of 10 B") || !strings.HasSuffix(got, "\r\x1b[K")):
+			t.Errorf("progress meter drew %q", got)
+		}
 	}
 }
