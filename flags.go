@@ -60,7 +60,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	maxSize := byteSize(fetch.DefaultMaxSize)
 
 	fs.StringVarP(&format, "format", "f", format, "output `FORMAT`: raw, text, markdown, org or title (HTML is converted; other bodies pass through)")
-	fs.StringVar(&links, "links", links, "links in text output: inline, reference or none")
+	fs.StringVar(&links, "links", links, "links in text output: inline, reference or none (with --readable: none unless given)")
 	fs.IntVar(&o.Width, "width", 0, "wrap text, Markdown and Org paragraphs at `N` columns (0: one line per paragraph)")
 	fs.IntVar(&o.BaseLevel, "base-level", 0, "shift headings so the page's top heading is at level `N`+1")
 	fs.BoolVar(&o.Readable, "readable", false, "keep only the page's main article (reading mode)")
@@ -113,6 +113,11 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.Links, err = strip.ParseLinkStyle(links); err != nil {
 		return nil, err
+	}
+	if o.Readable && !fs.Changed("links") {
+		// Reading mode is for reading: the article's words, without a
+		// list of addresses after them.
+		o.Links = strip.LinksNone
 	}
 	if o.Width < 0 {
 		return nil, fmt.Errorf("--width must be 0 or more, not %d", o.Width)

@@ -597,6 +597,12 @@ func TestReadingMode(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stdout, "Sports") || strings.Contains(r.stdout, "Copyright") || !strings.Contains(r.stdout, "Next steps") || !strings.Contains(r.stdout, "the mayor") {
 		t.Errorf("--readable: %+v", r)
 	}
+	if strings.Contains(r.stdout, "[1]") || strings.Contains(r.stdout, "http") {
+		t.Errorf("--readable lists links unless --links asks: %q", r.stdout)
+	}
+	if r := runCmd(t, "-f", "text", "--readable", "--links", "reference", s.URL+"/story"); !strings.Contains(r.stdout, "in spring[1]") {
+		t.Errorf("--readable --links reference: %q", r.stdout)
+	}
 	r = runCmd(t, "-f", "markdown", "--readable", "--metadata", s.URL+"/story")
 	wantMD := "---\ntitle: \"Bridge vote\"\nauthor: \"Ann Writer\"\nsite: \"Town News\"\ndate: \"2024-03-05\"\nurl: \"" + s.URL + "/story/bridge\"\n---\n\n"
 	if r.code != 0 || !strings.HasPrefix(r.stdout, wantMD) || !strings.Contains(r.stdout, "[in spring]("+s.URL+"/plan)") {
