@@ -170,8 +170,7 @@ func TestRedirects(t *testing.T) {
 		io.WriteString(w, "other\n")
 	})
 	var sameSeen http.Header
-	var s *httptest.Server
-	s = serve(t, func(w http.ResponseWriter, r *http.Request) {
+	s := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/loop":
 			http.Redirect(w, r, "/loop", http.StatusFound)

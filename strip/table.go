@@ -96,10 +96,7 @@ func (t *table) aligned() []string {
 			col += c.colspan
 		}
 	}
-	var out []string
-	for _, l := range t.caption {
-		out = append(out, l)
-	}
+	out := append([]string(nil), t.caption...)
 	for ri, r := range t.rows {
 		height := 1
 		for _, c := range r.cells {
