@@ -188,23 +188,45 @@ func entityAt(s string) bool {
 	return name != ""
 }
 
+// escapeLineStart escapes what CommonMark reads as a block at the start
+// of a line, and nothing else: "#hashtag", "-dash" or "=sign" stay as they
+// are.
 func (markdownSyntax) escapeLineStart(s string) string {
-	switch {
-	case s == "":
+	if s == "" {
 		return s
-	case s[0] == '#' || s[0] == '>' || s[0] == '=':
+	}
+	spaceAfter := func(i int) bool { return i == len(s) || s[i] == ' ' || s[i] == '\t' }
+	only := func(c byte) bool { return strings.Trim(s, string(c)+" ") == "" }
+	switch s[0] {
+	case '>':
 		return `\` + s
-	case (s[0] == '-' || s[0] == '+') && (len(s) == 1 || s[1] == ' ' || s[1] == '-' || s[1] == '\t'):
-		return `\` + s
-	case strings.HasPrefix(s, "~~~"):
-		return `\` + s
+	case '#':
+		n := 0
+		for n < len(s) && s[n] == '#' {
+			n++
+		}
+		if n <= 6 && spaceAfter(n) {
+			return `\` + s // an ATX heading
+		}
+	case '=':
+		if only('=') {
+			return `\` + s // a setext underline
+		}
+	case '-', '+':
+		if spaceAfter(1) || (s[0] == '-' && only('-')) {
+			return `\` + s // a list item, a thematic break or an underline
+		}
+	case '~':
+		if strings.HasPrefix(s, "~~~") {
+			return `\` + s // a code fence
+		}
 	}
 	// An ordered-list marker: digits then '.' or ')'.
 	i := 0
 	for i < len(s) && i < 10 && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
-	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') && (i+1 == len(s) || s[i+1] == ' ') {
+	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') && spaceAfter(i+1) {
 		return s[:i] + `\` + s[i:]
 	}
 	return s
@@ -391,12 +413,17 @@ func (orgSyntax) escape(s string, inTable bool) string {
 	return s
 }
 
+// escapeLineStart puts a zero-width space before what Org reads as
+// structure at the start of a line: headings and bold, tables, drawers and
+// fixed-width lines, keywords and comments ("#+", "# "), list items.
 func (orgSyntax) escapeLineStart(s string) string {
 	t := strings.TrimLeft(s, " ")
 	switch {
 	case t == "":
 		return s
-	case t[0] == '*' || t[0] == '|' || t[0] == ':' || t[0] == '#':
+	case t[0] == '*' || t[0] == '|' || t[0] == ':':
+		return zwsp + s
+	case t[0] == '#' && (len(t) == 1 || t[1] == '+' || t[1] == ' '):
 		return zwsp + s
 	case (t[0] == '-' || t[0] == '+') && (len(t) == 1 || t[1] == ' '):
 		return zwsp + s
