@@ -31,6 +31,7 @@ type options struct {
 	Include        bool
 	ShowErrorBody  bool
 	Silent         bool
+	Progress       bool
 	TextOnly       bool
 	Readable       bool
 	RequireArticle bool
@@ -82,6 +83,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&maxSize, "max-size", "give up when a response's decoded body exceeds `SIZE` (suffixes K, M, G; 0: no limit)")
 	fs.BoolVar(&o.TextOnly, "text-only", false, "refuse binary bodies (exit 23) wherever the output goes, as on a terminal")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "no progress meter")
+	fs.BoolVar(&o.Progress, "progress", false, "draw the progress meter on stderr even when it is not a terminal (for programs that show it; wins over -s)")
 	fs.BoolVar(&o.PrintEmacs, "emacs", false, "print the Emacs package insert-from-url.el and exit")
 	fs.BoolVar(&o.ShowVersion, "version", false, "print the version and exit")
 	help := fs.BoolP("help", "h", false, "print this help and exit")

@@ -97,7 +97,7 @@ func (c *command) run(ctx context.Context) int {
 	}
 
 	var progress *output.Progress
-	if !o.Silent && isTerminal(c.stderr) {
+	if o.Progress || (!o.Silent && isTerminal(c.stderr)) {
 		progress = output.StartProgress(c.stderr, resp.Received, resp.ContentLength, output.ProgressDelay)
 	}
 	defer progress.Stop()

@@ -686,23 +686,34 @@ func TestProgressMeter(t *testing.T) {
 		time.Sleep(1300 * time.Millisecond)
 		io.WriteString(c, "-last")
 	})
-	for _, silent := range []bool{false, true} {
-		var stderr syncTerm
-		var stdout bytes.Buffer
-		args := []string{slow}
-		if silent {
-			args = []string{"-s", slow}
+	cases := []struct {
+		args     []string
+		terminal bool
+		drawn    bool
+	}{
+		{[]string{slow}, true, true},
+		{[]string{"-s", slow}, true, false},
+		{[]string{slow}, false, false},
+		{[]string{"--progress", "-s", slow}, false, true},
+	}
+	for _, c := range cases {
+		var term syncTerm
+		var plain bytes.Buffer
+		var stderr io.Writer = &plain
+		if c.terminal {
+			stderr = &term
 		}
-		code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
-		got := stderr.String()
+		var stdout bytes.Buffer
+		code := run(context.Background(), c.args, strings.NewReader(""), &stdout, stderr)
+		got := plain.String() + term.String()
 		if code != 0 || stdout.String() != "first-last" {
-			t.Fatalf("code %d, stdout %q", code, stdout.String())
+			t.Fatalf("%q: code %d, stdout %q", c.args, code, stdout.String())
 		}
 		switch {
-		case silent && got != "":
-			t.Errorf("-s: stderr %q", got)
-		case !silent && (!strings.Contains(got, "5 B") || !strings.Contains(got, "50% of 10 B") || !strings.HasSuffix(got, "\r\x1b[K")):
-			t.Errorf("progress meter drew %q", got)
+		case !c.drawn && got != "":
+			t.Errorf("%q (terminal %v): stderr %q", c.args, c.terminal, got)
+		case c.drawn && (!strings.Contains(got, "5 B") || !strings.Contains(got, "50% of 10 B") || !strings.HasSuffix(got, "\r\x1b[K")):
+			t.Errorf("%q: progress meter drew %q", c.args, got)
 		}
 	}
 }

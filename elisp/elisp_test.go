@@ -94,6 +94,17 @@ func testServer(t *testing.T) *httptest.Server {
 		}
 		io.WriteString(w, "slow answer\n")
 	})
+	mux.HandleFunc("/trickle", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Content-Length", "3001")
+		io.WriteString(w, strings.Repeat("x", 3000))
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(2500 * time.Millisecond):
+		case <-stop:
+		}
+		io.WriteString(w, "\n")
+	})
 	mux.HandleFunc("/stall", func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():

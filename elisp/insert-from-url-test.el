@@ -228,6 +228,30 @@
           (should (>= ticks 15)))
       (cancel-timer timer))))
 
+(ert-deftest ifu-test-progress-in-mode-line ()
+  "While a page trickles in, the mode line shows bytes received and percent."
+  (with-temp-buffer
+    (insert-from-url (ifu-test-url "/trickle") "raw")
+    (should (ifu-test-wait
+             (lambda ()
+               (and insert-from-url--processes
+                    (process-live-p (car insert-from-url--processes))
+                    (string-match-p "\\` \\[fetching 2\\.9 KiB [0-9.]+ [KM]?i?B/s 100% of 2\\.9 KiB\\]\\'"
+                                    (or (insert-from-url--mode-line-string) ""))))
+             5))
+    (ifu-test-wait-idle (current-buffer))
+    (should (= (buffer-size) 3001))
+    (should-not (insert-from-url--mode-line-string))))
+
+(ert-deftest ifu-test-error-message-after-meter ()
+  "The error line is found among the meter's redraws."
+  (should (equal (insert-from-url--error-message
+                  "\r\e[K1.0 KiB  1.0 KiB/s\r\e[K2.0 KiB  1.0 KiB/s\r\e[Kinsert-from-url: timed out: http://x/\n" 28)
+                 "insert-from-url: timed out: http://x/"))
+  (should (equal (insert-from-url--progress "\r\e[K1.0 KiB  1.0 KiB/s\r\e[K2.0 KiB  1.5 KiB/s")
+                 "2.0 KiB  1.5 KiB/s"))
+  (should (equal (insert-from-url--error-message "" 3) "insert-from-url exited with code 3")))
+
 (ert-deftest ifu-test-cancel ()
   "Cancelling stops the fetch and inserts nothing."
   (ifu-test-capturing-reports reports

@@ -165,9 +165,17 @@ is a list of more arguments."
           (list "--" url)))
 
 (defun insert-from-url--error-message (stderr code)
-  "Return the message of a failed run: the first line of STDERR or CODE."
-  (let ((line (car (split-string (string-trim stderr) "\n" t))))
-    (or line (format "insert-from-url exited with code %s" code))))
+  "Return the message of a failed run: its error line in STDERR, or CODE.
+STDERR may also hold the progress meter, drawn with carriage returns."
+  (let ((lines (split-string stderr "[\r\n]" t "[ \t\e]*\\(?:\\[K\\)?")))
+    (or (seq-find (lambda (l) (string-prefix-p "insert-from-url:" l)) lines)
+        (car (last lines))
+        (format "insert-from-url exited with code %s" code))))
+
+(defun insert-from-url--progress (stderr)
+  "Return the last state of the progress meter drawn in STDERR, or nil."
+  (let ((lines (split-string stderr "\r" t "[ \t\n\e]*\\(?:\\[K\\)?")))
+    (car (last (seq-remove (lambda (l) (string-prefix-p "insert-from-url:" l)) lines)))))
 
 ;;;; Asynchronous fetches
 
@@ -228,14 +236,17 @@ message (by default, show it).  Return the process."
       (setq process
             (make-process :name "insert-from-url"
                           :buffer out
-                          :command (cons program (insert-from-url--arguments url format base-level extra))
+                          :command (cons program (insert-from-url--arguments
+                                                  url format base-level
+                                                  ;; The meter, for the mode line.
+                                                  (cons "--progress" extra)))
                           :coding 'binary
                           :connection-type 'pipe
                           :stderr stderr-process
                           :noquery t
                           :sentinel (lambda (_p _e) (funcall finish))))
       (process-put process 'insert-from-url-url url)
-      (process-put process 'insert-from-url-output out)
+      (process-put process 'insert-from-url-stderr err)
       (push process insert-from-url--processes)
       (insert-from-url--update-mode-line)
       process)))
@@ -250,18 +261,21 @@ message (by default, show it).  Return the process."
   "Timer that refreshes the mode lines of buffers with fetches.")
 
 (defun insert-from-url--mode-line-string ()
-  "Return the mode-line text for the current buffer's fetches."
+  "Return the mode-line text for the current buffer's fetches.
+It shows the program's progress meter: bytes received, rate, and
+percent when the size is known, once a fetch lasts over a second."
   (when insert-from-url--processes
-    (let ((bytes 0))
-      (dolist (p insert-from-url--processes)
-        (let ((out (process-get p 'insert-from-url-output)))
-          (when (buffer-live-p out)
-            (setq bytes (+ bytes (buffer-size out))))))
+    (let* ((p (car insert-from-url--processes))
+           (err (process-get p 'insert-from-url-stderr))
+           (meter (and (buffer-live-p err)
+                       (with-current-buffer err
+                         (insert-from-url--progress
+                          (decode-coding-string (buffer-string) 'utf-8 t))))))
       (format " [fetching%s%s]"
               (if (cdr insert-from-url--processes)
                   (format " %d" (length insert-from-url--processes))
                 "")
-              (if (> bytes 0) (concat " " (file-size-human-readable bytes)) "")))))
+              (if meter (concat " " (replace-regexp-in-string "  +" " " meter)) "")))))
 
 (defconst insert-from-url--mode-line-entry
   '(:eval (insert-from-url--mode-line-string))
