@@ -265,6 +265,23 @@
       (should (null reports))
       (should (ifu-test-wait (lambda () (null (ifu-test-leftover-buffers))))))))
 
+(ert-deftest ifu-test-program-fails-to-start ()
+  "A program that cannot run reports a failure, inserts nothing, leaks nothing."
+  (ifu-test-capturing-reports reports
+    (let ((insert-from-url-program (make-temp-file "ifu-not-a-program")))
+      (unwind-protect
+          (with-temp-buffer
+            (with-temp-file insert-from-url-program (insert "\0\1\2 not an executable"))
+            (set-file-modes insert-from-url-program #o755)
+            (condition-case nil
+                (insert-from-url (ifu-test-url "/hello") "raw")
+              (error nil))
+            (ifu-test-wait-idle (current-buffer))
+            (should (equal (buffer-string) ""))
+            (should (ifu-test-wait (lambda () (null (ifu-test-leftover-buffers))))))
+        (delete-file insert-from-url-program)))
+    (should (<= (length reports) 1))))
+
 (ert-deftest ifu-test-missing-program ()
   "A missing program is a `user-error' that says how to install it."
   (let ((insert-from-url-program "insert-from-url-does-not-exist"))

@@ -233,18 +233,24 @@ message (by default, show it).  Return the process."
                                :coding 'binary
                                :noquery t
                                :sentinel (lambda (_p _e) (funcall finish))))
-      (setq process
-            (make-process :name "insert-from-url"
-                          :buffer out
-                          :command (cons program (insert-from-url--arguments
-                                                  url format base-level
-                                                  ;; The meter, for the mode line.
-                                                  (cons "--progress" extra)))
-                          :coding 'binary
-                          :connection-type 'pipe
-                          :stderr stderr-process
-                          :noquery t
-                          :sentinel (lambda (_p _e) (funcall finish))))
+      (condition-case err
+          (setq process
+                (make-process :name "insert-from-url"
+                              :buffer out
+                              :command (cons program (insert-from-url--arguments
+                                                      url format base-level
+                                                      ;; The meter, for the mode line.
+                                                      (cons "--progress" extra)))
+                              :coding 'binary
+                              :connection-type 'pipe
+                              :stderr stderr-process
+                              :noquery t
+                              :sentinel (lambda (_p _e) (funcall finish))))
+        (error
+         (delete-process stderr-process)
+         (kill-buffer out)
+         (kill-buffer err)
+         (signal (car err) (cdr err))))
       (process-put process 'insert-from-url-url url)
       (process-put process 'insert-from-url-stderr err)
       (push process insert-from-url--processes)
