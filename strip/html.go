@@ -63,7 +63,7 @@ type converter struct {
 	resolved  map[string]string
 	freeSpans []*span
 
-	headingLevels []int
+	headingStack []int // the page's heading levels open now, for BaseLevel
 	refs          []string
 	refIndex      map[string]int
 }
@@ -631,11 +631,11 @@ func (c *converter) headingLevel(level int) int {
 	if c.opt.BaseLevel <= 0 && !c.opt.ShiftHeadings {
 		return level
 	}
-	for len(c.headingLevels) > 0 && c.headingLevels[len(c.headingLevels)-1] >= level {
-		c.headingLevels = c.headingLevels[:len(c.headingLevels)-1]
+	for len(c.headingStack) > 0 && c.headingStack[len(c.headingStack)-1] >= level {
+		c.headingStack = c.headingStack[:len(c.headingStack)-1]
 	}
-	c.headingLevels = append(c.headingLevels, level)
-	return c.opt.BaseLevel + len(c.headingLevels)
+	c.headingStack = append(c.headingStack, level)
+	return c.opt.BaseLevel + len(c.headingStack)
 }
 
 // codeLanguage reads a code block's language from its class attribute.
