@@ -64,8 +64,8 @@ type converter struct {
 	freeSpans []*span
 
 	headingStack []int // the page's heading levels open now, for BaseLevel
-	refs          []string
-	refIndex      map[string]int
+	refs         []string
+	refIndex     map[string]int
 }
 
 type element struct {
