@@ -5,6 +5,7 @@ import (
 	"html"
 	"strings"
 
+	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
@@ -110,15 +111,33 @@ func (c *converter) readAttrs() attrs {
 	return a
 }
 
-// attrValue decodes the character references of an attribute value.
+// attrValue decodes the character references of an attribute value, with
+// the rules for attributes: "&sect=1" in a URL stays as it is, where text
+// would read "§=1".
 func attrValue(v []byte) string {
 	if bytes.IndexByte(v, '&') >= 0 {
-		v = []byte(html.UnescapeString(string(v)))
+		v = []byte(unescapeAttr(string(v)))
 	}
 	if !isClean(v, false) {
 		return cleanText(v, false)
 	}
 	return string(v)
+}
+
+// unescapeAttr has x/net/html's tokenizer decode v as an attribute value:
+// the package does not export that mode otherwise.
+func unescapeAttr(v string) string {
+	quote := `"`
+	if strings.Contains(v, quote) {
+		quote = "'"
+		if strings.Contains(v, quote) {
+			return html.UnescapeString(v)
+		}
+	}
+	z := xhtml.NewTokenizer(strings.NewReader("<a v=" + quote + v + quote + ">"))
+	z.Next()
+	_, val, _ := z.TagAttr()
+	return string(val)
 }
 
 // forEachAttr calls f with each attribute of a raw start tag, the name

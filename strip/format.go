@@ -158,9 +158,7 @@ func (markdownSyntax) escape(s string, inTable bool) string {
 				b.WriteByte('\\')
 			}
 		case '~':
-			if i+1 < len(s) && s[i+1] == '~' {
-				b.WriteByte('\\')
-			}
+			b.WriteByte('\\') // GFM strikes through with one tilde as with two
 		}
 		b.WriteByte(c)
 	}
@@ -288,8 +286,15 @@ func markdownDestination(href string, inTable bool) string {
 		switch c := href[i]; c {
 		case ' ':
 			b.WriteString("%20")
-		case '(', ')', '\\', '<', '>':
+		case '(', ')', '\\':
 			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '<', '>', '"':
+			b.WriteString(map[byte]string{'<': "%3C", '>': "%3E", '"': "%22"}[c])
+		case '&':
+			if entityAt(href[i+1:]) {
+				b.WriteByte('\\') // CommonMark decodes entities in destinations
+			}
 			b.WriteByte(c)
 		case '|':
 			if inTable {
@@ -327,6 +332,10 @@ func (markdownSyntax) heading(level int, text string) []string {
 	if text == "" {
 		return nil
 	}
+	if strings.HasSuffix(text, "#") {
+		// A closing run of #s would be read as the end of the heading.
+		text = text[:len(text)-1] + `\#`
+	}
 	return []string{strings.Repeat("#", min(level, 6)) + " " + text}
 }
 
@@ -344,7 +353,10 @@ func (markdownSyntax) bullet(ordered bool, n int, _ bool, _ int, alt bool) strin
 
 func (markdownSyntax) quote() (string, string)      { return "> ", "> " }
 func (markdownSyntax) quoteBlock() (string, string) { return "", "" }
-func (markdownSyntax) hr() string                   { return "---" }
+
+// hr is "* * *": "---" right under a list bullet would be read as a
+// thematic break instead of the item's content.
+func (markdownSyntax) hr() string { return "* * *" }
 
 func (markdownSyntax) codeBlock(lang, content string) []string {
 	fence := strings.Repeat("`", max(3, longestRun(content, '`')+1))

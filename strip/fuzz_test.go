@@ -61,7 +61,7 @@ func FuzzConvert(f *testing.F) {
 			t.Fatalf("Convert did not finish in 10s on %q (%+v)", in, opt)
 		}
 		got := out.String()
-		checkInvariants(t, got)
+		checkOutput(t, got, hasCodeBlock(in))
 		if limit := 40*len(in) + 1024; len(got) > limit {
 			t.Errorf("%d bytes out for %d in", len(got), len(in))
 		}

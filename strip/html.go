@@ -54,8 +54,9 @@ type converter struct {
 
 	pre *preState
 
-	sawBase bool
-	nameBuf []byte
+	sawBase   bool
+	resolving bool // replaying a closed emphasis
+	nameBuf   []byte
 	// arena holds the text of open spans, so that a span's pieces cost
 	// no allocation each; it is emptied whenever no span is open.
 	arena     []byte
@@ -536,8 +537,8 @@ func (c *converter) open(e *element, at attrs) {
 			// A nested list follows its item's text on the next line,
 			// without the blank line that would make the list loose.
 			c.block(1)
-			if c.bw.pendingNL > 1 {
-				c.bw.pendingNL = 1
+			if c.bw.pendingNL > 1 && c.bw.last != '\n' {
+				c.bw.pendingNL = 1 // after the item's text, not after a table or code
 			}
 		} else {
 			c.block(2)
@@ -600,7 +601,9 @@ func (c *converter) close(e element) {
 		}
 		if n := len(c.lists); n > 0 {
 			c.lists = c.lists[:n-1]
-			c.listEndedAt, c.listEndedAlt, c.listEndedOrdered = n-1, e.list.alt, e.list.ordered
+			if e.list.items > 0 { // an empty list shows nothing to merge with
+				c.listEndedAt, c.listEndedAlt, c.listEndedOrdered = n-1, e.list.alt, e.list.ordered
+			}
 		}
 	}
 	switch e.tag {
@@ -703,8 +706,13 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		src := resolveURL(c.base, at.src)
 		var out string
 		switch {
-		case src == "" || c.opt.Format == FormatText:
+		case c.opt.Format == FormatText:
 			out = textSyntax{}.image(alt, "", false)
+		case src == "":
+			// Nothing to show: the alternative text stands in, as text.
+			if alt != "" {
+				out = c.syn.escape("["+alt+"]", c.inTable())
+			}
 		case c.opt.Format == FormatOrg && c.linkSpan() != nil:
 			// Org shows a link whose description is an image URL as
 			// that image.

@@ -16,6 +16,7 @@ type listState struct {
 	alt      bool // uses the other marker style
 	def      bool // a dl
 	defOpen  bool // a dl item container is open
+	stray    bool // text outside any item has started a paragraph
 	afterDT  bool
 	cellMode bool
 }
@@ -40,11 +41,17 @@ func (c *converter) openItem(e *element, at attrs) {
 			l.next = v
 		}
 	}
+	l.stray = false
 	bullet := c.syn.bullet(l.ordered, l.next, l.items == 0, l.start, l.alt)
 	l.next += l.step
 	l.items++
 	if l.cellMode {
 		c.block(1)
+		// In a table cell a list is text: "•" there cannot be read as
+		// emphasis or a list marker.
+		if !l.ordered {
+			bullet = "•"
+		}
 		c.sink().piece(strings.TrimRight(bullet, " "), false)
 		c.sink().space(false)
 		return
@@ -75,17 +82,22 @@ func (c *converter) openDefinition(e *element) {
 	}
 	text := c.opt.Format == FormatText
 	if e.tag == atom.Dt {
+		after := l.defOpen
 		if l.defOpen {
 			c.block(1)
 			c.bw.pop()
 			l.defOpen = false
 		}
 		c.block(1)
+		if after && c.bw.pendingNL > 1 {
+			c.bw.pendingNL = 1 // keep the list tight, as openItem does
+		}
 		if text {
 			return
 		}
 		c.bw.push("- ", "  ")
 		l.defOpen, l.afterDT = true, true
+		l.items++
 		if c.opt.Format == FormatMarkdown {
 			e.span = c.openSpan(spanStrong, "", "")
 		}
@@ -108,6 +120,12 @@ func (c *converter) openDefinition(e *element) {
 		c.sink().piece(sep, false)
 		c.sink().space(false)
 	case l.defOpen:
+		// Another definition of the same term: a line of its own in the
+		// item, not a soft break that Markdown would join.
+		if c.opt.Format == FormatMarkdown {
+			c.resolvePending('\n')
+			c.sink().piece(`\`, false)
+		}
 		c.block(1)
 	default:
 		c.block(1)

@@ -3,6 +3,7 @@ package strip
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unsafe"
 )
 
@@ -84,10 +85,13 @@ func (s *span) lastChar() rune {
 // trim moves leading and trailing collapsible spaces out of the span and
 // reports whether there were any.
 func (s *span) trim() (lead, trail bool) {
-	for len(s.events) > 0 && s.events[0].kind == evSpace {
+	// No-break spaces too: at the edge of a link or emphasis they would
+	// keep the markers from being read, and they show as nothing there.
+	isSpace := func(e event) bool { return e.kind == evSpace || e.kind == evHardSpace }
+	for len(s.events) > 0 && isSpace(s.events[0]) {
 		s.events, lead = s.events[1:], true
 	}
-	for n := len(s.events); n > 0 && s.events[n-1].kind == evSpace; n = len(s.events) {
+	for n := len(s.events); n > 0 && isSpace(s.events[n-1]); n = len(s.events) {
 		s.events, trail = s.events[:n-1], true
 	}
 	return lead, trail
@@ -161,6 +165,27 @@ func (c *converter) popSpan(s *span) {
 	}
 }
 
+// closingRune is the first character of the marker that closes s, or a
+// letter when that is not known yet.
+func (c *converter) closingRune(s *span) rune {
+	var close string
+	switch s.kind {
+	case spanLink:
+		if c.opt.Format != FormatText {
+			close = "]"
+		}
+	case spanHeading:
+		return '\n' // a heading ends its line
+	case spanCode:
+	default:
+		_, close = c.syn.emphasis(s.kind)
+	}
+	if close == "" {
+		return 'x'
+	}
+	return firstRune(close)
+}
+
 func (c *converter) isOpen(s *span) bool {
 	for _, o := range c.spans {
 		if o == s {
@@ -185,7 +210,8 @@ func (c *converter) closeSpan(s *span) {
 	if !c.isOpen(s) {
 		return // closed already, with a span it was inside
 	}
-	c.resolvePending('x')
+	// An emphasis that ends where s ends is followed by s's closing marker.
+	c.resolvePending(c.closingRune(s))
 	c.popSpan(s)
 	if s.spilled {
 		if s.kind == spanHeading {
@@ -229,6 +255,10 @@ func (c *converter) resolvePending(after rune) {
 		return
 	}
 	c.pendingEm = nil
+	// What it holds was read where the span was, not where the stack is
+	// now (an item may have just closed around it).
+	c.resolving = true
+	defer func() { c.resolving = false }()
 	defer c.freeSpan(s)
 	if s.kind == spanCode {
 		content := s.plain()
@@ -240,6 +270,13 @@ func (c *converter) resolvePending(after rune) {
 		return
 	}
 	open, close := c.syn.emphasis(s.kind)
+	if s.kind == spanEm && s.before == '*' && c.opt.Format == FormatMarkdown {
+		// "**a***b*" does not parse as two emphases; "**a**_b_" does.
+		open, close = "_", "_"
+		if isWordRune(after) {
+			open, close = "", ""
+		}
+	}
 	if open != "" || close != "" {
 		content := s.plain()
 		if c.syn.emphasisOK(s.before, content, after, s.kind) {
@@ -360,3 +397,5 @@ func collapseRuns(s string) string {
 	}
 	return b.String()
 }
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"golang.org/x/net/html/atom"
 )
 
 // lineBreakTag handles <br>. In Markdown a break inside a paragraph is a
@@ -17,6 +19,7 @@ func (c *converter) lineBreakTag() {
 	}
 	s := c.sink()
 	if _, isCell := s.(*cellSink); isCell {
+		c.resolvePending('\n') // the emphasis before the break stays before it
 		s.lineBreak(1)
 		return
 	}
@@ -64,7 +67,7 @@ func (c *converter) text(raw []byte) {
 			if code {
 				c.piece(body, false)
 			} else {
-				c.piece(c.syn.escape(body, c.inTable()), true)
+				c.piece(c.escapeAt(body, !trail), true)
 			}
 			if trail {
 				c.space(false)
@@ -99,9 +102,20 @@ func (c *converter) text(raw []byte) {
 		if code {
 			c.piece(word, false)
 		} else {
-			c.piece(c.syn.escape(word, c.inTable()), true)
+			c.piece(c.escapeAt(word, len(s) == 0), true)
 		}
 	}
+}
+
+// escapeAt escapes text s; open says the next token may continue it, so
+// that in Markdown a final "<" or "&" could become a tag or an entity with
+// what follows, and is escaped too.
+func (c *converter) escapeAt(s string, open bool) string {
+	e := c.syn.escape(s, c.inTable())
+	if open && c.opt.Format == FormatMarkdown && (strings.HasSuffix(e, "<") || strings.HasSuffix(e, "&")) && !strings.HasSuffix(e, `\<`) && !strings.HasSuffix(e, `\&`) {
+		e = e[:len(e)-1] + `\` + e[len(e)-1:]
+	}
+	return e
 }
 
 // collapseHTMLSpace trims s and turns each run of HTML white space inside it
@@ -228,6 +242,16 @@ func (c *converter) piece(s string, text bool) {
 	c.resolvePending(firstRune(s))
 	c.flushBreak()
 	c.listEndedAt = -1
+	if n := len(c.stack); n > 0 && len(c.spans) == 0 && c.table == nil && !c.resolving {
+		if t := c.stack[n-1].tag; t == atom.Ul || t == atom.Ol || t == atom.Menu {
+			if l := c.currentList(); l != nil && l.items > 0 && !l.stray {
+				// Text in a list after an item but in none: a paragraph
+				// of its own, or Markdown would join it to the item.
+				l.stray = true
+				c.block(2)
+			}
+		}
+	}
 	sk := c.sink()
 	sk.piece(s, text)
 	if sp, ok := sk.(*span); ok && sp.size > spanLimit {
