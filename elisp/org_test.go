@@ -68,6 +68,7 @@ func markdownStructure(md []byte) string {
 	p := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough)).Parser()
 	doc := p.Parse(text.NewReader(md))
 	var b strings.Builder
+	var skipImages []*ast.Image
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -76,10 +77,34 @@ func markdownStructure(md []byte) string {
 		case *ast.Heading:
 			fmt.Fprintf(&b, "heading %d %s\n", n.Level, nonWord.ReplaceAllString(plain(n, md), ""))
 		case *ast.Link:
+			// Org links cannot hold links: an image inside a link with
+			// other text is written before it (see strip's orgLinkImages).
+			var images []*ast.Image
+			other := false
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if img, ok := c.(*ast.Image); ok {
+					images = append(images, img)
+				} else if t, ok := c.(*ast.Text); !ok || strings.TrimSpace(string(t.Segment.Value(md))) != "" {
+					other = true
+				}
+			}
+			if len(images) > 0 && other {
+				for _, img := range images {
+					fmt.Fprintf(&b, "link %s\n", util.UnescapePunctuations(img.Destination))
+				}
+				fmt.Fprintf(&b, "link %s\n", util.UnescapePunctuations(n.Destination))
+				skipImages = append(skipImages, images...)
+				return ast.WalkContinue, nil
+			}
 			fmt.Fprintf(&b, "link %s\n", util.UnescapePunctuations(n.Destination))
 		case *ast.AutoLink:
 			fmt.Fprintf(&b, "link %s\n", n.URL(md))
 		case *ast.Image:
+			for _, done := range skipImages {
+				if done == n {
+					return ast.WalkContinue, nil
+				}
+			}
 			fmt.Fprintf(&b, "link %s\n", util.UnescapePunctuations(n.Destination))
 		case *east.Table:
 			fmt.Fprintf(&b, "table %d\n", n.ChildCount())

@@ -714,9 +714,18 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 				out = c.syn.escape("["+alt+"]", c.inTable())
 			}
 		case c.opt.Format == FormatOrg && c.linkSpan() != nil:
-			// Org shows a link whose description is an image URL as
-			// that image.
-			out = orgLinkPart(src, c.inTable())
+			// Org links cannot nest: the link decides at its end where
+			// the image goes (see closeLink).
+			l := c.linkSpan()
+			l.images = append(l.images, orgImage{src: src, alt: alt})
+			l.hasImage = true
+			markup := c.syn.image(alt, src, c.inTable())
+			if sp, ok := c.sink().(*span); ok {
+				sp.events = append(sp.events, event{kind: evImage, s: markup})
+			} else {
+				c.piece(markup, false)
+			}
+			return
 		default:
 			out = c.syn.image(alt, src, c.inTable())
 		}

@@ -18,6 +18,7 @@ type span struct {
 	events   []event
 	raw      strings.Builder // the text alone, for a link whose text is its URL
 	hasImage bool
+	images   []orgImage // images inside an Org link, in its events as evImage
 	before   rune
 	gen      int // tells a reused span from the one an element opened
 	arena    *[]byte
@@ -36,6 +37,7 @@ const (
 	evText
 	evSpace
 	evHardSpace
+	evImage // an image inside an Org link: its markup, for when it stands alone
 )
 
 type event struct {
@@ -132,7 +134,8 @@ func (c *converter) openSpan(kind spanKind, href, resolved string) *span {
 // freeSpan keeps s for reuse: spans are opened for every inline element.
 func (c *converter) freeSpan(s *span) {
 	events := s.events[:0]
-	*s = span{events: events}
+	images := s.images[:0]
+	*s = span{events: events, images: images}
 	c.freeSpans = append(c.freeSpans, s)
 }
 
@@ -321,6 +324,9 @@ func (c *converter) closeLink(s *span) {
 		}
 		return
 	case FormatOrg:
+		if c.orgLinkImages(s, href) {
+			return
+		}
 		for i, e := range s.events {
 			if e.kind == evText {
 				s.events[i].s = orgDescription(e.s)
@@ -399,3 +405,40 @@ func collapseRuns(s string) string {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// orgImage is an image met inside an Org link.
+type orgImage struct{ src, alt string }
+
+
+// orgLinkImages writes an Org link that holds images, and reports whether
+// it did. A link that is only an image becomes [[href][src]], which Org
+// shows as the image; otherwise the images go before the link, since Org
+// links cannot hold links.
+func (c *converter) orgLinkImages(s *span, href string) bool {
+	if len(s.images) == 0 {
+		return false
+	}
+	var rest []event
+	for _, e := range s.events {
+		if e.kind != evImage {
+			rest = append(rest, e)
+		}
+	}
+	onlyImages := true
+	for _, e := range rest {
+		if e.kind != evSpace && e.kind != evHardSpace {
+			onlyImages = false
+		}
+	}
+	if onlyImages {
+		c.piece("[["+orgLinkPart(href, c.inTable())+"]["+orgLinkPart(s.images[0].src, c.inTable())+"]]", false)
+		return true
+	}
+	for _, img := range s.images {
+		c.piece(c.syn.image(img.alt, img.src, c.inTable()), false)
+		c.space(false)
+	}
+	s.events = rest
+	s.trim()
+	return false
+}
