@@ -409,7 +409,6 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // orgImage is an image met inside an Org link.
 type orgImage struct{ src, alt string }
 
-
 // orgLinkImages writes an Org link that holds images, and reports whether
 // it did. A link that is only an image becomes [[href][src]], which Org
 // shows as the image; otherwise the images go before the link, since Org
