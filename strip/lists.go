@@ -59,8 +59,10 @@ func (c *converter) openItem(e *element, at attrs) {
 	c.resolvePending('\n')
 	c.brPending = false
 	c.bw.lineBreak(1)
-	if l.items > 1 && c.bw.pendingNL > 1 {
-		c.bw.pendingNL = 1 // keep lists tight
+	if l.items > 1 && c.bw.pendingNL > 1 && c.bw.last != '\n' {
+		// Keep lists tight, but not right after a table, heading or code
+		// block, which a Markdown reader would then run into the item.
+		c.bw.pendingNL = 1
 	}
 	c.bw.push(bullet, strings.Repeat(" ", displayWidth(bullet)))
 	e.container = true
@@ -95,7 +97,7 @@ func (c *converter) openDefinition(e *element) {
 		if text {
 			return
 		}
-		c.bw.push("- ", "  ")
+		c.bw.push(c.syn.bullet(false, 0, false, 0, l.alt), "  ")
 		l.defOpen, l.afterDT = true, true
 		l.items++
 		if c.opt.Format == FormatMarkdown {
@@ -129,7 +131,7 @@ func (c *converter) openDefinition(e *element) {
 		c.block(1)
 	default:
 		c.block(1)
-		c.bw.push("- ", "  ")
+		c.bw.push(c.syn.bullet(false, 0, false, 0, l.alt), "  ")
 		l.defOpen = true
 		c.sink().piece(strings.TrimSpace(sep), false)
 		c.sink().space(false)
