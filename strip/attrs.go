@@ -127,6 +127,10 @@ func attrValue(v []byte) string {
 // unescapeAttr has x/net/html's tokenizer decode v as an attribute value:
 // the package does not export that mode otherwise.
 func unescapeAttr(v string) string {
+	if !legacyEntity(v) {
+		// Every reference ends with ";": text and attribute rules agree.
+		return html.UnescapeString(v)
+	}
 	quote := `"`
 	if strings.Contains(v, quote) {
 		quote = "'"
@@ -138,6 +142,26 @@ func unescapeAttr(v string) string {
 	z.Next()
 	_, val, _ := z.TagAttr()
 	return string(val)
+}
+
+// legacyEntity reports whether v has a character reference without its
+// ";", the one case where attribute values decode differently from text.
+func legacyEntity(v string) bool {
+	for i := strings.IndexByte(v, '&'); i >= 0; {
+		j := i + 1
+		for j < len(v) && (isLetter(v[j]) || v[j] >= '0' && v[j] <= '9' || v[j] == '#') {
+			j++
+		}
+		if j > i+1 && (j == len(v) || v[j] != ';') {
+			return true
+		}
+		k := strings.IndexByte(v[j:], '&')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return false
 }
 
 // forEachAttr calls f with each attribute of a raw start tag, the name
