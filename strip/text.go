@@ -45,9 +45,9 @@ func (c *converter) text(raw []byte) {
 	var s string
 	if c.opt.Width == 0 && isClean(raw, false) {
 		// Every sink copies what it keeps (spans into the arena, cells
-		// into their lines) or writes it out at once, before the
-		// tokenizer reuses its buffer. Only the word buffer of wrapping
-		// would keep the string itself.
+		// into their lines) or writes it out at once, before the batch
+		// of tokens is reused. Only the word buffer of wrapping would
+		// keep the string itself.
 		s = unsafe.String(unsafe.SliceData(raw), len(raw))
 	} else {
 		s = cleanText(raw, false)
