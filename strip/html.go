@@ -131,7 +131,8 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 	if opt.Format == FormatText {
 		nbsp = " "
 	}
-	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart, nbsp)
+	escapeMarker := map[Format]string{FormatMarkdown: `\`, FormatOrg: zwsp}[opt.Format]
+	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart, nbsp, escapeMarker)
 	return c
 }
 

@@ -51,23 +51,29 @@ type container struct {
 // blockWriter lays out lines: prefixes of the open containers, blank lines
 // between blocks, collapsed spaces, and optional wrapping at a width.
 type blockWriter struct {
-	w           *bufio.Writer
-	conts       []container
-	pendingNL   int // newlines owed before the next content
-	lineOpen    bool
-	started     bool
-	col         int
-	prefixCols  int
-	softSpace   bool
-	hardSpaces  int
-	last        rune
-	width       int
-	noWrap      int // > 0 while wrapping is off (headings)
-	word        []wordPiece
-	wordCols    int
-	wordHard    int    // no-break spaces after the pending word
-	nbsp        string // how a no-break space is written
-	escapeStart func(string) string
+	w          *bufio.Writer
+	conts      []container
+	pendingNL  int // newlines owed before the next content
+	lineOpen   bool
+	started    bool
+	col        int
+	prefixCols int
+	softSpace  bool
+	hardSpaces int
+	last       rune
+	width      int
+	noWrap     int // > 0 while wrapping is off (headings)
+	word       []wordPiece
+	wordCols   int
+	wordHard   int    // no-break spaces after the pending word
+	nbsp       string // how a no-break space is written
+	// digitsOnly says the line so far is digits from the page's text, so
+	// that a "." or ")" glued to them would make an ordered-list marker;
+	// escapeMarker is what keeps it from being one ("" where nothing is
+	// read as markup).
+	digitsOnly   bool
+	escapeMarker string
+	escapeStart  func(string) string
 }
 
 type wordPiece struct {
@@ -75,8 +81,20 @@ type wordPiece struct {
 	text bool
 }
 
-func newBlockWriter(w *bufio.Writer, width int, escapeStart func(string) string, nbsp string) *blockWriter {
-	return &blockWriter{w: w, width: width, escapeStart: escapeStart, last: '\n', nbsp: nbsp}
+func newBlockWriter(w *bufio.Writer, width int, escapeStart func(string) string, nbsp, escapeMarker string) *blockWriter {
+	return &blockWriter{w: w, width: width, escapeStart: escapeStart, last: '\n', nbsp: nbsp, escapeMarker: escapeMarker}
+}
+
+func allDigits(s string) bool {
+	if s == "" || len(s) > 9 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *blockWriter) wrapping() bool { return b.width > 0 && b.noWrap == 0 }
@@ -126,7 +144,14 @@ func (b *blockWriter) emit(s string, text bool) {
 		if text && b.escapeStart != nil {
 			s = b.escapeStart(s)
 		}
+		b.digitsOnly = text && allDigits(s)
 	} else {
+		glued := !b.softSpace && b.hardSpaces == 0
+		if b.digitsOnly && glued && text && b.escapeMarker != "" && (s[0] == '.' || s[0] == ')') && (len(s) == 1 || s[1] == ' ') {
+			// "1" then ". text" from two tags: a list marker all the same.
+			s = b.escapeMarker + s
+		}
+		b.digitsOnly = b.digitsOnly && glued && text && allDigits(s)
 		if b.hardSpaces > 0 {
 			b.w.WriteString(strings.Repeat(b.nbsp, b.hardSpaces))
 			b.col += b.hardSpaces
