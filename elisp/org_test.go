@@ -3,6 +3,7 @@ package elisp
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -158,6 +159,7 @@ func TestOrgRealPages(t *testing.T) {
 		t.Skip("no test pages")
 	}
 	dir := t.TempDir()
+	pageURL, _ := url.Parse("http://fakehost/test/page.html")
 	var calls []string
 	for _, page := range pages {
 		in, err := os.ReadFile(page)
@@ -167,7 +169,9 @@ func TestOrgRealPages(t *testing.T) {
 		name := filepath.Base(filepath.Dir(page))
 		for f, ext := range map[strip.Format]string{strip.FormatOrg: ".org", strip.FormatMarkdown: ".md"} {
 			var b bytes.Buffer
-			if err := strip.Convert(&b, bytes.NewReader(in), strip.Options{Format: f, HTML: true}); err != nil {
+			// As fetched pages are: with the page's URL, so that links
+			// are absolute.
+			if err := strip.Convert(&b, bytes.NewReader(in), strip.Options{Format: f, HTML: true, BaseURL: pageURL}); err != nil {
 				t.Fatal(err)
 			}
 			os.WriteFile(filepath.Join(dir, name+ext), b.Bytes(), 0o644)
@@ -181,13 +185,23 @@ func TestOrgRealPages(t *testing.T) {
 		md, _ := os.ReadFile(filepath.Join(dir, name+".md"))
 		if strings.TrimSpace(structure) != strings.TrimSpace(markdownStructure(md)) {
 			differ++
+			if os.Getenv("IFU_ORG_DEBUG") != "" {
+				a, b := strings.Split(strings.TrimSpace(structure), "\n"), strings.Split(strings.TrimSpace(markdownStructure(md)), "\n")
+				for i := 0; i < len(a) && i < len(b); i++ {
+					if a[i] != b[i] {
+						t.Logf("%s @%d: org %.80q | md %.80q", name, i, a[i], b[i])
+						break
+					}
+				}
+			}
 		}
 	}
 	// Known: Org cannot put headings in list items (they are written as
-	// text there), URLs are encoded differently in the two formats, and
-	// images inside emphasis inside links are not moved out yet. The bound
+	// text there), URLs are encoded differently in the two formats, images
+	// inside emphasis inside links are not moved out yet, and images in
+	// links in table cells are not seen by this reading of Org. The bound
 	// keeps the count from growing while those are worked on.
-	const knownDifferences = 75
+	const knownDifferences = 66
 	t.Logf("%d of %d real pages read differently from their Markdown", differ, len(pages))
 	if differ > knownDifferences {
 		t.Errorf("%d of %d real pages read differently (at most %d known)", differ, len(pages), knownDifferences)
