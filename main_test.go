@@ -683,7 +683,7 @@ func (s *syncTerm) String() string {
 func TestProgressMeter(t *testing.T) {
 	slow := rawServer(t, func(c net.Conn) {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nfirst")
-		time.Sleep(1300 * time.Millisecond)
+		time.Sleep(1800 * time.Millisecond) // the meter appears after 1 s
 		io.WriteString(c, "-last")
 	})
 	cases := []struct {
