@@ -224,8 +224,9 @@
           (should (string-match-p "fetching" (or (insert-from-url--mode-line-string) "")))
           (ifu-test-wait-idle (current-buffer))
           (should (equal (buffer-string) "slow answer\n"))
-          ;; The server waits 1.5 s: a blocked Emacs would count none.
-          (should (>= ticks 15)))
+          ;; The server waits 1.5 s: a blocked Emacs would count at most
+          ;; one tick; 10 leaves room for a machine busy with other tests.
+          (should (>= ticks 10)))
       (cancel-timer timer))))
 
 (ert-deftest ifu-test-progress-in-mode-line ()
