@@ -138,7 +138,7 @@ func TestERT(t *testing.T) {
 	bin := buildProgram(t)
 	s := testServer(t)
 	out := runEmacs(t, []string{"IFU_TEST_PROGRAM=" + bin, "IFU_TEST_SERVER=" + s.URL},
-		"-l", "insert-from-url-test.el", "-f", "ert-run-tests-batch-and-exit")
+		"-l", "test/insert-from-url-test.el", "-f", "ert-run-tests-batch-and-exit")
 	if !strings.Contains(out, "0 unexpected") {
 		t.Errorf("ERT did not report success:\n%s", out)
 	}

@@ -49,7 +49,7 @@ func TestOrgOutputParses(t *testing.T) {
 		name := filepath.Base(org)
 		t.Run(name, func(t *testing.T) {
 			abs, _ := filepath.Abs(org)
-			got := runEmacs(t, nil, "-l", "org-structure.el", "--eval", fmt.Sprintf("(ifu-org-structure %q)", abs))
+			got := runEmacs(t, nil, "-l", "test/insert-from-url-org-structure.el", "--eval", fmt.Sprintf("(ifu-org-structure %q)", abs))
 			md, err := os.ReadFile(strings.TrimSuffix(org, ".org") + ".md")
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +65,7 @@ func TestOrgOutputParses(t *testing.T) {
 var nonWord = regexp.MustCompile(`[^\p{L}\p{N}]+`)
 
 // markdownStructure lists what goldmark finds in md, in the same line
-// format as org-structure.el.
+// format as test/insert-from-url-org-structure.el.
 func markdownStructure(md []byte) string {
 	p := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough)).Parser()
 	doc := p.Parse(text.NewReader(md))
@@ -178,7 +178,7 @@ func TestOrgRealPages(t *testing.T) {
 		}
 		calls = append(calls, fmt.Sprintf("(progn (princ \"@@PAGE %s\\n\") (ifu-org-structure %q))", name, filepath.Join(dir, name+".org")))
 	}
-	got := runEmacs(t, nil, "-l", "org-structure.el", "--eval", "(progn "+strings.Join(calls, " ")+")")
+	got := runEmacs(t, nil, "-l", "test/insert-from-url-org-structure.el", "--eval", "(progn "+strings.Join(calls, " ")+")")
 	differ := 0
 	for _, part := range strings.Split(got, "@@PAGE ")[1:] {
 		name, structure, _ := strings.Cut(part, "\n")

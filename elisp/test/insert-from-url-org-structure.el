@@ -1,4 +1,4 @@
-;;; org-structure.el --- Print the structure org-element reads  -*- lexical-binding: t; -*-
+;;; insert-from-url-org-structure.el --- Print the structure org-element reads  -*- lexical-binding: t; -*-
 
 ;;; Commentary:
 
@@ -69,5 +69,5 @@
              ('item "item\n")
              ('quote-block "quote\n"))))))))
 
-(provide 'org-structure)
-;;; org-structure.el ends here
+(provide 'insert-from-url-org-structure)
+;;; insert-from-url-org-structure.el ends here

@@ -6,7 +6,7 @@
 ;; server and sets IFU_TEST_PROGRAM and IFU_TEST_SERVER.  By hand:
 ;;
 ;;   IFU_TEST_PROGRAM=... IFU_TEST_SERVER=http://127.0.0.1:PORT \
-;;   emacs -Q --batch -L elisp -l elisp/insert-from-url-test.el \
+;;   emacs -Q --batch -L elisp -l elisp/test/insert-from-url-test.el \
 ;;     -f ert-run-tests-batch-and-exit
 
 ;;; Code:
