@@ -184,7 +184,7 @@ func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, o
 	o := c.opts
 	doc, err := readable.Parse(body)
 	if err != nil {
-		return fmt.Errorf("cannot parse the page: %w", err)
+		return err
 	}
 	base := readable.BaseURL(doc, pageURL)
 	var nodes []*html.Node

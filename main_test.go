@@ -717,3 +717,10 @@ func TestProgressMeter(t *testing.T) {
 		}
 	}
 }
+
+func TestReadingModeShortBody(t *testing.T) {
+	short := rawServer(t, func(c net.Conn) {
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n<p>partial article")
+	})
+	runCmd(t, "--readable", "-f", "text", short).check(t, 18, "insert-from-url: body ended early", "")
+}

@@ -3,6 +3,7 @@ package readable
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 
 	"golang.org/x/net/html"
@@ -27,9 +28,13 @@ func Parse(r io.Reader) (*html.Node, error) {
 	}
 	flat, ferr := flatten(data)
 	if ferr != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot parse the page: %w", err)
 	}
-	return html.Parse(bytes.NewReader(flat))
+	doc, err = html.Parse(bytes.NewReader(flat))
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse the page: %w", err)
+	}
+	return doc, nil
 }
 
 // flatten rewrites a page with its elements nested at most maxNesting deep.
