@@ -535,6 +535,11 @@ func (c *converter) open(e *element, at attrs) {
 		}
 		l.cellMode = c.table != nil || len(c.spans) > 0
 		if len(c.lists) > 0 && !l.cellMode {
+			if c.opt.Format == FormatOrg && c.bw.topUnused() {
+				// "- - x" is one item to Org: the outer bullet gets a
+				// line of its own, the inner list goes under it.
+				c.bw.rawLine("")
+			}
 			// A nested list follows its item's text on the next line,
 			// without the blank line that would make the list loose.
 			c.block(1)

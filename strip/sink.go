@@ -323,6 +323,13 @@ func (b *blockWriter) writePrefixTrimmed() {
 	b.last = '\n'
 }
 
+// topUnused reports whether the innermost container has written nothing
+// yet.
+func (b *blockWriter) topUnused() bool {
+	n := len(b.conts)
+	return n > 0 && !b.conts[n-1].usedFirst
+}
+
 func (b *blockWriter) push(first, rest string) {
 	b.conts = append(b.conts, container{first: first, rest: rest})
 }
