@@ -164,18 +164,22 @@ is a list of more arguments."
           insert-from-url-arguments
           (list "--" url)))
 
+(defun insert-from-url--stderr-lines (stderr)
+  "Return the lines of STDERR, with the progress meter's redraws apart.
+The meter draws each state after a carriage return and an erase."
+  (split-string stderr "[\r\n]" t "[ \t\e]*\\(?:\\[K\\)?"))
+
 (defun insert-from-url--error-message (stderr code)
-  "Return the message of a failed run: its error line in STDERR, or CODE.
-STDERR may also hold the progress meter, drawn with carriage returns."
-  (let ((lines (split-string stderr "[\r\n]" t "[ \t\e]*\\(?:\\[K\\)?")))
+  "Return the message of a failed run: its error line in STDERR, or CODE."
+  (let ((lines (insert-from-url--stderr-lines stderr)))
     (or (seq-find (lambda (l) (string-prefix-p "insert-from-url:" l)) lines)
         (car (last lines))
         (format "insert-from-url exited with code %s" code))))
 
 (defun insert-from-url--progress (stderr)
   "Return the last state of the progress meter drawn in STDERR, or nil."
-  (let ((lines (split-string stderr "\r" t "[ \t\n\e]*\\(?:\\[K\\)?")))
-    (car (last (seq-remove (lambda (l) (string-prefix-p "insert-from-url:" l)) lines)))))
+  (car (last (seq-remove (lambda (l) (string-prefix-p "insert-from-url:" l))
+                         (insert-from-url--stderr-lines stderr)))))
 
 ;;;; Asynchronous fetches
 
