@@ -81,6 +81,9 @@ func TestMemoryFlat(t *testing.T) {
 		{"50 MB on one line", func() io.Reader {
 			return generated("<p>", "word <i>emphasis</i> ", 50<<20/21, "</p>")
 		}},
+		{"50 MB without a space", func() io.Reader {
+			return generated("<p>", "abcdefgh&nbsp;", 50<<20/14, "</p>")
+		}},
 		{"50 MB inside one <b>", func() io.Reader {
 			return generated("<p><b>", "word word word ", 50<<20/15, "</b></p>")
 		}},
@@ -122,5 +125,76 @@ func TestDeepAndTangled(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLongTokens converts pages whose one token (a text run, an attribute, a
+// comment, a raw-text element) is far past maxTextRun, and checks that the
+// output is the output of the same page with that token short.
+func TestLongTokens(t *testing.T) {
+	const n = 200 << 10
+	long := func(unit string) string { return strings.Repeat(unit, n/len(unit)+1) }
+	cases := []struct {
+		name string
+		page func(fill string) string
+		unit string // fills the long token
+	}{
+		{"data URL", func(f string) string { return `<p>a <img src="data:image/png;base64,` + f + `" alt="pic"> b</p>` }, strings.Repeat("QUJD", 100)},
+		{"long URL", func(f string) string { return `<p><a href="https://example.com/?q=` + f + `">link</a> after</p>` }, "x"},
+		{"inline script", func(f string) string { return "<p>a</p><script>var x='" + f + "';</script><p>b</p>" }, "y"},
+		{"JSON data", func(f string) string {
+			return `<p>a</p><script type="application/json" id="__NEXT_DATA__">{"k":"` + f + `"}</script><p>b</p>`
+		}, `<\/p>`},
+		{"style", func(f string) string { return "<style>" + f + "</style><p>b</p>" }, "a{b:c}"},
+		{"comment", func(f string) string { return "<p>a<!--" + f + "-->b</p>" }, "<p>x</p>"},
+		{"title", func(f string) string { return "<title>" + f + "</title><p>b</p>" }, "t "},
+		{"textarea", func(f string) string { return "<p>a<textarea>" + f + "</textarea>b</p>" }, "<p>"},
+		{"noscript", func(f string) string { return "<p>a<noscript>" + f + "</noscript>b</p>" }, "<img src=x>"},
+		{"attribute on a heading", func(f string) string { return `<h2 data-x="` + f + `">Title</h2><p>text</p>` }, "> <"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
+				opt := Options{Format: f, HTML: true}
+				var short, got bytes.Buffer
+				if err := Convert(&short, strings.NewReader(c.page(c.unit)), opt); err != nil {
+					t.Fatal(err)
+				}
+				if err := Convert(&got, strings.NewReader(c.page(long(c.unit))), opt); err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+				// A long URL is written out whole: read it back as short.
+				g := strings.ReplaceAll(got.String(), long(c.unit), c.unit)
+				if g != short.String() {
+					t.Errorf("%s: long token gives %.200q, short %q", f, g, short.String())
+				}
+			}
+		})
+	}
+}
+
+// TestLongText converts text runs far past maxTextRun without a space: every
+// character comes out, in order.
+func TestLongText(t *testing.T) {
+	const n = 200 << 10
+	cases := []struct{ name, unit, want string }{
+		{"no-break spaces", "&nbsp;", "\u00a0"},
+		{"letters", "abc", "abc"},
+		{"references", "&amp;&lt;", "&<"},
+		{"accents", "é", "é"},
+	}
+	for _, c := range cases {
+		for _, width := range []int{0, 72} {
+			in := "<p>[" + strings.Repeat(c.unit, n/len(c.unit)) + "]</p>"
+			var out bytes.Buffer
+			if err := Convert(&out, strings.NewReader(in), Options{Format: FormatMarkdown, HTML: true, Width: width}); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			want := `\[` + strings.Repeat(c.want, n/len(c.unit)) + `\]`
+			got := strings.Trim(strings.NewReplacer(`\&`, "&", `\<`, "<").Replace(out.String()), "\n")
+			if got != want {
+				t.Errorf("%s, width %d: %d bytes out, want %d", c.name, width, len(got), len(want))
+			}
+		}
 	}
 }

@@ -1,77 +1,163 @@
 package strip
 
 import (
-	"bytes"
 	"io"
+
+	"golang.org/x/net/html"
 )
 
-// maxTextRun is the longest stretch without '<' or '>' that reaches the
-// tokenizer. x/net/html holds a whole text token in memory, so a 50 MB
-// paragraph without markup would be held whole; a <wbr> (which shows
-// nothing) after a space past this length bounds that.
+// maxTextRun is the longest text token the tokenizer is left to build.
+// x/net/html holds a whole token in memory, so a 50 MB paragraph without
+// markup would be held whole; past this length the feed ends the token.
 const maxTextRun = 64 << 10
 
-// textSplitter inserts <wbr> into very long stretches of text.
-type textSplitter struct {
-	r       io.Reader
-	run     int
-	buf     []byte
-	pending []byte // read but not yet returned
-	err     error
+// textFeed is the reader the tokenizer reads from. It ends a text token that
+// grows past its limit by feeding the tokenizer an empty comment, which the
+// converter never sees, at a point where cutting the text changes nothing.
+//
+// It never guesses where the tokenizer is: before each call to Next, the
+// producer says whether the tokenizer is in its data state (not inside a
+// script, style, title or other raw-text element) and hands over the bytes
+// it has buffered. In the data state a token is text exactly when it does
+// not start with "<" and a letter, "/", "!" or "?", and a text token ends at
+// the first such pair. So while the bytes fed since Next began hold no such
+// pair, the tokenizer is inside a text token, and nowhere else: never in a
+// tag, an attribute value, a comment or a raw-text element.
+type textFeed struct {
+	r     io.Reader
+	limit int
+	buf   []byte
+	next  []byte // read from r, not yet fed
+	err   error
+
+	inText  bool // the token being read is text, as far as fed
+	run     int  // bytes of that text fed so far
+	lastLT  bool // the last byte fed was a '<' whose follower is not fed yet
+	ref     int  // bytes since an unfinished "&name" or "&#digits" began; -1 outside one
+	numeric bool // that reference is numeric
+	lastCR  bool // the last byte fed was '\r'
+
+	marker []byte // the part of cutMarker still to feed
 }
 
-var wbr = []byte("<wbr>")
+// cutMarker is what the feed inserts to end a text token: the shortest
+// comment, which the token stream drops.
+const cutMarker = "<!---->"
 
-func newTextSplitter(r io.Reader) *textSplitter {
-	return &textSplitter{r: r, buf: make([]byte, 32<<10)}
+func newTextFeed(r io.Reader, limit int) *textFeed {
+	return &textFeed{r: r, limit: limit, buf: make([]byte, 32<<10), ref: -1}
 }
 
-func (s *textSplitter) Read(p []byte) (int, error) {
-	if len(s.pending) == 0 {
-		if s.err != nil {
-			return 0, s.err
+// nextToken is called before each call to the tokenizer's Next: dataState
+// says the tokenizer is not in a raw-text element, buffered is what it holds
+// of the input and has not tokenized yet.
+func (f *textFeed) nextToken(dataState bool, buffered []byte) {
+	f.inText, f.run, f.lastLT, f.ref, f.numeric, f.lastCR = false, 0, false, -1, false, false
+	if !dataState {
+		return
+	}
+	if len(buffered) >= 2 && buffered[0] == '<' && startsMarkup(buffered[1]) {
+		return
+	}
+	f.inText = true
+	f.scan(buffered)
+}
+
+// startsMarkup reports whether c after '<' makes a tag, comment or doctype.
+func startsMarkup(c byte) bool {
+	return c|0x20 >= 'a' && c|0x20 <= 'z' || c == '/' || c == '!' || c == '?'
+}
+
+// scan follows bytes fed to the tokenizer: whether the text token goes on,
+// and the state that says where it may be cut.
+func (f *textFeed) scan(p []byte) {
+	for i := 0; i < len(p) && f.inText; i++ {
+		f.step(p[i])
+		f.run++
+	}
+}
+
+func (f *textFeed) step(c byte) {
+	if f.lastLT && startsMarkup(c) {
+		f.inText = false // markup begins: the text token ends before it
+		return
+	}
+	f.lastLT = c == '<'
+	f.lastCR = c == '\r'
+	switch {
+	case c == '&':
+		f.ref, f.numeric = 0, false
+	case f.ref >= 0 && (isLetter(c) || c >= '0' && c <= '9' || c == '#'):
+		if f.ref == 0 && c == '#' {
+			f.numeric = true
 		}
-		n, err := s.r.Read(s.buf)
-		s.pending, s.err = s.buf[:n], err
+		f.ref++
+	default:
+		f.ref = -1
+	}
+}
+
+// cuttable reports whether the text may be cut before c, given the state
+// after the bytes before it: not inside a UTF-8 sequence, a "\r\n" or a
+// character reference (a named one can only be 32 bytes long; a numeric
+// one, any length), and not right after a '<'.
+func (f *textFeed) cuttable(c byte) bool {
+	if c >= 0x80 && c < 0xc0 || f.lastCR || f.lastLT {
+		return false
+	}
+	return f.ref < 0 || !f.numeric && f.ref > 40
+}
+
+func (f *textFeed) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(f.marker) > 0 {
+		n := copy(p, f.marker)
+		f.marker = f.marker[n:]
+		return n, nil
+	}
+	if len(f.next) == 0 {
+		if f.err != nil {
+			return 0, f.err
+		}
+		n, err := f.r.Read(f.buf)
+		f.next, f.err = f.buf[:n], err
 		if n == 0 {
 			return 0, err
 		}
 	}
-	chunk := s.pending
-	if len(chunk) > len(p) {
-		chunk = chunk[:len(p)]
-	}
-	// Where does the current run end, and does it pass the limit first?
-	end := bytes.IndexAny(chunk, "<>")
-	runEnd := end
-	if runEnd < 0 {
-		runEnd = len(chunk)
-	}
-	if s.run+runEnd <= maxTextRun {
-		if end >= 0 {
-			last := bytes.LastIndexAny(chunk, "<>")
-			s.run = len(chunk) - 1 - last
-		} else {
-			s.run += len(chunk)
+	chunk := f.next[:min(len(f.next), len(p))]
+	n := len(chunk)
+	for i := 0; i < len(chunk) && f.inText; i++ {
+		c := chunk[i]
+		if f.run >= f.limit && f.cuttable(c) {
+			// Feed up to here; the comment comes next and ends the token.
+			n = i
+			f.inText = false
+			f.marker = []byte(cutMarker)
+			break
 		}
-		n := copy(p, chunk)
-		s.pending = s.pending[n:]
-		return n, nil
+		f.step(c)
+		f.run++
 	}
-	from := max(0, maxTextRun-s.run)
-	sp := bytes.IndexByte(chunk[from:runEnd], ' ')
-	if sp < 0 {
-		// No space yet: pass this part on and look again in the next.
-		n := copy(p, chunk[:runEnd])
-		s.run += n
-		s.pending = s.pending[n:]
-		return n, nil
+	if n == 0 {
+		return f.Read(p)
 	}
-	cut := from + sp + 1
-	n := copy(p, chunk[:cut])
-	s.pending = s.pending[n:]
-	rest := append([]byte(nil), wbr...)
-	s.pending = append(rest, s.pending...)
-	s.run = 0
+	copy(p, chunk[:n])
+	f.next = f.next[n:]
 	return n, nil
+}
+
+// rawText reports whether a start tag named name puts x/net/html's tokenizer
+// in a raw-text state for the next token (as readStartTag decides).
+func rawText(tt html.TokenType, name []byte) bool {
+	if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+		return false
+	}
+	switch string(name) {
+	case "iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp":
+		return true
+	}
+	return false
 }

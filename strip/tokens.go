@@ -46,7 +46,10 @@ func newTokenStream(r io.Reader) *tokenStream {
 }
 
 func (s *tokenStream) produce(r io.Reader) {
-	z := html.NewTokenizer(newTextSplitter(r))
+	feed := newTextFeed(r, maxTextRun)
+	z := html.NewTokenizer(feed)
+	dataState := true
+	var name []byte
 	var b *tokenBatch
 	made := 0
 	get := func() bool {
@@ -83,7 +86,9 @@ func (s *tokenStream) produce(r io.Reader) {
 	}
 	for {
 		var data []byte
+		feed.nextToken(dataState, z.Buffered())
 		tt := z.Next()
+		dataState = true
 		switch tt {
 		case html.ErrorToken:
 			b.err = z.Err()
@@ -93,6 +98,8 @@ func (s *tokenStream) produce(r io.Reader) {
 			data = z.Text()
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			data = z.Raw()
+			name = appendTagName(name[:0], data)
+			dataState = !rawText(tt, name)
 		default:
 			continue // comments and doctypes show nothing
 		}
