@@ -65,6 +65,17 @@ func FuzzConvert(f *testing.F) {
 		if limit := 40*len(in) + 1024; len(got) > limit {
 			t.Errorf("%d bytes out for %d in", len(got), len(in))
 		}
+		if format != FormatTitle && opt.Width > 0 && len(in) < 64<<10 {
+			// Wrapping changes no word.
+			opt.Width = 0
+			var whole bytes.Buffer
+			if err := Convert(&whole, bytes.NewReader(in), opt); err != nil {
+				t.Fatal(err)
+			}
+			if q := hasQuote(in); words(got, q) != words(whole.String(), q) {
+				t.Errorf("width %d changes words:\nwrapped %q\nwhole   %q", width%100, got, whole.String())
+			}
+		}
 		if format == FormatTitle && strings.Count(got, "\n") > 1 {
 			t.Errorf("title on more than one line: %q", got)
 		}

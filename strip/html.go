@@ -144,8 +144,11 @@ func (c *converter) run() error {
 		c.batch = b
 		for i, t := range b.toks {
 			c.pos = i
-			if len(c.spans) == 0 && c.pendingEm == nil {
-				c.arena = c.arena[:0] // nothing refers to it any more
+			if len(c.spans) == 0 && c.pendingEm == nil && len(c.bw.word) == 0 {
+				// Nothing refers to it any more: spans and a closed
+				// emphasis keep their text there, and so does the
+				// word that wrapping holds until it knows its line.
+				c.arena = c.arena[:0]
 			}
 			c.data = b.buf[t.start:t.end]
 			switch t.tt {

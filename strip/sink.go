@@ -66,6 +66,9 @@ type blockWriter struct {
 	word       []wordPiece
 	wordCols   int
 	wordHard   int    // no-break spaces after the pending word
+	// longWord says the word being read is already wider than a line:
+	// it went out as it came, and so does the rest of it.
+	longWord bool
 	nbsp       string // how a no-break space is written
 	// digitsOnly says the line so far is digits from the page's text, so
 	// that a "." or ")" glued to them would make an ordered-list marker;
@@ -104,6 +107,14 @@ func (b *blockWriter) piece(s string, text bool) {
 		return
 	}
 	if b.wrapping() {
+		if b.longWord {
+			if b.wordHard > 0 {
+				b.emit(strings.Repeat(b.nbsp, b.wordHard), false)
+				b.wordHard = 0
+			}
+			b.emit(s, text)
+			return
+		}
 		if b.wordHard > 0 && len(b.word) > 0 {
 			b.word = append(b.word, wordPiece{strings.Repeat(b.nbsp, b.wordHard), false})
 			b.wordCols += b.wordHard
@@ -111,6 +122,11 @@ func (b *blockWriter) piece(s string, text bool) {
 		b.wordHard = 0
 		b.word = append(b.word, wordPiece{s, text})
 		b.wordCols += displayWidth(s)
+		if b.wordCols > b.width {
+			// Where it goes is decided: no need to hold the rest.
+			b.flushWord()
+			b.longWord = true
+		}
 		return
 	}
 	b.emit(s, text)
@@ -229,7 +245,7 @@ func (b *blockWriter) writePrefix() {
 
 func (b *blockWriter) space(hard bool) {
 	if b.wrapping() {
-		if hard && len(b.word) > 0 {
+		if hard && (len(b.word) > 0 || b.longWord) {
 			// A no-break space joins the words around it into one; it is
 			// written only if another piece of the word follows.
 			b.wordHard++
@@ -238,6 +254,7 @@ func (b *blockWriter) space(hard bool) {
 		if !hard {
 			b.wordHard = 0
 			b.flushWord()
+			b.longWord = false
 		}
 	}
 	if !b.lineOpen && len(b.word) == 0 {
@@ -252,6 +269,7 @@ func (b *blockWriter) space(hard bool) {
 
 func (b *blockWriter) lineBreak(n int) {
 	b.flushWord()
+	b.longWord = false
 	b.softSpace, b.hardSpaces = false, 0
 	if !b.started {
 		return
@@ -276,6 +294,9 @@ func (b *blockWriter) tighten() {
 }
 
 func (b *blockWriter) lastChar() rune {
+	if b.wordHard > 0 {
+		return ' ' // as a no-break space written out reads
+	}
 	if len(b.word) > 0 {
 		r, _ := utf8.DecodeLastRuneInString(b.word[len(b.word)-1].s)
 		return r
@@ -327,7 +348,7 @@ func (b *blockWriter) writePrefixTrimmed() {
 // yet.
 func (b *blockWriter) topUnused() bool {
 	n := len(b.conts)
-	return n > 0 && !b.conts[n-1].usedFirst
+	return n > 0 && !b.conts[n-1].usedFirst && len(b.word) == 0 && !b.longWord
 }
 
 func (b *blockWriter) push(first, rest string) {

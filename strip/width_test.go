@@ -1,6 +1,8 @@
 package strip
 
 import (
+	"bytes"
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -33,3 +35,84 @@ func TestWidth(t *testing.T) {
 		}
 	}
 }
+
+// words returns out without what wrapping may change: white space, and the
+// escapes that a word moved to the start of a line may need, and the
+// prefixes of the lines in a quote when the page has quotes.
+func words(out string, quotes bool) string {
+	if quotes {
+		lines := strings.Split(out, "\n")
+		for i, l := range lines {
+			for strings.HasPrefix(l, ">") {
+				l = strings.TrimPrefix(strings.TrimPrefix(l, ">"), " ")
+			}
+			lines[i] = l
+		}
+		out = strings.Join(lines, "\n")
+	}
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\n' || r == '\t' || r == '\\' || r == '\u200b' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, out)
+}
+
+// inlineMarkup makes a paragraph of random inline markup from r.
+func inlineMarkup(r *rand.Rand) string {
+	parts := []string{"100", "-", "200", "x", "+", "y", " ", " ", "&nbsp;", "word", "é", "日本", ".", "1.", "*", "_", "#", "[", "]", "~"}
+	tags := []string{"b", "i", "em", "strong", "sup", "sub", "code", "del", "q", "a href=/l", "span"}
+	var b strings.Builder
+	b.WriteString("<p>")
+	var open []string
+	for n := r.Intn(40); n > 0; n-- {
+		switch k := r.Intn(10); {
+		case k < 5:
+			b.WriteString(parts[r.Intn(len(parts))])
+		case k < 7:
+			tag := tags[r.Intn(len(tags))]
+			b.WriteString("<" + tag + ">")
+			open = append(open, strings.Fields(tag)[0])
+		case k < 9 && len(open) > 0:
+			b.WriteString("</" + open[len(open)-1] + ">")
+			open = open[:len(open)-1]
+		default:
+			b.WriteString("<br>")
+		}
+	}
+	return b.String()
+}
+
+// TestWidthKeepsWords checks the property that wrapping changes no word, in
+// every format, on generated inline markup.
+func TestWidthKeepsWords(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 3000; i++ {
+		in := inlineMarkup(r)
+		for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
+			checkWidthKeepsWords(t, []byte(in), f, 1+r.Intn(30))
+		}
+	}
+	for _, in := range []string{"<p>Price: <b>100</b>-<i>200</i> USD</p>", "<p>x<sup>2</sup>+y<sup>3</sup></p>"} {
+		for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
+			checkWidthKeepsWords(t, []byte(in), f, 72)
+		}
+	}
+}
+
+func checkWidthKeepsWords(t *testing.T, in []byte, f Format, width int) {
+	t.Helper()
+	var whole, wrapped strings.Builder
+	if err := Convert(&whole, bytes.NewReader(in), Options{Format: f, HTML: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Convert(&wrapped, bytes.NewReader(in), Options{Format: f, HTML: true, Width: width}); err != nil {
+		t.Fatal(err)
+	}
+	q := hasQuote(in)
+	if words(wrapped.String(), q) != words(whole.String(), q) {
+		t.Fatalf("%s, width %d, on %q:\nwrapped %q\nwhole   %q", f, width, in, wrapped.String(), whole.String())
+	}
+}
+
+func hasQuote(in []byte) bool { return bytes.Contains(bytes.ToLower(in), []byte("<blockquote")) }
