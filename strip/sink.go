@@ -65,11 +65,11 @@ type blockWriter struct {
 	noWrap     int // > 0 while wrapping is off (headings)
 	word       []wordPiece
 	wordCols   int
-	wordHard   int    // no-break spaces after the pending word
+	wordHard   int // no-break spaces after the pending word
 	// longWord says the word being read is already wider than a line:
 	// it went out as it came, and so does the rest of it.
 	longWord bool
-	nbsp       string // how a no-break space is written
+	nbsp     string // how a no-break space is written
 	// digitsOnly says the line so far is digits from the page's text, so
 	// that a "." or ")" glued to them would make an ordered-list marker;
 	// escapeMarker is what keeps it from being one ("" where nothing is
