@@ -372,37 +372,38 @@ func (m markdownSyntax) tableLines(t *table) []string {
 	if len(rows) == 0 {
 		return nil
 	}
-	width := displayWidth
-	cols := 0
-	for _, r := range rows {
-		cols = max(cols, len(r))
-	}
-	widths := make([]int, cols)
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], width(c), 3)
-		}
-	}
-	line := func(cells []string) string {
+	widths, pad := columnWidths(rows, 3)
+	line := func(cells []string, all bool) string {
 		var b strings.Builder
 		b.WriteString("|")
-		for i := 0; i < cols; i++ {
+		n := len(cells)
+		if all {
+			n = len(widths) // the header row says how many columns there are
+		}
+		for i := 0; i < n; i++ {
 			c := ""
 			if i < len(cells) {
 				c = cells[i]
 			}
-			b.WriteString(" " + c + strings.Repeat(" ", widths[i]-width(c)) + " |")
+			b.WriteString(" " + c)
+			if pad {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
+			}
+			b.WriteString(" |")
 		}
 		return b.String()
 	}
-	out := []string{line(rows[0])}
-	sep := make([]string, cols)
+	out := []string{line(rows[0], true)}
+	sep := make([]string, len(widths))
 	for i := range sep {
-		sep[i] = strings.Repeat("-", widths[i])
+		sep[i] = "-"
+		if pad {
+			sep[i] = strings.Repeat("-", widths[i])
+		}
 	}
-	out = append(out, line(sep))
+	out = append(out, line(sep, true))
 	for _, r := range rows[1:] {
-		out = append(out, line(r))
+		out = append(out, line(r, pad))
 	}
 	return out
 }
@@ -594,34 +595,39 @@ func (orgSyntax) cellBreak() string { return " " }
 
 func (o orgSyntax) tableLines(t *table) []string {
 	rows := t.grid(o.cellBreak())
+	if len(rows) == 0 {
+		return nil
+	}
 	header := t.hasHeader()
-	width := displayWidth
-	cols := 0
-	for _, r := range rows {
-		cols = max(cols, len(r))
-	}
-	widths := make([]int, cols)
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], width(c), 1)
-		}
-	}
+	widths, pad := columnWidths(rows, 1)
 	var out []string
 	for ri, r := range rows {
 		var b strings.Builder
 		b.WriteString("|")
-		for i := 0; i < cols; i++ {
+		n := len(r)
+		if pad {
+			n = len(widths)
+		}
+		for i := 0; i < n; i++ {
 			c := ""
 			if i < len(r) {
 				c = r[i]
 			}
-			b.WriteString(" " + c + strings.Repeat(" ", widths[i]-width(c)) + " |")
+			b.WriteString(" " + c)
+			if pad {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
+			}
+			b.WriteString(" |")
 		}
 		out = append(out, b.String())
 		if ri == 0 && header && len(rows) > 1 {
+			if !pad {
+				out = append(out, "|-|") // Org draws the rule across
+				continue
+			}
 			var s strings.Builder
 			s.WriteString("|")
-			for i := 0; i < cols; i++ {
+			for i := range widths {
 				if i > 0 {
 					s.WriteString("+")
 				}

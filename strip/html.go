@@ -79,6 +79,7 @@ type element struct {
 	quote     bool // an Org quote block
 	block     int  // line breaks owed after it
 	heading   bool
+	layout    bool // a table read as blocks: see unwrapTable
 }
 
 type preState struct {
@@ -88,13 +89,14 @@ type preState struct {
 }
 
 type tableState struct {
-	t       *table
-	depth   int
-	row     *tableRow
-	cell    *cellSink
-	colspan int
-	header  bool
-	caption *cellSink
+	t          *table
+	depth      int // of the table's element in the stack
+	paragraphs int // in the open cell
+	row        *tableRow
+	cell       *cellSink
+	colspan    int
+	header     bool
+	caption    *cellSink
 }
 
 func convertHTML(w io.Writer, r io.Reader, opt Options) error {
@@ -463,6 +465,9 @@ func (c *converter) block(n int) {
 
 func (c *converter) open(e *element, at attrs) {
 	a := e.tag
+	if c.layoutSignal(a) {
+		c.unwrapTable()
+	}
 	if n := c.blockBreak(a); n > 0 {
 		c.block(n)
 		e.block = n
@@ -577,6 +582,11 @@ func (c *converter) open(e *element, at attrs) {
 	case atom.Tr:
 		c.openRow()
 	case atom.Td, atom.Th:
+		if c.table == nil && c.inLayoutTable() {
+			c.block(2)
+			e.block = 2
+			return
+		}
 		c.openCell(a == atom.Th, at.colspan)
 	}
 }
@@ -684,7 +694,9 @@ func (c *converter) closePre() {
 		lines = lines[1:] // blank lines that open a block show as a gap only
 	}
 	content = strings.Join(lines, "\n")
-	if strings.TrimSpace(content) == "" {
+	if strings.TrimSpace(content) == "" || c.inLayoutTable() && lineNumbers(content) {
+		// Blank, or the line numbers beside a code block laid out in a
+		// table (highlighters do that): nothing to read.
 		c.block(2)
 		return
 	}
@@ -695,11 +707,24 @@ func (c *converter) closePre() {
 	c.block(2)
 }
 
+// lineNumbers reports whether s is only numbers, one a line.
+func lineNumbers(s string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !allDigits(l) {
+			return false
+		}
+	}
+	return true
+}
+
 func (c *converter) voidElement(a atom.Atom, at attrs) {
 	switch a {
 	case atom.Br:
 		c.lineBreakTag()
 	case atom.Hr:
+		if c.layoutSignal(a) {
+			c.unwrapTable()
+		}
 		if c.table != nil || len(c.spans) > 0 {
 			c.block(1)
 			return

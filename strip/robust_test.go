@@ -198,3 +198,32 @@ func TestLongText(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesBounded converts tables of hostile shapes: the output stays
+// within the fuzz bound, 40 times the input and 1 KiB.
+func TestTablesBounded(t *testing.T) {
+	var wideCell, manyColumns, spans strings.Builder
+	wideCell.WriteString("<table><tr><td>" + strings.Repeat("word ", 400) + "</td><td>b</td></tr>")
+	for i := 0; i < 20000; i++ {
+		wideCell.WriteString("<tr><td>a</td><td>b</td></tr>")
+	}
+	manyColumns.WriteString("<table><tr>" + strings.Repeat("<td>x", 3000))
+	for i := 0; i < 3000; i++ {
+		manyColumns.WriteString("<tr><td>y")
+	}
+	spans.WriteString("<table>")
+	for i := 0; i < 300; i++ {
+		spans.WriteString("<tr>" + strings.Repeat("<td colspan=1000>x", 20))
+	}
+	for _, in := range []string{wideCell.String(), manyColumns.String(), spans.String()} {
+		for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
+			var out bytes.Buffer
+			if err := Convert(&out, strings.NewReader(in), Options{Format: f, HTML: true}); err != nil {
+				t.Fatal(err)
+			}
+			if limit := 40*len(in) + 1024; out.Len() > limit {
+				t.Errorf("%s: %d bytes out of %d in (%.50q)", f, out.Len(), len(in), in)
+			}
+		}
+	}
+}

@@ -373,8 +373,11 @@ func (b *blockWriter) finish() {
 
 // cellSink collects the lines of a table cell.
 type cellSink struct {
-	nbsp       string
-	lines      []strings.Builder
+	nbsp  string
+	lines []strings.Builder
+	// textStart says which lines start with the page's text rather than
+	// markup, should they be written as lines of their own.
+	textStart  []bool
 	softSpace  bool
 	hardSpaces int
 	pendingNL  bool
@@ -383,6 +386,7 @@ type cellSink struct {
 func (c *cellSink) cur() *strings.Builder {
 	if len(c.lines) == 0 {
 		c.lines = append(c.lines, strings.Builder{})
+		c.textStart = append(c.textStart, false)
 	}
 	return &c.lines[len(c.lines)-1]
 }
@@ -393,10 +397,14 @@ func (c *cellSink) piece(s string, text bool) {
 	}
 	if c.pendingNL && len(c.lines) > 0 && c.cur().Len() > 0 {
 		c.lines = append(c.lines, strings.Builder{})
+		c.textStart = append(c.textStart, false)
 		c.softSpace, c.hardSpaces = false, 0
 	}
 	c.pendingNL = false
 	l := c.cur()
+	if l.Len() == 0 {
+		c.textStart[len(c.lines)-1] = text
+	}
 	if l.Len() > 0 {
 		l.WriteString(strings.Repeat(c.nbsp, c.hardSpaces))
 		if c.softSpace {

@@ -1,6 +1,9 @@
 package strip
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // table is a table being read: the one part of a document that is held in
 // memory whole, because its columns are laid out together.
@@ -12,13 +15,42 @@ type table struct {
 type tableRow struct{ cells []tableCell }
 
 type tableCell struct {
-	lines   []string
-	colspan int
-	header  bool
+	lines     []string
+	textStart []bool // see cellSink
+	colspan   int
+	header    bool
 }
 
-// maxColspan bounds colspan so that a hostile value cannot blow up a row.
-const maxColspan = 100
+// maxColspan bounds colspan so that a hostile value cannot blow up a row:
+// a spanned cell is written as this many cells, the header and rule rows
+// as many.
+const maxColspan = 32
+
+// columnWidths returns the width of each column of rows (at least min),
+// and whether padding every cell to its column's width is cheap: no more
+// than twice what the cells hold. A table with one long cell among
+// thousands of short ones, or thousands of columns in one row only, is
+// written unpadded, which Markdown and Org read just as well.
+func columnWidths(rows [][]string, min int) (widths []int, pad bool) {
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	widths = make([]int, cols)
+	plain := 0
+	for _, r := range rows {
+		for i, c := range r {
+			w := displayWidth(c)
+			widths[i] = max(widths[i], w, min)
+			plain += w + 3
+		}
+	}
+	padded := 0
+	for _, w := range widths {
+		padded += w + 3
+	}
+	return widths, padded*len(rows) <= 2*plain+4096
+}
 
 func (t *table) hasHeader() bool {
 	if len(t.rows) == 0 {
@@ -30,6 +62,19 @@ func (t *table) hasHeader() bool {
 		}
 	}
 	return len(t.rows[0].cells) > 0
+}
+
+// columns returns the number of columns, spans counted.
+func (t *table) columns() int {
+	cols := 0
+	for _, r := range t.rows {
+		n := 0
+		for _, c := range r.cells {
+			n += c.colspan
+		}
+		cols = max(cols, n)
+	}
+	return cols
 }
 
 // grid returns the table as rows of one-line cells, spanned cells expanded
@@ -55,6 +100,12 @@ func (t *table) grid(br string) [][]string {
 // width, spanned cells across their columns, multi-line cells kept.
 func (t *table) aligned() []string {
 	const gap = 2
+	for _, r := range t.rows {
+		for i := range r.cells {
+			c := &r.cells[i]
+			c.lines = wrapLines(c.lines, maxCellWidth*c.colspan)
+		}
+	}
 	cols := 0
 	for _, r := range t.rows {
 		n := 0
@@ -133,6 +184,62 @@ func (t *table) aligned() []string {
 			}
 			out = append(out, b.String())
 		}
+	}
+	return out
+}
+
+// maxCellWidth is the widest a column of a text table grows; longer cells
+// wrap inside it, so that one long cell does not pad every row.
+const maxCellWidth = 40
+
+// wrapLines wraps lines wider than width at spaces, and a word wider than
+// width where it reaches it.
+func wrapLines(lines []string, width int) []string {
+	wide := false
+	for _, l := range lines {
+		wide = wide || displayWidth(l) > width
+	}
+	if !wide {
+		return lines
+	}
+	var out []string
+	for _, l := range lines {
+		var cur strings.Builder
+		cols := 0
+		for _, w := range strings.Fields(l) {
+			ww := displayWidth(w)
+			if cols > 0 && cols+1+ww > width {
+				out = append(out, cur.String())
+				cur.Reset()
+				cols = 0
+			}
+			if cols > 0 {
+				cur.WriteByte(' ')
+				cols++
+			}
+			for ww > width-cols {
+				// Too long for any line: cut it where the line ends.
+				cut, cw := 0, 0
+				for i, r := range w {
+					rw := widthCondition.RuneWidth(r)
+					if cw+rw > width-cols && (cw > 0 || cols > 0) {
+						cut = i
+						break
+					}
+					cw += rw
+					cut = i + utf8.RuneLen(r)
+				}
+				cur.WriteString(w[:cut])
+				out = append(out, cur.String())
+				cur.Reset()
+				cols = 0
+				w = w[cut:]
+				ww = displayWidth(w)
+			}
+			cur.WriteString(w)
+			cols += ww
+		}
+		out = append(out, cur.String())
 	}
 	return out
 }

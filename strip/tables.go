@@ -3,6 +3,8 @@ package strip
 import (
 	"strconv"
 	"strings"
+
+	"golang.org/x/net/html/atom"
 )
 
 // openTable starts laying out a table. A table inside another, or inside a
@@ -50,6 +52,7 @@ func (c *converter) openCell(header bool, colspan string) {
 		}
 	}
 	c.table.colspan = min(n, maxColspan)
+	c.table.paragraphs = 0
 	c.table.header = header
 	c.table.cell = &cellSink{nbsp: c.bw.nbsp}
 }
@@ -64,7 +67,8 @@ func (c *converter) closeCell() {
 		c.closeSpan(c.spans[len(c.spans)-1])
 	}
 	c.resolvePending('\n')
-	cell := tableCell{lines: c.table.cell.text(), colspan: c.table.colspan, header: c.table.header}
+	lines := c.table.cell.text()
+	cell := tableCell{lines: lines, textStart: c.table.cell.textStart[:len(lines)], colspan: c.table.colspan, header: c.table.header}
 	c.table.cell = nil
 	if c.table.row == nil {
 		c.table.t.rows = append(c.table.t.rows, tableRow{})
@@ -87,7 +91,8 @@ func (c *converter) closeTable() {
 		c.block(1)
 		return
 	}
-	if c.table == nil {
+	if c.table == nil || c.table.depth != len(c.stack) {
+		c.block(2) // a table read as blocks
 		return
 	}
 	c.closeRow()
@@ -113,6 +118,19 @@ func (c *converter) closeTable() {
 	}
 	t.rows = rows
 	c.block(2)
+	if t.columns() == 1 {
+		// One column lays nothing out side by side: a page's layout.
+		for _, l := range t.caption {
+			c.bw.rawLine(l)
+		}
+		c.block(2)
+		for _, r := range t.rows {
+			for _, cell := range r.cells {
+				c.cellBlock(cell.lines, cell.textStart)
+			}
+		}
+		return
+	}
 	if empty {
 		for _, l := range t.caption {
 			c.bw.rawLine(l)
@@ -135,4 +153,93 @@ func (c *converter) closeTable() {
 		c.bw.rawLine(l)
 	}
 	c.block(2)
+}
+
+// layoutSignal reports whether a start tag a, met now, shows that the table
+// being laid out is a page's layout, not data: a cell that holds a heading,
+// a code block, a quote, a rule or another table holds blocks, which no
+// table syntax can show; so does one with a list or a second paragraph in a
+// table without a header row (a data table's cell may hold a short list).
+func (c *converter) layoutSignal(a atom.Atom) bool {
+	if c.table == nil || c.innerTable > 0 || c.table.cell == nil || c.pre != nil {
+		return false
+	}
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext, atom.Table, atom.Blockquote, atom.Hr:
+		return true
+	case atom.Ul, atom.Ol, atom.Dl:
+		return !c.table.t.hasHeader()
+	case atom.P:
+		c.table.paragraphs++
+		return c.table.paragraphs > 1 && !c.table.t.hasHeader()
+	}
+	return false
+}
+
+// unwrapTable stops laying out the current table: what it holds so far is
+// written as blocks, a cell after another, and its cells are read as blocks
+// from here on (a table inside becomes the table laid out).
+func (c *converter) unwrapTable() {
+	ts := c.table
+	c.resolvePending('\n')
+	c.brPending = false
+	c.table = nil
+	c.stack[ts.depth].layout = true
+	c.block(2)
+	caption := ts.t.caption
+	if ts.caption != nil {
+		caption = append(caption, ts.caption.text()...)
+	}
+	c.cellBlock(caption, nil)
+	for _, r := range ts.t.rows {
+		for _, cell := range r.cells {
+			c.cellBlock(cell.lines, cell.textStart)
+		}
+	}
+	if ts.cell != nil {
+		// The open cell goes on as blocks, after what it holds so far.
+		lines := ts.cell.text()
+		c.cellLines(lines, ts.cell.textStart)
+	}
+	c.block(2)
+}
+
+// cellBlock writes the lines of a cell as a paragraph.
+func (c *converter) cellBlock(lines []string, textStart []bool) {
+	if len(lines) > 0 {
+		c.cellLines(lines, textStart)
+		c.block(2)
+	}
+}
+
+// cellLines writes the lines of a cell outside a table: without the
+// escaping of the cell separator, and with the escaping of a line start
+// where a line starts with text.
+func (c *converter) cellLines(lines []string, textStart []bool) {
+	for i, l := range lines {
+		if i > 0 {
+			if c.opt.Format == FormatMarkdown {
+				c.bw.piece(`\`, false) // as a <br> is written
+			}
+			c.bw.lineBreak(1)
+		}
+		switch c.opt.Format {
+		case FormatMarkdown:
+			l = strings.ReplaceAll(l, `\|`, "|")
+		case FormatOrg:
+			l = strings.ReplaceAll(l, `\vert{}`, "|")
+		}
+		c.bw.piece(l, textStart == nil || textStart[i])
+	}
+}
+
+// inLayoutTable reports whether the innermost table open is read as blocks.
+func (c *converter) inLayoutTable() bool {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].tag == atom.Table {
+			return c.stack[i].layout
+		}
+	}
+	return false
 }
