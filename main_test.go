@@ -386,6 +386,7 @@ func TestCharsets(t *testing.T) {
 		{name: "--charset override", ctype: "text/plain; charset=utf-8", body: "caf\xe9", args: []string{"--charset", "latin1"}, want: "café"},
 		{name: "unknown header charset", ctype: "text/plain; charset=klingon", body: "ok é", want: "ok é"},
 		{name: "json", ctype: "application/json", body: "{\"a\":\"\xe9\"}", want: "{\"a\":\"é\"}"},
+		{name: "utf-16le header, no BOM", ctype: "text/html; charset=utf-16le", body: "<\x00p\x00>\x00h\x00i\x00", want: "<p>hi"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -437,6 +438,11 @@ func TestInputs(t *testing.T) {
 	os.WriteFile(page, []byte("<p>caf\xe9</p>\n"), 0o644)
 	runCmd(t, page).check(t, 0, "", "<p>café</p>\n")
 	runCmd(t, "file://"+filepath.ToSlash(page)).check(t, 0, "", "<p>café</p>\n")
+	// A local file's charset comes from its content, not its name.
+	sjisPage := filepath.Join(dir, "sjis.html")
+	sjis, _ := japanese.ShiftJIS.NewEncoder().String(`<meta charset="shift_jis"><p>日本語</p>`)
+	os.WriteFile(sjisPage, []byte(sjis), 0o644)
+	runCmd(t, "-f", "text", sjisPage).check(t, 0, "", "日本語\n")
 	runWith(t, strings.NewReader("from stdin ü\n"), nil, "-").check(t, 0, "", "from stdin ü\n")
 	runCmd(t, filepath.Join(dir, "missing.html")).check(t, 37, "no such file: "+filepath.Join(dir, "missing.html"), "")
 	runCmd(t, dir).check(t, 37, "is a directory", "")

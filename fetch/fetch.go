@@ -227,8 +227,18 @@ func openFile(path string) (*Response, error) {
 		f.Close()
 		return nil, &Error{Kind: KindReadFile, URL: path, Msg: "is a directory"}
 	}
-	ctype := mime.TypeByExtension(filepath.Ext(path))
-	return openReader(f, path, ctype, st.Size()), nil
+	return openReader(f, path, fileType(path), st.Size()), nil
+}
+
+// fileType is the media type a file's extension names, without the charset
+// that mime adds for some (".html" gives "charset=utf-8"): a file says its
+// charset in its content, with a BOM or a <meta>, never in its name.
+func fileType(path string) string {
+	mediaType, _, err := mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(path)))
+	if err != nil {
+		return ""
+	}
+	return mediaType
 }
 
 func openReader(rc io.ReadCloser, name, ctype string, size int64) *Response {

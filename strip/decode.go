@@ -111,12 +111,9 @@ func Decode(r io.Reader, contentType string, opt DecodeOptions) (*Body, error) {
 	if enc == nil && bomEnc != nil {
 		enc, body.Charset = bomEnc, bomName
 	}
-	if enc == nil && (!isText(mediaType) || bytes.IndexByte(head[:min(len(head), binarySniffLen)], 0) >= 0) {
-		body.Binary = true
-		body.Reader = br
-		return body, nil
-	}
-	if enc == nil {
+	// What the body declares is decided before the bytes are sniffed:
+	// UTF-16 without a BOM is full of NULs, and is text all the same.
+	if enc == nil && isText(mediaType) {
 		if label := params["charset"]; label != "" {
 			if e, name, err := LookupCharset(label); err == nil {
 				enc, body.Charset = e, name
@@ -137,6 +134,11 @@ func Decode(r io.Reader, contentType string, opt DecodeOptions) (*Body, error) {
 				warn("unknown charset %q in <meta>, detecting it instead", label)
 			}
 		}
+	}
+	if enc == nil && (!isText(mediaType) || bytes.IndexByte(head[:min(len(head), binarySniffLen)], 0) >= 0) {
+		body.Binary = true
+		body.Reader = br
+		return body, nil
 	}
 	if bomEnc != nil && body.Charset == bomName {
 		if _, err := br.Discard(bomLen); err != nil {
