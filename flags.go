@@ -121,11 +121,11 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		// list of addresses after them.
 		o.Links = strip.LinksNone
 	}
-	if o.Width < 0 {
-		return nil, fmt.Errorf("--width must be 0 or more, not %d", o.Width)
+	if o.Width < 0 || o.Width > maxWidth {
+		return nil, fmt.Errorf("--width must be 0 to %d, not %d", maxWidth, o.Width)
 	}
-	if o.BaseLevel < 0 {
-		return nil, fmt.Errorf("--base-level must be 0 or more, not %d", o.BaseLevel)
+	if o.BaseLevel < 0 || o.BaseLevel > maxBaseLevel {
+		return nil, fmt.Errorf("--base-level must be 0 to %d, not %d", maxBaseLevel, o.BaseLevel)
 	}
 	o.ShiftHeadings = fs.Changed("base-level")
 	if err := readable.CheckSelectors(o.Select); err != nil {
@@ -163,6 +163,16 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
+// The largest --width and --base-level: past them a number is a mistake,
+// and would only make lines of stars or spaces.
+const (
+	maxWidth     = 10000
+	maxBaseLevel = 100
+)
+
+// maxSeconds is the longest duration a flag takes: 100 years.
+const maxSeconds = 100 * 365 * 24 * 3600
+
 // parseHeaders reads -H values. A value with CR or LF could smuggle a second
 // header or request, so it is refused.
 func parseHeaders(values []string) (http.Header, error) {
@@ -199,9 +209,12 @@ func (s *seconds) String() string {
 }
 func (s *seconds) Type() string { return "seconds" }
 func (s *seconds) Set(v string) error {
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
+	if f, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if f < 0 {
 			return errors.New("must not be negative")
+		}
+		if !(f <= maxSeconds) { // NaN and infinities too
+			return fmt.Errorf("%q is more than 100 years", v)
 		}
 		*s = seconds(time.Duration(f * float64(time.Second)))
 		return nil

@@ -214,8 +214,8 @@ func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, o
 		nodes = []*html.Node{doc}
 		meta = readable.PageMetadata(doc, base)
 	}
-	if opt.Format == strip.FormatTitle && meta.Title != "" {
-		_, err := io.WriteString(w, meta.Title+"\n")
+	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
+		_, err := io.WriteString(w, title+"\n")
 		return err
 	}
 	if o.Metadata {

@@ -544,6 +544,16 @@ func TestHelpAndVersion(t *testing.T) {
 	runCmd(t, "--no-such-flag").check(t, 2, "unknown flag: --no-such-flag", "")
 	runCmd(t, "-f", "pdf", "x").check(t, 2, `unknown format "pdf"`, "")
 	runCmd(t, "--max-size", "lots", "x").check(t, 2, "not a size", "")
+	for _, args := range [][]string{
+		{"--base-level", "9223372036854775807"}, {"--base-level", "2147483647"}, {"--base-level", "-1"},
+		{"--width", "2147483647"}, {"--width", "99999999999999999999999"}, {"-m", "1e300"}, {"-m", "NaN"},
+		{"-m", "Inf"}, {"--connect-timeout", "1e20"}, {"--max-size", "99999999999G"},
+	} {
+		r := runCmd(t, append(args, "x")...)
+		if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || strings.Contains(r.stderr, "goroutine") {
+			t.Errorf("%q: exit %d, stderr %q; want a one-line usage error", args, r.code, r.stderr)
+		}
+	}
 }
 
 func TestFormats(t *testing.T) {
@@ -558,6 +568,9 @@ func TestFormats(t *testing.T) {
 		case "/plain":
 			w.Header().Set("Content-Type", "text/plain")
 			io.WriteString(w, "<b>not html</b>\n")
+		case "/evil":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<title>Evil\x1b]0;x\x07 \u202etitle</title><p>Text</p>")
 		}
 	})
 	runCmd(t, "-f", "text", s.URL+"/start").check(t, 0, "", "Head\n====\n\nSee this[1].\n\n[1] "+s.URL+"/base/rel\n")
@@ -567,6 +580,13 @@ func TestFormats(t *testing.T) {
 	runCmd(t, "-f", "title", s.URL+"/start").check(t, 0, "", "The Title\n")
 	runCmd(t, "-f", "text", s.URL+"/plain").check(t, 0, "", "<b>not html</b>\n")
 	runCmd(t, "-f", "title", s.URL+"/plain").check(t, 0, "", "")
+	// Control characters and bidi overrides never reach the output.
+	for _, mode := range [][]string{{"--metadata"}, {"--select", "p"}, {"--readable", "-s"}} {
+		if r := runCmd(t, append(mode, "-f", "title", s.URL+"/evil")...); r.stdout != "Evil]0;x title\n" {
+			t.Errorf("%q: title %q", mode, r.stdout)
+		}
+	}
+	runCmd(t, "--metadata", "-f", "markdown", "--select", "p", s.URL+"/evil").check(t, 0, "", "---\ntitle: \"Evil]0;x title\"\nurl: \""+s.URL+"/evil\"\n---\n\nText\n")
 
 	dir := t.TempDir()
 	file := filepath.Join(dir, "page.htm")

@@ -28,6 +28,10 @@ var fuzzSeeds = []string{
 	"<li>x<td>y<tr>z<caption>c",
 	strings.Repeat("<div>", 5000) + "deep",
 	"<p>&#0;&#x110000;&#xd800;\xff\xfe</p>",
+	"<p>Price: <b>100</b>-<i>200</i> USD</p><p>x<sup>2</sup>+y<sup>3</sup></p>",
+	"<ul><li>0<ol><dl>0</dl></ol></li></ul>",
+	"<p>\u202eevil\u2066</p>",
+	"<table><tr><td><h3>t</h3><td><pre>1\n2</pre><td><pre>code\n x</pre></table>",
 }
 
 // FuzzConvert checks the properties every conversion must have, whatever

@@ -16,8 +16,7 @@ type Metadata struct {
 // BaseLevel+1 with a property drawer, under which it moves the body's
 // headings), and a short header in text. Raw and title formats get nothing.
 func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
-	clean := func(s string) string { return collapseSpace(s) }
-	m = Metadata{clean(m.Title), clean(m.Author), clean(m.Site), clean(m.Date), strings.TrimSpace(m.URL)}
+	m = Metadata{OneLine(m.Title), OneLine(m.Author), OneLine(m.Site), OneLine(m.Date), cleanURL(m.URL)}
 	fields := []struct{ key, value string }{
 		{"author", m.Author}, {"site", m.Site}, {"date", m.Date}, {"url", m.URL},
 	}
@@ -75,6 +74,10 @@ func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
 	}
 	return b.Flush()
 }
+
+// OneLine returns s as one line of text: white space collapsed, control
+// characters and bidirectional overrides removed.
+func OneLine(s string) string { return collapseSpace(s) }
 
 // yamlQuote writes s as a YAML double-quoted scalar.
 func yamlQuote(s string) string {

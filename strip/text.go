@@ -165,7 +165,8 @@ func isHTMLSpace(b byte) bool {
 }
 
 // cleanText removes what must never reach the output: control characters
-// (but tabs and newlines in pre), soft hyphens, and invalid UTF-8.
+// (but tabs and newlines in pre), bidirectional overrides, soft hyphens, and
+// invalid UTF-8.
 func cleanText(b []byte, pre bool) string {
 	if isClean(b, pre) {
 		return string(b)
@@ -182,13 +183,17 @@ func cleanText(b []byte, pre bool) string {
 			} else {
 				out.WriteByte(' ')
 			}
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad:
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad || bidiControl(r):
 		default:
 			out.WriteRune(r) // an invalid byte becomes U+FFFD here
 		}
 	}
 	return out.String()
 }
+
+// bidiControl reports whether r is a bidirectional embedding, override or
+// isolate: they make text read differently from what it is ("Trojan Source").
+func bidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
 
 // isClean reports whether b needs no cleaning: the common case, checked a
 // byte at a time.
@@ -204,6 +209,11 @@ func isClean(b []byte, pre bool) bool {
 			// C1 controls and the soft hyphen are U+0080-U+009F and U+00AD,
 			// all encoded after the lead byte 0xC2.
 			if c == 0xc2 && i+1 < len(b) && (b[i+1] < 0xa0 || b[i+1] == 0xad) {
+				return false
+			}
+			// The bidirectional embeddings, overrides and isolates are
+			// U+202A-U+202E and U+2066-U+2069.
+			if c == 0xe2 && i+2 < len(b) && (b[i+1] == 0x80 && b[i+2] >= 0xaa && b[i+2] <= 0xae || b[i+1] == 0x81 && b[i+2] >= 0xa6 && b[i+2] <= 0xa9) {
 				return false
 			}
 		case c == '\n' || c == '\t':
