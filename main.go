@@ -160,17 +160,22 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		_, err := output.Copy(w, body)
 		return err
 	}
+	base, local := resp.URL, resp.URL == nil
+	if local {
+		base = resp.LocalURL
+	}
 	opt := strip.Options{
 		Format:        o.Format,
 		HTML:          body.HTML,
-		BaseURL:       resp.URL,
+		BaseURL:       base,
+		Local:         local,
 		Links:         o.Links,
 		Width:         o.Width,
 		BaseLevel:     o.BaseLevel,
 		ShiftHeadings: o.ShiftHeadings,
 	}
 	if body.HTML && (o.Readable || len(o.Select) > 0 || o.Metadata) {
-		return c.writeNarrowed(w, body, resp.URL, opt)
+		return c.writeNarrowed(w, body, base, opt)
 	}
 	return strip.Convert(w, body, opt)
 }

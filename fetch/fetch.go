@@ -93,6 +93,9 @@ func (o *Options) maxSize() int64 {
 type Response struct {
 	// URL is the final URL after redirects; nil for files and stdin.
 	URL *url.URL
+	// LocalURL is where a file or stdin's relative links lead: the file's
+	// file: URL, or the working directory's for stdin; nil for HTTP.
+	LocalURL *url.URL
 	// Name is what error messages call the input: the redacted URL, the
 	// file name, or "stdin".
 	Name string
@@ -135,7 +138,11 @@ func (r *Response) Err() error {
 // status is returned, not an error: see Response.Err.
 func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Response, error) {
 	if input == "-" {
-		return openReader(io.NopCloser(stdin), "stdin", "", -1), nil
+		r := openReader(io.NopCloser(stdin), "stdin", "", -1)
+		if wd, err := os.Getwd(); err == nil {
+			r.LocalURL = fileURL(wd + string(filepath.Separator))
+		}
+		return r, nil
 	}
 	u, path, err := ParseInput(input)
 	if err != nil {
@@ -227,7 +234,20 @@ func openFile(path string) (*Response, error) {
 		f.Close()
 		return nil, &Error{Kind: KindReadFile, URL: path, Msg: "is a directory"}
 	}
-	return openReader(f, path, fileType(path), st.Size()), nil
+	r := openReader(f, path, fileType(path), st.Size())
+	if abs, err := filepath.Abs(path); err == nil {
+		r.LocalURL = fileURL(abs)
+	}
+	return r, nil
+}
+
+// fileURL returns the file: URL of an absolute path.
+func fileURL(abs string) *url.URL {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x on Windows
+	}
+	return &url.URL{Scheme: "file", Path: p}
 }
 
 // fileType is the media type a file's extension names, without the charset

@@ -12,8 +12,11 @@ import (
 // attrs are the attributes the converter reads.
 type attrs struct {
 	href, src, alt, class, style string
-	start, value, colspan        string
-	hidden, reversed             bool
+	// dataSrc is the first of data-src, data-lazy-src and data-original:
+	// where lazy loading keeps the image's address.
+	dataSrc, srcset, dataSrcset string
+	start, value, colspan       string
+	hidden, reversed            bool
 }
 
 // tagName reads the current tag's name from the raw token, lower-cased into
@@ -83,6 +86,14 @@ func (c *converter) readAttrs() attrs {
 			a.href = attrValue(v)
 		case "src":
 			a.src = attrValue(v)
+		case "data-src", "data-lazy-src", "data-original":
+			if a.dataSrc == "" {
+				a.dataSrc = attrValue(v)
+			}
+		case "srcset":
+			a.srcset = attrValue(v)
+		case "data-srcset":
+			a.dataSrcset = attrValue(v)
 		case "alt":
 			a.alt = attrValue(v)
 		case "class":

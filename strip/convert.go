@@ -59,6 +59,13 @@ type Options struct {
 	HTML bool
 	// BaseURL resolves relative links; nil leaves them as written.
 	BaseURL *url.URL
+	// Local says the page is a file or stdin that the user chose: its
+	// file: links (and relative ones, resolved against a file: BaseURL)
+	// are kept. A page from the network links only http, https and
+	// mailto; a link of any other scheme is written as its text alone,
+	// so that no page can put a command (elisp:, shell:) or a local file
+	// behind a link in the user's notes.
+	Local bool
 	// Links is the link style of FormatText; "" means LinksInline.
 	Links LinkStyle
 	// Width wraps paragraphs at this many columns; 0 means no wrapping.

@@ -3,6 +3,7 @@ package strip
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -278,6 +279,9 @@ func (markdownSyntax) code(c string, inTable bool) string {
 	return fence + c + fence
 }
 
+// emailAutolink is CommonMark's grammar of an email autolink, <a@b.c>.
+var emailAutolink = regexp.MustCompile(`^[a-zA-Z0-9.!#$%&'*+/=?^_` + "`" + `{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
+
 // markdownDestination writes a link destination that CommonMark reads back
 // as the same URL: spaces percent-encoded, parentheses escaped.
 func markdownDestination(href string, inTable bool) string {
@@ -318,6 +322,9 @@ func (markdownSyntax) link(_, href string, inTable bool) (string, string) {
 }
 
 func (m markdownSyntax) autolink(href string, inTable bool) string {
+	if addr, ok := strings.CutPrefix(href, "mailto:"); ok && emailAutolink.MatchString(addr) {
+		return "<" + addr + ">" // shown as the address, without "mailto:"
+	}
 	if strings.ContainsAny(href, " <>") || !strings.Contains(href, ":") || (inTable && strings.Contains(href, "|")) {
 		return "[" + m.escape(href, inTable) + "](" + markdownDestination(href, inTable) + ")"
 	}
@@ -417,13 +424,86 @@ type orgSyntax struct{}
 const zwsp = "\u200b"
 
 func (orgSyntax) escape(s string, inTable bool) string {
-	if strings.Contains(s, "[[") {
-		s = strings.ReplaceAll(s, "[[", "["+zwsp+"[")
+	if !strings.ContainsAny(s, orgSpecial) {
+		return s
 	}
-	if inTable && strings.Contains(s, "|") {
-		s = strings.ReplaceAll(s, "|", `\vert{}`)
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var prev, next byte = ' ', ' '
+		if i > 0 {
+			prev = s[i-1]
+		}
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		switch c {
+		case '[':
+			// A link, or a footnote reference that would break export.
+			if next == '[' || strings.HasPrefix(s[i+1:], "fn:") {
+				b.WriteString("[" + zwsp)
+				continue
+			}
+		case '<', '@', '{':
+			// A target <<x>>, an export snippet @@html:x@@, a macro {{{x}}}.
+			if next == c {
+				b.WriteString(string(c) + zwsp)
+				continue
+			}
+		case '|':
+			if inTable {
+				b.WriteString(`\vert{}`)
+				continue
+			}
+		case ':':
+			// A plain link of a type that runs a command or opens a file.
+			if next != ' ' && orgLinkTypeBefore(s[:i]) {
+				b.WriteString(zwsp + ":")
+				continue
+			}
+		case '*', '/', '_', '=', '~', '+':
+			// Emphasis opens after white space or one of -({'" and
+			// before a character that is not white space, which a
+			// zero-width space is to Org.
+			if next != ' ' && (i == 0 || strings.IndexByte(" -({'\"", prev) >= 0) {
+				b.WriteByte(c)
+				b.WriteString(zwsp)
+				continue
+			}
+		}
+		b.WriteByte(c)
+		if (c == '_' || c == '^') && prev != ' ' && (isWordByte(next) || strings.IndexByte("{(*+-", next) >= 0) {
+			// x_1, x^2, a_{b}: a subscript or superscript on export.
+			b.WriteString(zwsp)
+		}
 	}
-	return s
+	return b.String()
+}
+
+// orgSpecial are the bytes that Org may read as markup in text.
+const orgSpecial = "[<@{|:*/_=~+^"
+
+// orgLinkTypes are the link types of a stock Org that a plain "type:path"
+// in text would make a link of, but http, https and mailto.
+var orgLinkTypes = map[string]bool{
+	"attachment": true, "bbdb": true, "bibtex": true, "docview": true, "doi": true, "elisp": true,
+	"eww": true, "file": true, "file+emacs": true, "file+sys": true, "ftp": true, "gnus": true,
+	"help": true, "id": true, "info": true, "irc": true, "man": true, "mhe": true, "news": true,
+	"rmail": true, "shell": true, "w3m": true, "woman": true,
+}
+
+// orgLinkTypeBefore reports whether s ends with a word that is one of
+// orgLinkTypes.
+func orgLinkTypeBefore(s string) bool {
+	i := len(s)
+	for i > 0 && (isLetter(s[i-1]) || s[i-1] == '+') {
+		i--
+	}
+	if i == len(s) || i > 0 && isWordByte(s[i-1]) {
+		return false
+	}
+	return orgLinkTypes[strings.ToLower(s[i:])]
 }
 
 // escapeLineStart puts a zero-width space before what Org reads as
@@ -536,7 +616,11 @@ func (orgSyntax) link(_, href string, inTable bool) (string, string) {
 	return "[[" + orgLinkPart(href, inTable) + "][", "]]"
 }
 
-func (orgSyntax) autolink(href string, inTable bool) string {
+func (o orgSyntax) autolink(href string, inTable bool) string {
+	if addr, ok := strings.CutPrefix(href, "mailto:"); ok && addr != "" {
+		// Shown as the address, without "mailto:".
+		return "[[" + orgLinkPart(href, inTable) + "][" + orgDescription(o.escape(addr, inTable)) + "]]"
+	}
 	return "[[" + orgLinkPart(href, inTable) + "]]"
 }
 
@@ -662,6 +746,34 @@ func resolveURL(base *url.URL, href string) string {
 		u = base.ResolveReference(u)
 	}
 	return u.String()
+}
+
+// linkAllowed reports whether a page may link to the resolved target u: an
+// http, https or mailto URL, a file: URL or a relative one from a local page.
+func linkAllowed(u string, local bool) bool {
+	switch scheme := urlScheme(u); scheme {
+	case "http", "https", "mailto":
+		return true
+	case "file", "":
+		return local || scheme == "" && !strings.HasPrefix(u, "//")
+	}
+	return false
+}
+
+// urlScheme returns the lower-cased scheme of u, or "" when u has none.
+func urlScheme(u string) string {
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case isLetter(c):
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return strings.ToLower(u[:i])
+		default:
+			return ""
+		}
+	}
+	return ""
 }
 
 // isPlainAbsolute reports whether href is an http(s) URL that url.Parse and

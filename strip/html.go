@@ -488,15 +488,15 @@ func (c *converter) open(e *element, at attrs) {
 			e.span.level = 0 // an Org heading cannot live inside a list or quote
 		}
 	case atom.Strong, atom.B:
-		e.span = c.openSpan(spanStrong, "", "")
+		e.span = c.openEmphasis(spanStrong)
 	case atom.Em, atom.I, atom.Cite, atom.Dfn, atom.Var:
-		e.span = c.openSpan(spanEm, "", "")
+		e.span = c.openEmphasis(spanEm)
 	case atom.Del, atom.S, atom.Strike:
-		e.span = c.openSpan(spanDel, "", "")
+		e.span = c.openEmphasis(spanDel)
 	case atom.Sup:
-		e.span = c.openSpan(spanSup, "", "")
+		e.span = c.openEmphasis(spanSup)
 	case atom.Sub:
-		e.span = c.openSpan(spanSub, "", "")
+		e.span = c.openEmphasis(spanSub)
 	case atom.Q:
 		e.span = c.openSpan(spanQuote, "", "")
 	case atom.Code, atom.Kbd, atom.Samp, atom.Tt:
@@ -589,6 +589,17 @@ func (c *converter) open(e *element, at attrs) {
 		}
 		c.openCell(a == atom.Th, at.colspan)
 	}
+}
+
+// openEmphasis opens an emphasis span, unless one of the same kind is open:
+// "*a *b* c*" would end the outer one at the inner one's end.
+func (c *converter) openEmphasis(kind spanKind) *span {
+	for _, s := range c.spans {
+		if s.kind == kind && !s.spilled {
+			return nil
+		}
+	}
+	return c.openSpan(kind, "", "")
 }
 
 func (c *converter) close(e element) {
@@ -707,6 +718,45 @@ func (c *converter) closePre() {
 	c.block(2)
 }
 
+// imageSource picks the address of an image: src, unless it is missing or a
+// placeholder (a data: URL, which lazy loading swaps for the real image),
+// then the lazy-loading attributes, then the largest candidate of srcset.
+func imageSource(at attrs) string {
+	src := strings.TrimSpace(at.src)
+	if src != "" && !strings.HasPrefix(strings.ToLower(src), "data:") {
+		return src
+	}
+	for _, s := range []string{at.dataSrc, largestCandidate(at.srcset), largestCandidate(at.dataSrcset)} {
+		if s = strings.TrimSpace(s); s != "" && !strings.HasPrefix(strings.ToLower(s), "data:") {
+			return s
+		}
+	}
+	return src // a data: URL: resolve refuses it, and the alt text stays
+}
+
+// largestCandidate returns the URL of the widest (or densest) candidate of
+// a srcset: "a.jpg 300w, b.jpg 600w" gives b.jpg.
+func largestCandidate(srcset string) string {
+	best, bestSize := "", -1.0
+	for _, cand := range strings.Split(srcset, ",") {
+		f := strings.Fields(cand)
+		if len(f) == 0 {
+			continue
+		}
+		size := 1.0
+		if len(f) > 1 {
+			d := f[1]
+			if n, err := strconv.ParseFloat(d[:len(d)-1], 64); err == nil && (strings.HasSuffix(d, "w") || strings.HasSuffix(d, "x")) {
+				size = n
+			}
+		}
+		if size > bestSize {
+			best, bestSize = f[0], size
+		}
+	}
+	return best
+}
+
 // lineNumbers reports whether s is only numbers, one a line.
 func lineNumbers(s string) bool {
 	for _, l := range strings.Split(s, "\n") {
@@ -737,7 +787,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			return
 		}
 		alt := collapseSpace(at.alt)
-		src := resolveURL(c.base, at.src)
+		src := c.resolve(imageSource(at))
 		var out string
 		switch {
 		case c.opt.Format == FormatText:
@@ -764,7 +814,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			out = c.syn.image(alt, src, c.inTable())
 		}
 		if out != "" {
-			c.piece(out, false)
+			c.piece(out, src == "") // the alternative text alone is text
 			if s := c.linkSpan(); s != nil {
 				s.hasImage = true
 				s.raw.WriteString(alt)

@@ -58,6 +58,11 @@ func (c *converter) openItem(e *element, at attrs) {
 	}
 	c.resolvePending('\n')
 	c.brPending = false
+	if l.items == 1 && (c.bw.lineOpen && c.bw.pendingNL == 0 || len(c.bw.word) > 0) {
+		// Text in the list before its first item: a paragraph of its
+		// own, or Markdown would read the item as interrupting it.
+		c.bw.lineBreak(2)
+	}
 	c.bw.lineBreak(1)
 	if l.items > 1 && c.bw.pendingNL > 1 && c.bw.last != '\n' {
 		// Keep lists tight, but not right after a table, heading or code

@@ -339,13 +339,17 @@ func (c *converter) closeLink(s *span) {
 	c.piece(close, false)
 }
 
-// resolve returns resolveURL(c.base, href), remembering recent answers:
-// pages link to the same few addresses over and over.
+// resolve returns resolveURL(c.base, href), or "" for a target the page may
+// not link to (see Options.Local), remembering recent answers: pages link
+// to the same few addresses over and over.
 func (c *converter) resolve(href string) string {
 	if u, ok := c.resolved[href]; ok {
 		return u
 	}
 	u := resolveURL(c.base, href)
+	if !linkAllowed(u, c.opt.Local) {
+		u = ""
+	}
 	if c.resolved == nil || len(c.resolved) >= 1024 {
 		c.resolved = make(map[string]string)
 	}
@@ -410,9 +414,9 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 type orgImage struct{ src, alt string }
 
 // orgLinkImages writes an Org link that holds images, and reports whether
-// it did. A link that is only an image becomes [[href][src]], which Org
-// shows as the image; otherwise the images go before the link, since Org
-// links cannot hold links.
+// it did. A link that is only an image with an alternative text becomes
+// [[href][alt]]; otherwise the images go before the link, since Org links
+// cannot hold links.
 func (c *converter) orgLinkImages(s *span, href string) bool {
 	if len(s.images) == 0 {
 		return false
@@ -429,8 +433,10 @@ func (c *converter) orgLinkImages(s *span, href string) bool {
 			onlyImages = false
 		}
 	}
-	if onlyImages {
-		c.piece("[["+orgLinkPart(href, c.inTable())+"]["+orgLinkPart(s.images[0].src, c.inTable())+"]]", false)
+	if onlyImages && s.images[0].alt != "" {
+		// The image's alternative text names the link; an Org link's
+		// description that is an image URL would be a second link.
+		c.piece("[["+orgLinkPart(href, c.inTable())+"]["+orgDescription(c.syn.escape(s.images[0].alt, c.inTable()))+"]]", false)
 		return true
 	}
 	for _, img := range s.images {
@@ -439,5 +445,9 @@ func (c *converter) orgLinkImages(s *span, href string) bool {
 	}
 	s.events = rest
 	s.trim()
+	if len(s.events) == 0 {
+		c.piece(c.syn.autolink(href, c.inTable()), false)
+		return true
+	}
 	return false
 }

@@ -17,9 +17,9 @@ func (c *converter) lineBreakTag() {
 		c.sink().space(false)
 		return
 	}
+	c.resolvePending('\n') // the emphasis before the break stays before it
 	s := c.sink()
 	if _, isCell := s.(*cellSink); isCell {
-		c.resolvePending('\n') // the emphasis before the break stays before it
 		s.lineBreak(1)
 		return
 	}
