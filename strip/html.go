@@ -52,7 +52,8 @@ type converter struct {
 	table      *tableState
 	innerTable int // tables inside the table being laid out
 
-	pre *preState
+	pre  *preState
+	math *mathState
 
 	sawBase   bool
 	resolving bool // replaying a closed emphasis
@@ -67,6 +68,7 @@ type converter struct {
 	headingStack []int // the page's heading levels open now, for BaseLevel
 	refs         []string
 	refIndex     map[string]int
+	inlineElems  int // elements on the stack with an inline span
 }
 
 type element struct {
@@ -80,6 +82,22 @@ type element struct {
 	block     int  // line breaks owed after it
 	heading   bool
 	layout    bool // a table read as blocks: see unwrapTable
+	// inline is the span an emphasis or link element opened, and href its
+	// target: a block inside the element closes the span, and the next
+	// content inside the block opens it again (see reopenInline), as a
+	// browser shows "<a><h3>Title</h3><p>Text</p></a>" as two links.
+	inline spanKind
+	href   string
+}
+
+// mathState collects a MathML formula: its text, and the TeX of an
+// annotation when the page gives one.
+type mathState struct {
+	depth     int
+	block     bool
+	text, tex strings.Builder
+	inTeX     bool
+	hasTeX    bool
 }
 
 type preState struct {
@@ -183,7 +201,7 @@ func (c *converter) run() error {
 func skipped(a atom.Atom) bool {
 	switch a {
 	case atom.Head, atom.Script, atom.Style, atom.Template, atom.Noscript, atom.Iframe,
-		atom.Object, atom.Svg, atom.Math, atom.Canvas, atom.Audio, atom.Video,
+		atom.Object, atom.Svg, atom.Canvas, atom.Audio, atom.Video,
 		atom.Select, atom.Datalist, atom.Textarea, atom.Noembed, atom.Noframes, atom.Title:
 		return true
 	}
@@ -295,6 +313,10 @@ func (c *converter) startTag(selfClosing bool) {
 		c.overflow++
 		return
 	}
+	if c.pre == nil && (c.math != nil || a == atom.Math) {
+		c.mathTag(a, name, selfClosing)
+		return
+	}
 	var at attrs
 	if wantsAttrs(a) || mayHide(c.data) {
 		at = c.readAttrs()
@@ -380,7 +402,12 @@ func (c *converter) setBase(href string) {
 	c.resolved = nil
 }
 
-func (c *converter) push(e element) { c.stack = append(c.stack, e) }
+func (c *converter) push(e element) {
+	if e.inline != 0 {
+		c.inlineElems++
+	}
+	c.stack = append(c.stack, e)
+}
 
 func (c *converter) endTag(a atom.Atom, name string) {
 	if c.overflow > 0 && (c.skipUntil < 0) && len(c.stack) >= maxDepth {
@@ -415,6 +442,9 @@ func (c *converter) popTo(i int) {
 		n := len(c.stack) - 1
 		e := c.stack[n]
 		c.stack = c.stack[:n]
+		if e.inline != 0 {
+			c.inlineElems--
+		}
 		if c.skipUntil >= 0 {
 			if n == c.skipUntil {
 				c.skipUntil = -1
@@ -468,6 +498,9 @@ func (c *converter) open(e *element, at attrs) {
 	if c.layoutSignal(a) {
 		c.unwrapTable()
 	}
+	if c.isBlock(a) {
+		c.closeInline()
+	}
 	if n := c.blockBreak(a); n > 0 {
 		c.block(n)
 		e.block = n
@@ -484,19 +517,19 @@ func (c *converter) open(e *element, at attrs) {
 		e.heading = true
 		e.span = c.openSpan(spanHeading, "", "")
 		e.span.level = c.headingLevel(level)
-		if c.syn == (orgSyntax{}) && len(c.bw.conts) > 0 {
-			e.span.level = 0 // an Org heading cannot live inside a list or quote
+		if c.syn == (orgSyntax{}) && len(c.bw.conts) > 0 && c.inQuote() {
+			e.span.level = 0 // an Org heading cannot live inside a quote block
 		}
 	case atom.Strong, atom.B:
-		e.span = c.openEmphasis(spanStrong)
+		e.span, e.inline = c.openEmphasis(spanStrong), spanStrong
 	case atom.Em, atom.I, atom.Cite, atom.Dfn, atom.Var:
-		e.span = c.openEmphasis(spanEm)
+		e.span, e.inline = c.openEmphasis(spanEm), spanEm
 	case atom.Del, atom.S, atom.Strike:
-		e.span = c.openEmphasis(spanDel)
+		e.span, e.inline = c.openEmphasis(spanDel), spanDel
 	case atom.Sup:
-		e.span = c.openEmphasis(spanSup)
+		e.span, e.inline = c.openEmphasis(spanSup), spanSup
 	case atom.Sub:
-		e.span = c.openEmphasis(spanSub)
+		e.span, e.inline = c.openEmphasis(spanSub), spanSub
 	case atom.Q:
 		e.span = c.openSpan(spanQuote, "", "")
 	case atom.Code, atom.Kbd, atom.Samp, atom.Tt:
@@ -504,8 +537,11 @@ func (c *converter) open(e *element, at attrs) {
 			e.span = c.openSpan(spanCode, "", "")
 		}
 	case atom.A:
-		if c.codeSpan() == nil && at.href != "" {
-			e.span = c.openSpan(spanLink, at.href, "")
+		// A link to the page itself, or one the page may not make, is
+		// text: no span, so that blocks inside it stay blocks.
+		href := strings.TrimSpace(at.href)
+		if c.codeSpan() == nil && href != "" && !strings.HasPrefix(href, "#") && c.resolve(href) != "" {
+			e.span, e.inline, e.href = c.openSpan(spanLink, href, ""), spanLink, href
 		}
 	case atom.Blockquote:
 		if c.table != nil || len(c.spans) > 0 {
@@ -591,6 +627,123 @@ func (c *converter) open(e *element, at attrs) {
 	}
 }
 
+// mathTag handles a start tag of MathML: <math> starts a formula, a TeX
+// annotation is kept aside, other annotations are hidden.
+func (c *converter) mathTag(a atom.Atom, name []byte, selfClosing bool) {
+	if selfClosing || void(a) {
+		return
+	}
+	switch a {
+	case atom.Math:
+		if c.math == nil {
+			block := false
+			forEachAttr(c.data, func(k, v []byte) {
+				block = block || string(k) == "display" && strings.EqualFold(string(v), "block")
+			})
+			c.math = &mathState{depth: len(c.stack), block: block}
+		}
+	case atom.Annotation:
+		tex := false
+		forEachAttr(c.data, func(k, v []byte) {
+			tex = tex || string(k) == "encoding" && strings.Contains(strings.ToLower(string(v)), "tex")
+		})
+		if tex && !c.math.hasTeX {
+			c.math.inTeX, c.math.hasTeX = true, true
+		} else {
+			c.skipUntil = len(c.stack)
+		}
+	case atom.AnnotationXml:
+		c.skipUntil = len(c.stack)
+	}
+	c.push(c.newElement(a, name))
+}
+
+// closeMath writes the formula: its TeX as a formula where the format has
+// one ($x$ in Markdown, \(x\) in Org), or its text.
+func (c *converter) closeMath() {
+	m := c.math
+	if m == nil || len(c.stack) != m.depth {
+		return
+	}
+	c.math = nil
+	tex := strings.TrimSpace(collapseRuns(strings.ReplaceAll(m.tex.String(), "\n", " ")))
+	text := strings.TrimSpace(m.text.String())
+	if m.block {
+		c.block(2)
+	}
+	switch {
+	case tex != "" && c.opt.Format == FormatMarkdown && !strings.ContainsAny(tex, "$`<[]|"):
+		// As pandoc writes it: TeX as it is, for a reader that renders
+		// math; one that does not shows the TeX.
+		c.piece("$"+tex+"$", false)
+	case tex != "" && c.opt.Format == FormatOrg && !strings.Contains(tex, `\)`):
+		c.piece(`\(`+tex+`\)`, false)
+	case tex != "" && c.opt.Format == FormatText:
+		c.piece(tex, true)
+	case text != "":
+		c.piece(c.syn.escape(text, c.inTable()), true)
+	}
+	if m.block {
+		c.block(2)
+	}
+}
+
+// inQuote reports whether a quote is open.
+func (c *converter) inQuote() bool {
+	for i := range c.stack {
+		if c.stack[i].quote || c.stack[i].container && c.stack[i].tag == atom.Blockquote {
+			return true
+		}
+	}
+	return false
+}
+
+// isBlock reports whether a starts a block: inline spans open around it
+// end before it.
+func (c *converter) isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.Ul, atom.Ol, atom.Menu, atom.Dl, atom.Li, atom.Dt, atom.Dd, atom.Pre, atom.Listing, atom.Xmp,
+		atom.Plaintext, atom.Table, atom.Caption, atom.Tr, atom.Td, atom.Th, atom.Hr:
+		return true
+	}
+	return headingLevels[a] > 0 || c.blockBreak(a) > 0
+}
+
+// closeInline closes the emphasis and link spans open at the start of a
+// block; reopenInline opens them again inside it.
+func (c *converter) closeInline() {
+	for n := len(c.spans); n > 0; n = len(c.spans) {
+		s := c.spans[n-1]
+		if s.kind == spanHeading || s.kind == spanCode || s.kind == spanQuote {
+			return
+		}
+		c.closeSpan(s)
+	}
+}
+
+// reopenInline opens again the spans of the emphasis and link elements
+// still open whose span a block closed, before content that they hold.
+func (c *converter) reopenInline() {
+	if c.inlineElems == 0 || c.resolving {
+		return
+	}
+	for i := range c.stack {
+		e := &c.stack[i]
+		if e.inline == 0 || e.span != nil && e.span.gen == e.spanGen && c.isOpen(e.span) {
+			continue
+		}
+		if e.inline == spanLink {
+			if c.codeSpan() != nil || c.linkSpan() != nil {
+				continue
+			}
+			e.span = c.openSpan(spanLink, e.href, "")
+		} else if e.span = c.openEmphasis(e.inline); e.span == nil {
+			continue
+		}
+		e.spanGen = e.span.gen
+	}
+}
+
 // openEmphasis opens an emphasis span, unless one of the same kind is open:
 // "*a *b* c*" would end the outer one at the inner one's end.
 func (c *converter) openEmphasis(kind spanKind) *span {
@@ -603,6 +756,9 @@ func (c *converter) openEmphasis(kind spanKind) *span {
 }
 
 func (c *converter) close(e element) {
+	if e.inline == 0 && c.inlineElems > 0 && c.isBlock(e.tag) {
+		c.closeInline() // spans opened inside the block end with it
+	}
 	if e.span != nil && e.span.gen == e.spanGen {
 		c.closeSpan(e.span)
 		if e.heading {
@@ -643,6 +799,12 @@ func (c *converter) close(e element) {
 		}
 	case atom.Table:
 		c.closeTable()
+	case atom.Math:
+		c.closeMath()
+	case atom.Annotation:
+		if c.math != nil {
+			c.math.inTeX = false
+		}
 	case atom.Caption:
 		if c.table != nil && c.innerTable == 0 && c.table.caption != nil {
 			c.table.t.caption = append(c.table.t.caption, c.table.caption.text()...)
@@ -786,6 +948,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		if s := c.codeSpan(); s != nil {
 			return
 		}
+		c.reopenInline()
 		alt := collapseSpace(at.alt)
 		src := c.resolve(imageSource(at))
 		var out string

@@ -82,6 +82,9 @@ func (c *converter) openDefinition(e *element) {
 		l = &listState{def: true, cellMode: c.table != nil || len(c.spans) > 0}
 		e.list = l
 		c.lists = append(c.lists, l)
+		if !l.cellMode {
+			c.block(2) // a term outside any list starts one, apart from the text before
+		}
 	}
 	if l.cellMode {
 		c.block(1)

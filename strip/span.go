@@ -384,8 +384,21 @@ func (c *converter) closeHeading(s *span) {
 	c.block(2)
 	lines := c.syn.heading(s.level, text)
 	c.bw.noWrap++
+	var conts []container
+	if c.opt.Format == FormatOrg {
+		// An Org heading cannot live inside a list item: it ends the
+		// list, and what follows in the item starts a new one.
+		conts, c.bw.conts = c.bw.conts, nil
+		if conts != nil {
+			c.bw.lineBreak(2)
+		}
+	}
 	for _, l := range lines {
 		c.bw.rawLine(l)
+	}
+	if conts != nil {
+		c.bw.lineBreak(2)
+		c.bw.conts = conts
 	}
 	c.bw.noWrap--
 	c.block(2)

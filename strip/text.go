@@ -34,6 +34,14 @@ func (c *converter) lineBreakTag() {
 // text handles a text token: whitespace collapses, &nbsp; stays, control
 // characters and soft hyphens go.
 func (c *converter) text(raw []byte) {
+	if c.math != nil {
+		if c.math.inTeX && c.math.tex.Len() < spanLimit {
+			c.math.tex.WriteString(cleanText(raw, false))
+		} else if c.math.text.Len() < spanLimit {
+			c.math.text.WriteString(strings.TrimSpace(cleanText(raw, false)))
+		}
+		return
+	}
 	if c.pre != nil {
 		if isClean(raw, true) {
 			c.pre.buf.Write(raw)
@@ -41,6 +49,9 @@ func (c *converter) text(raw []byte) {
 			c.pre.buf.WriteString(cleanText(raw, true))
 		}
 		return
+	}
+	if c.inlineElems > 0 && !isBlank(raw) {
+		c.reopenInline()
 	}
 	var s string
 	if c.opt.Width == 0 && isClean(raw, false) {
@@ -105,6 +116,16 @@ func (c *converter) text(raw []byte) {
 			c.piece(c.escapeAt(word, len(s) == 0), true)
 		}
 	}
+}
+
+// isBlank reports whether b is only HTML white space.
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if !isHTMLSpace(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // escapeAt escapes text s; open says the next token may continue it, so
