@@ -71,9 +71,18 @@ func markdownStructure(md []byte) string {
 	doc := p.Parse(text.NewReader(md))
 	var b strings.Builder
 	var skipImages []*ast.Image
+	// An Org heading cannot live in a list item: strip writes it out of
+	// the list, and the item's other content after it starts the item.
+	deferredItem := map[ast.Node]bool{}
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if p := n.Parent(); p != nil && deferredItem[p] {
+			if _, isHeading := n.(*ast.Heading); !isHeading {
+				b.WriteString("item\n")
+				delete(deferredItem, p)
+			}
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -129,6 +138,10 @@ func markdownStructure(md []byte) string {
 			}
 			fmt.Fprintf(&b, "block %q\n", strings.TrimRight(code.String(), "\n"))
 		case *ast.ListItem:
+			if _, isHeading := n.FirstChild().(*ast.Heading); isHeading {
+				deferredItem[n] = true
+				break
+			}
 			b.WriteString("item\n")
 		case *ast.Blockquote:
 			b.WriteString("quote\n")
@@ -207,12 +220,11 @@ func TestOrgRealPages(t *testing.T) {
 			}
 		}
 	}
-	// Known: Org cannot put headings in list items (they are written as
-	// text there), URLs are encoded differently in the two formats, images
+	// Known: URLs are encoded differently in the two formats, images
 	// inside emphasis inside links are not moved out yet, and images in
 	// links in table cells are not seen by this reading of Org. The bound
 	// keeps the count from growing while those are worked on.
-	const knownDifferences = 25
+	const knownDifferences = 12
 	t.Logf("%d of %d real pages read differently from their Markdown", differ, len(pages))
 	if differ > knownDifferences {
 		t.Errorf("%d of %d real pages read differently (at most %d known)", differ, len(pages), knownDifferences)

@@ -25,6 +25,11 @@ func TestMarkdownReparses(t *testing.T) {
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
 	for _, page := range pages {
+		if filepath.Base(page) == "math.html" {
+			// TeX is written as it is, for readers that render math, as
+			// pandoc does; read back as CommonMark text it gets escaped.
+			continue
+		}
 		t.Run(filepath.Base(page), func(t *testing.T) {
 			in, _ := os.ReadFile(page)
 			first := convertString(t, in, FormatMarkdown)
