@@ -739,8 +739,13 @@ func resolveURL(base *url.URL, href string) string {
 		return href
 	}
 	u, err := url.Parse(href)
+	if err != nil && urlScheme(href) == "" {
+		// "%20http://x" is a relative path to a browser, and an error
+		// (a colon in the first segment) to url.Parse.
+		u, err = url.Parse("./" + href)
+	}
 	if err != nil {
-		return href
+		return ""
 	}
 	if base != nil {
 		u = base.ResolveReference(u)

@@ -169,10 +169,29 @@ func (c *converter) layoutSignal(a atom.Atom) bool {
 		atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext, atom.Table, atom.Blockquote, atom.Hr:
 		return true
 	case atom.Ul, atom.Ol, atom.Dl:
-		return !c.table.t.hasHeader()
+		return !c.dataTable()
 	case atom.P:
 		c.table.paragraphs++
-		return c.table.paragraphs > 1 && !c.table.t.hasHeader()
+		return c.table.paragraphs > 1 && !c.dataTable()
+	}
+	return false
+}
+
+// dataTable reports whether the table being read has header cells: in its
+// first row, or the cell open now.
+func (c *converter) dataTable() bool {
+	t := c.table
+	if t.header || t.t.hasHeader() {
+		return true
+	}
+	if len(t.t.rows) == 1 && t.row == &t.t.rows[0] {
+		// The first row is still open: header cells so far?
+		for _, cell := range t.row.cells {
+			if !cell.header {
+				return false
+			}
+		}
+		return len(t.row.cells) > 0
 	}
 	return false
 }
