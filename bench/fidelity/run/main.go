@@ -143,10 +143,9 @@ func measure(pages []string, format, cmd string) (*fidelity.Score, int, error) {
 		for i, out := range outs {
 			os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.org", i)), out, 0o644)
 		}
-		exp, _ := filepath.Abs("bench/fidelity/org-html.el")
-		c := exec.Command("emacs", "-Q", "--batch", "-l", exp, "--eval", fmt.Sprintf("(fidelity-export-dir %q)", dir))
-		if out, err := c.CombinedOutput(); err != nil {
-			return nil, 0, fmt.Errorf("emacs: %v\n%s", err, out)
+		el, _ := filepath.Abs("bench/fidelity/org-html.el")
+		if err := fidelity.ExportOrg(dir, el); err != nil {
+			return nil, 0, err
 		}
 	}
 	score := &fidelity.Score{}
