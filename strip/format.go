@@ -424,61 +424,80 @@ type orgSyntax struct{}
 const zwsp = "\u200b"
 
 func (orgSyntax) escape(s string, inTable bool) string {
-	if !strings.ContainsAny(s, orgSpecial) {
+	// Most text needs nothing: find the first byte that does, without
+	// building anything.
+	first := -1
+	for i := strings.IndexAny(s, orgSpecial); i >= 0 && i < len(s); {
+		if orgEscape(s, i, inTable) != "" {
+			first = i
+			break
+		}
+		j := strings.IndexAny(s[i+1:], orgSpecial)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	if first < 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		var prev, next byte = ' ', ' '
-		if i > 0 {
-			prev = s[i-1]
+	b.WriteString(s[:first])
+	for i := first; i < len(s); i++ {
+		if e := orgEscape(s, i, inTable); e != "" {
+			b.WriteString(e)
+			continue
 		}
-		if i+1 < len(s) {
-			next = s[i+1]
-		}
-		switch c {
-		case '[':
-			// A link, or a footnote reference that would break export.
-			if next == '[' || strings.HasPrefix(s[i+1:], "fn:") {
-				b.WriteString("[" + zwsp)
-				continue
-			}
-		case '<', '@', '{':
-			// A target <<x>>, an export snippet @@html:x@@, a macro {{{x}}}.
-			if next == c {
-				b.WriteString(string(c) + zwsp)
-				continue
-			}
-		case '|':
-			if inTable {
-				b.WriteString(`\vert{}`)
-				continue
-			}
-		case ':':
-			// A plain link of a type that runs a command or opens a file.
-			if next != ' ' && orgLinkTypeBefore(s[:i]) {
-				b.WriteString(zwsp + ":")
-				continue
-			}
-		case '*', '/', '_', '=', '~', '+':
-			// Emphasis opens after white space or one of -({'" and
-			// before a character that is not white space, which a
-			// zero-width space is to Org.
-			if next != ' ' && (i == 0 || strings.IndexByte(" -({'\"", prev) >= 0) {
-				b.WriteByte(c)
-				b.WriteString(zwsp)
-				continue
-			}
-		}
-		b.WriteByte(c)
-		if (c == '_' || c == '^') && prev != ' ' && (isWordByte(next) || strings.IndexByte("{(*+-", next) >= 0) {
-			// x_1, x^2, a_{b}: a subscript or superscript on export.
-			b.WriteString(zwsp)
-		}
+		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// orgEscape returns what the byte at s[i] is written as when Org would read
+// it as markup there, or "" when it stays as it is.
+func orgEscape(s string, i int, inTable bool) string {
+	c := s[i]
+	var prev, next byte = ' ', ' '
+	if i > 0 {
+		prev = s[i-1]
+	}
+	if i+1 < len(s) {
+		next = s[i+1]
+	}
+	switch c {
+	case '[':
+		// A link, or a footnote reference that would break export.
+		if next == '[' || strings.HasPrefix(s[i+1:], "fn:") {
+			return "[" + zwsp
+		}
+	case '<', '@', '{':
+		// A target <<x>>, an export snippet @@html:x@@, a macro {{{x}}}.
+		if next == c {
+			return string(c) + zwsp
+		}
+	case '|':
+		if inTable {
+			return `\vert{}`
+		}
+	case ':':
+		// A plain link of a type that runs a command or opens a file.
+		if next != ' ' && orgLinkTypeBefore(s[:i]) {
+			return zwsp + ":"
+		}
+	case '*', '/', '_', '=', '~', '+':
+		// Emphasis opens after white space or one of -({'" and before a
+		// character that is not white space, which a zero-width space is
+		// to Org.
+		if next != ' ' && (i == 0 || strings.IndexByte(" -({'\"", prev) >= 0) {
+			return string(c) + zwsp
+		}
+	}
+	if (c == '_' || c == '^') && prev != ' ' && (isWordByte(next) || strings.IndexByte("{(*+-", next) >= 0) {
+		// x_1, x^2, a_{b}: a subscript or superscript on export.
+		return string(c) + zwsp
+	}
+	return ""
 }
 
 // orgSpecial are the bytes that Org may read as markup in text.
