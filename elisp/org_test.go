@@ -351,9 +351,7 @@ func TestOrgFidelityFloors(t *testing.T) {
 		score.Add(src, got)
 	}
 	t.Log("\n" + fidelity.Header() + "\n" + score.Row("org"))
-	for k, floor := range orgFidelityFloors {
-		if r := score.Recall(k); r < floor-0.0005 {
-			t.Errorf("%s: %.3f of the pages' elements found again, below the floor %.3f", k, r, floor)
-		}
+	for _, msg := range score.Below(orgFidelityFloors) {
+		t.Error(msg)
 	}
 }

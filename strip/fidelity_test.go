@@ -49,9 +49,7 @@ func TestFidelityFloors(t *testing.T) {
 		score.Add(src, got)
 	}
 	t.Log("\n" + fidelity.Header() + "\n" + score.Row("markdown"))
-	for k, floor := range fidelityFloors {
-		if r := score.Recall(k); r < floor-0.0005 {
-			t.Errorf("%s: %.3f of the pages' elements found again, below the floor %.3f", k, r, floor)
-		}
+	for _, msg := range score.Below(fidelityFloors) {
+		t.Error(msg)
 	}
 }

@@ -106,15 +106,7 @@ func (t *table) aligned() []string {
 			c.lines = wrapLines(c.lines, maxCellWidth*c.colspan)
 		}
 	}
-	cols := 0
-	for _, r := range t.rows {
-		n := 0
-		for _, c := range r.cells {
-			n += c.colspan
-		}
-		cols = max(cols, n)
-	}
-	widths := make([]int, cols)
+	widths := make([]int, t.columns())
 	cellWidth := func(c tableCell) int {
 		w := 0
 		for _, l := range c.lines {

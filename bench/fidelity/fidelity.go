@@ -359,3 +359,14 @@ func ExportOrg(dir, el string) error {
 	}
 	return nil
 }
+
+// Below returns a line for each kind whose recall is below its floor.
+func (s *Score) Below(floors map[Kind]float64) []string {
+	var out []string
+	for k := Kind(0); k < kinds; k++ {
+		if floor, ok := floors[k]; ok && s.Recall(k) < floor-0.0005 {
+			out = append(out, fmt.Sprintf("%s: %.3f of the pages' elements found again, below the floor %.3f", k, s.Recall(k), floor))
+		}
+	}
+	return out
+}
