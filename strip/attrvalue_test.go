@@ -18,3 +18,15 @@ func TestAttrValue(t *testing.T) {
 		}
 	}
 }
+
+func TestIsEmailAutolink(t *testing.T) {
+	for s, want := range map[string]bool{
+		"ad@iab.com": true, "a.b+c@x-y.example.org": true, "x@localhost": true,
+		"": false, "@x.com": false, "a@": false, "a b@x.com": false, "a@-x.com": false,
+		"a@x-.com": false, "a@x..com": false, "a@x.com?subject=Hi": false, "a@b@c": false,
+	} {
+		if got := isEmailAutolink(s); got != want {
+			t.Errorf("isEmailAutolink(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package strip
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -279,8 +278,31 @@ func (markdownSyntax) code(c string, inTable bool) string {
 	return fence + c + fence
 }
 
-// emailAutolink is CommonMark's grammar of an email autolink, <a@b.c>.
-var emailAutolink = regexp.MustCompile(`^[a-zA-Z0-9.!#$%&'*+/=?^_` + "`" + `{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
+// isEmailAutolink reports whether s is an email address by CommonMark's
+// grammar of an email autolink, <a@b.c> (a hand-written check: a regexp
+// would be compiled at every start of the program).
+func isEmailAutolink(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || domain == "" {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; !(isLetter(c) || c >= '0' && c <= '9' || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0) {
+			return false
+		}
+	}
+	for _, label := range strings.Split(domain, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !(isLetter(c) || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // markdownDestination writes a link destination that CommonMark reads back
 // as the same URL: spaces percent-encoded, parentheses escaped.
@@ -322,7 +344,7 @@ func (markdownSyntax) link(_, href string, inTable bool) (string, string) {
 }
 
 func (m markdownSyntax) autolink(href string, inTable bool) string {
-	if addr, ok := strings.CutPrefix(href, "mailto:"); ok && emailAutolink.MatchString(addr) {
+	if addr, ok := strings.CutPrefix(href, "mailto:"); ok && isEmailAutolink(addr) {
 		return "<" + addr + ">" // shown as the address, without "mailto:"
 	}
 	if strings.ContainsAny(href, " <>") || !strings.Contains(href, ":") || (inTable && strings.Contains(href, "|")) {
