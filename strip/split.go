@@ -149,6 +149,34 @@ func (f *textFeed) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// tokenizerState follows what state a start or end tag leaves x/net/html's
+// tokenizer in, which the converter must know and the tokenizer does not
+// say.
+type tokenizerState struct {
+	foreign int // open svg and math elements
+}
+
+// after is called after each tag the tokenizer returns; it reports whether
+// the tokenizer is in its data state for the next token. Inside SVG and
+// MathML no tag switches the tokenizer to raw text, as the HTML parser has
+// it: "<svg><title/>" must not read the rest of the page as a title.
+func (s *tokenizerState) after(z *html.Tokenizer, tt html.TokenType, name []byte) bool {
+	switch n := string(name); {
+	case (n == "svg" || n == "math") && tt == html.StartTagToken:
+		s.foreign++
+	case (n == "svg" || n == "math") && tt == html.EndTagToken && s.foreign > 0:
+		s.foreign--
+	}
+	if !rawText(tt, name) {
+		return true
+	}
+	if s.foreign > 0 {
+		z.NextIsNotRawText()
+		return true
+	}
+	return false
+}
+
 // rawText reports whether a start tag named name puts x/net/html's tokenizer
 // in a raw-text state for the next token (as readStartTag decides).
 func rawText(tt html.TokenType, name []byte) bool {

@@ -19,6 +19,7 @@ import (
 func tokenize(r io.Reader, feed *textFeed) (toks []string, texts int, err error) {
 	z := html.NewTokenizer(r)
 	dataState := true
+	var states tokenizerState
 	var name []byte
 	text := false
 	for {
@@ -44,7 +45,7 @@ func tokenize(r io.Reader, feed *textFeed) (toks []string, texts int, err error)
 			continue
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name = appendTagName(name[:0], z.Raw())
-			dataState = !rawText(tt, name)
+			dataState = states.after(z, tt, name)
 			toks = append(toks, fmt.Sprintf("%v:%s", tt, z.Raw()))
 		case html.CommentToken:
 			if feed != nil && string(z.Raw()) == cutMarker {

@@ -49,6 +49,7 @@ func (s *tokenStream) produce(r io.Reader) {
 	feed := newTextFeed(r, maxTextRun)
 	z := html.NewTokenizer(feed)
 	dataState := true
+	var states tokenizerState
 	var name []byte
 	var b *tokenBatch
 	made := 0
@@ -99,7 +100,7 @@ func (s *tokenStream) produce(r io.Reader) {
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			data = z.Raw()
 			name = appendTagName(name[:0], data)
-			dataState = !rawText(tt, name)
+			dataState = states.after(z, tt, name)
 		default:
 			continue // comments and doctypes show nothing
 		}
