@@ -38,17 +38,12 @@ func TestWidth(t *testing.T) {
 
 // words returns out without what wrapping may change: white space, and the
 // escapes that a word moved to the start of a line may need, and the
-// prefixes of the lines in a quote when the page has quotes.
+// quote markers when the page may have quotes.
 func words(out string, quotes bool) string {
 	if quotes {
-		lines := strings.Split(out, "\n")
-		for i, l := range lines {
-			for strings.HasPrefix(l, ">") {
-				l = strings.TrimPrefix(strings.TrimPrefix(l, ">"), " ")
-			}
-			lines[i] = l
-		}
-		out = strings.Join(lines, "\n")
+		// A quote's "> " starts every line inside it, wherever wrapping
+		// breaks them: leave out every '>' on both sides.
+		out = strings.ReplaceAll(out, ">", "")
 	}
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '\n' || r == '\t' || r == '\\' || r == '\u200b' || r == '\u00a0' {
