@@ -68,7 +68,10 @@ type converter struct {
 	headingStack []int // the page's heading levels open now, for BaseLevel
 	refs         []string
 	refIndex     map[string]int
-	inlineElems  int // elements on the stack with an inline span
+	// inline indexes the elements of the stack with an inline span;
+	// inlineDirty says a block may have closed some of their spans.
+	inline      []int
+	inlineDirty bool
 }
 
 type element struct {
@@ -404,7 +407,7 @@ func (c *converter) setBase(href string) {
 
 func (c *converter) push(e element) {
 	if e.inline != 0 {
-		c.inlineElems++
+		c.inline = append(c.inline, len(c.stack))
 	}
 	c.stack = append(c.stack, e)
 }
@@ -443,7 +446,7 @@ func (c *converter) popTo(i int) {
 		e := c.stack[n]
 		c.stack = c.stack[:n]
 		if e.inline != 0 {
-			c.inlineElems--
+			c.inline = c.inline[:len(c.inline)-1]
 		}
 		if c.skipUntil >= 0 {
 			if n == c.skipUntil {
@@ -718,18 +721,25 @@ func (c *converter) closeInline() {
 			return
 		}
 		c.closeSpan(s)
+		c.inlineDirty = true
 	}
 }
+
+// maxReopen is how many of the innermost inline elements reopenInline
+// considers: formatting nested deeper is a page's accident, and looking at
+// all of it before every text would cost the depth of the page each time.
+const maxReopen = 32
 
 // reopenInline opens again the spans of the emphasis and link elements
 // still open whose span a block closed, before content that they hold.
 func (c *converter) reopenInline() {
-	if c.inlineElems == 0 || c.resolving {
+	if !c.inlineDirty || c.resolving {
 		return
 	}
-	for i := range c.stack {
+	c.inlineDirty = false
+	for _, i := range c.inline[max(0, len(c.inline)-maxReopen):] {
 		e := &c.stack[i]
-		if e.inline == 0 || e.span != nil && e.span.gen == e.spanGen && c.isOpen(e.span) {
+		if e.span != nil && e.span.gen == e.spanGen && c.isOpen(e.span) {
 			continue
 		}
 		if e.inline == spanLink {
@@ -756,7 +766,7 @@ func (c *converter) openEmphasis(kind spanKind) *span {
 }
 
 func (c *converter) close(e element) {
-	if e.inline == 0 && c.inlineElems > 0 && c.isBlock(e.tag) {
+	if e.inline == 0 && len(c.inline) > 0 && c.isBlock(e.tag) {
 		c.closeInline() // spans opened inside the block end with it
 	}
 	if e.span != nil && e.span.gen == e.spanGen {

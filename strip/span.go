@@ -158,9 +158,11 @@ func (c *converter) replay(events []event) {
 func (c *converter) popSpan(s *span) {
 	for i := len(c.spans) - 1; i >= 0; i-- {
 		if c.spans[i] == s {
-			// Spans opened inside s and not closed are closed with it.
+			// Spans opened inside s and not closed are closed with it;
+			// their elements may open them again (see reopenInline).
 			for len(c.spans) > i+1 {
 				c.closeSpan(c.spans[len(c.spans)-1])
+				c.inlineDirty = true
 			}
 			c.spans = c.spans[:i]
 			return

@@ -50,7 +50,7 @@ func (c *converter) text(raw []byte) {
 		}
 		return
 	}
-	if c.inlineElems > 0 && !isBlank(raw) {
+	if c.inlineDirty && !isBlank(raw) {
 		c.reopenInline()
 	}
 	var s string
