@@ -876,6 +876,9 @@ func (c *converter) closePre() {
 	for len(lines) > 0 && lines[0] == "" {
 		lines = lines[1:] // blank lines that open a block show as a gap only
 	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1] // and so do blank lines that end it ("x\n " too)
+	}
 	content = strings.Join(lines, "\n")
 	if strings.TrimSpace(content) == "" || c.inLayoutTable() && lineNumbers(content) {
 		// Blank, or the line numbers beside a code block laid out in a
