@@ -184,8 +184,8 @@ func (b *blockWriter) emit(s string, text bool) {
 	}
 	if c := s[len(s)-1]; c < utf8.RuneSelf {
 		b.last = rune(c)
-	} else if r, _ := utf8.DecodeLastRuneInString(s); r != utf8.RuneError {
-		b.last = r
+	} else if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size > 1 {
+		b.last = r // U+FFFD written out is a character like any other
 	}
 }
 
