@@ -1,6 +1,7 @@
 package strip
 
 import (
+	"bytes"
 	"io"
 
 	"golang.org/x/net/html"
@@ -71,10 +72,72 @@ func startsMarkup(c byte) bool {
 // scan follows bytes fed to the tokenizer: whether the text token goes on,
 // and the state that says where it may be cut.
 func (f *textFeed) scan(p []byte) {
+	if f.skip(p) {
+		return
+	}
 	for i := 0; i < len(p) && f.inText; i++ {
 		f.step(p[i])
 		f.run++
 	}
+}
+
+// lookback is how far back skip reads the bytes of a chunk to set the
+// state that step would have: beyond a named character reference's length.
+const lookback = 64
+
+// skip follows p at once when the run stays short of the limit all through
+// it, and reports whether it did: it only looks for the end of the text
+// token, then sets the cut state from p's last bytes, instead of stepping
+// through every byte of every text.
+func (f *textFeed) skip(p []byte) bool {
+	if !f.inText || f.run+len(p) >= f.limit || len(p) < lookback {
+		return false
+	}
+	if f.lastLT && startsMarkup(p[0]) {
+		f.inText = false
+		return true
+	}
+	for from := 0; ; {
+		i := bytes.IndexByte(p[from:], '<')
+		if i < 0 {
+			break
+		}
+		from += i + 1
+		if from < len(p) && startsMarkup(p[from]) {
+			f.inText = false
+			return true
+		}
+	}
+	f.run += len(p)
+	last := len(p) - 1
+	f.lastLT, f.lastCR = p[last] == '<', p[last] == '\r'
+	j := last
+	for j > len(p)-lookback && isRefByte(p[j]) {
+		j--
+	}
+	switch {
+	case p[j] == '&':
+		f.ref, f.numeric = last-j, j < last && p[j+1] == '#'
+	case isRefByte(p[j]) && onlyHex(p[len(p)-lookback:]):
+		// Could be the digits of a numeric reference begun long ago.
+		f.ref, f.numeric = lookback, true
+	default:
+		f.ref, f.numeric = -1, false
+	}
+	return true
+}
+
+func isRefByte(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' || c == '#' }
+
+// onlyHex reports whether p could all be the digits of a numeric character
+// reference.
+func onlyHex(p []byte) bool {
+	for _, c := range p {
+		if !(c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' || c|0x20 == 'x' || c == '#') {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *textFeed) step(c byte) {
@@ -129,6 +192,11 @@ func (f *textFeed) Read(p []byte) (int, error) {
 	}
 	chunk := f.next[:min(len(f.next), len(p))]
 	n := len(chunk)
+	if f.skip(chunk) {
+		copy(p, chunk)
+		f.next = f.next[n:]
+		return n, nil
+	}
 	for i := 0; i < len(chunk) && f.inText; i++ {
 		c := chunk[i]
 		if f.run >= f.limit && f.cuttable(c) {

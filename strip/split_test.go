@@ -56,12 +56,37 @@ func tokenize(r io.Reader, feed *textFeed) (toks []string, texts int, err error)
 	}
 }
 
-// checkFeed checks that cutting text tokens at limit changes no token.
+// chunkReader yields its bytes n at a time.
+type chunkReader struct {
+	b []byte
+	n int
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b[:min(r.n, len(r.b))])
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// checkFeed checks that cutting text tokens at limit changes no token: one
+// byte at a time, the feed sees every boundary a network could make; in
+// chunks of 64 bytes and more, with a limit above them, it skips through
+// whole chunks too (see textFeed.skip).
 func checkFeed(t *testing.T, in []byte, limit int) (cuts int) {
 	t.Helper()
+	cuts = checkFeedWith(t, in, limit, func(b []byte) io.Reader { return iotest.OneByteReader(bytes.NewReader(b)) })
+	chunk := lookback + limit
+	checkFeedWith(t, in, 2*chunk+limit, func(b []byte) io.Reader { return &chunkReader{b, chunk} })
+	return cuts
+}
+
+func checkFeedWith(t *testing.T, in []byte, limit int, reader func([]byte) io.Reader) (cuts int) {
+	t.Helper()
 	want, wantTexts, _ := tokenize(bytes.NewReader(bytes.ReplaceAll(in, []byte(cutMarker), nil)), nil)
-	// One byte at a time, the feed sees every boundary a network could make.
-	feed := newTextFeed(iotest.OneByteReader(bytes.NewReader(bytes.ReplaceAll(in, []byte(cutMarker), nil))), limit)
+	feed := newTextFeed(reader(bytes.ReplaceAll(in, []byte(cutMarker), nil)), limit)
 	got, gotTexts, _ := tokenize(feed, feed)
 	if len(got) != len(want) {
 		t.Fatalf("%d tokens with cuts, %d without, on %q:\n%q\n%q", len(got), len(want), in, got, want)
@@ -76,6 +101,7 @@ func checkFeed(t *testing.T, in []byte, limit int) (cuts int) {
 
 func TestTextFeedCutsOnlyText(t *testing.T) {
 	long := strings.Repeat("x", 100)
+	longer := strings.Repeat("word ", 200)
 	cases := []struct {
 		name string
 		in   string
@@ -85,6 +111,8 @@ func TestTextFeedCutsOnlyText(t *testing.T) {
 		{"no spaces", "<p>" + long + "</p>", true},
 		{"entities", "<p>" + strings.Repeat("&nbsp;", 40) + "&amp</p>", true},
 		{"numeric reference", "<p>&#" + strings.Repeat("0", 100) + "65;</p>", false},
+		{"numeric reference past a skipped chunk", "<p>" + longer + "&#" + strings.Repeat("0", 300) + "65;" + longer + "</p>", true},
+		{"named reference across chunks", "<p>" + longer + "&amp" + strings.Repeat("x", 60) + "&nbsp;" + longer + "</p>", true},
 		{"CRLF", "<pre>" + strings.Repeat("a\r\n", 60) + "</pre>", true},
 		{"UTF-8", "<p>" + strings.Repeat("é€", 40) + "</p>", true},
 		{"less-than", "<p>" + strings.Repeat("a < b ", 30) + "</p>", true},

@@ -99,8 +99,10 @@ func (s *tokenStream) produce(r io.Reader) {
 			data = z.Text()
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			data = z.Raw()
-			name = appendTagName(name[:0], data)
-			dataState = states.after(z, tt, name)
+			if mayChangeState(data) {
+				name = appendTagName(name[:0], data)
+				dataState = states.after(z, tt, name)
+			}
 		default:
 			continue // comments and doctypes show nothing
 		}
@@ -123,3 +125,21 @@ func (s *tokenStream) release(b *tokenBatch) { s.free <- b }
 
 // close stops the producer if it is still running.
 func (s *tokenStream) close() { close(s.done) }
+
+// mayChangeState reports whether a raw tag could be one that tokenizerState
+// follows (a raw-text element, svg or math), by its first letter: most tags
+// are not, and reading their names twice costs.
+func mayChangeState(raw []byte) bool {
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	if i >= len(raw) {
+		return false
+	}
+	switch raw[i] | 0x20 {
+	case 'i', 'm', 'n', 'p', 's', 't', 'x':
+		return true
+	}
+	return false
+}
