@@ -311,5 +311,10 @@ func (c *converter) space(hard bool) {
 	} else {
 		c.resolvePending(' ')
 	}
+	if l := c.linkSpan(); l != nil && l.raw.Len() > 0 && l.raw.Len() < maxLinkText && !strings.HasSuffix(l.raw.String(), " ") {
+		// The link's text as read, to compare with its URL: "0 0" is not
+		// the address "00", however the words reached the span.
+		l.raw.WriteByte(' ')
+	}
 	c.sink().space(hard)
 }
