@@ -160,7 +160,7 @@ func unescapeAttr(v string) string {
 func legacyEntity(v string) bool {
 	for i := strings.IndexByte(v, '&'); i >= 0; {
 		j := i + 1
-		for j < len(v) && (isLetter(v[j]) || v[j] >= '0' && v[j] <= '9' || v[j] == '#') {
+		for j < len(v) && isRefByte(v[j]) {
 			j++
 		}
 		if j > i+1 && (j == len(v) || v[j] != ';') {

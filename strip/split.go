@@ -127,6 +127,7 @@ func (f *textFeed) skip(p []byte) bool {
 	return true
 }
 
+// isRefByte reports whether c can follow the '&' of a character reference.
 func isRefByte(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' || c == '#' }
 
 // onlyHex reports whether p could all be the digits of a numeric character
@@ -150,7 +151,7 @@ func (f *textFeed) step(c byte) {
 	switch {
 	case c == '&':
 		f.ref, f.numeric = 0, false
-	case f.ref >= 0 && (isLetter(c) || c >= '0' && c <= '9' || c == '#'):
+	case f.ref >= 0 && isRefByte(c):
 		if f.ref == 0 && c == '#' {
 			f.numeric = true
 		}
