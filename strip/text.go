@@ -35,9 +35,12 @@ func (c *converter) lineBreakTag() {
 // characters and soft hyphens go.
 func (c *converter) text(raw []byte) {
 	if c.math != nil {
-		if c.math.inTeX && c.math.tex.Len() < spanLimit {
-			c.math.tex.WriteString(cleanText(raw, false))
-		} else if c.math.text.Len() < spanLimit {
+		switch {
+		case c.math.inTeX:
+			if c.math.tex.Len() < spanLimit {
+				c.math.tex.WriteString(cleanText(raw, false))
+			}
+		case c.math.text.Len() < spanLimit:
 			c.math.text.WriteString(strings.TrimSpace(cleanText(raw, false)))
 		}
 		return
