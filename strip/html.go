@@ -118,6 +118,9 @@ type tableState struct {
 	colspan    int
 	header     bool
 	caption    *cellSink
+	// labels counts the rows of two cells whose first is a short label
+	// (an infobox's "Born:" | "1950").
+	labels int
 }
 
 func convertHTML(w io.Writer, r io.Reader, opt Options) error {

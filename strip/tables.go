@@ -82,8 +82,20 @@ func (c *converter) closeRow() {
 		return
 	}
 	c.closeCell()
+	if r := c.table.row; r != nil && len(r.cells) == 2 && isLabel(r.cells[0]) {
+		c.table.labels++
+	}
 	c.table.row = nil
 }
+
+// isLabel reports whether a cell reads as the label of a row: one short
+// line.
+func isLabel(cell tableCell) bool {
+	return len(cell.lines) == 1 && len(cell.lines[0]) <= maxLabel
+}
+
+// maxLabel is the longest label, in bytes, of a label/value row.
+const maxLabel = 40
 
 func (c *converter) closeTable() {
 	if c.innerTable > 0 {
@@ -158,8 +170,10 @@ func (c *converter) closeTable() {
 // layoutSignal reports whether a start tag a, met now, shows that the table
 // being laid out is a page's layout, not data: a cell that holds a heading,
 // a code block, a quote, a rule or another table holds blocks, which no
-// table syntax can show; so does one with a list or a second paragraph in a
-// table without a header row (a data table's cell may hold a short list).
+// table syntax can show. So does a list in a table without a header row (a
+// data table's cell may hold a short list), and a second paragraph in a
+// table with neither a header row nor two rows that pair a label with a
+// value (an infobox's value may be a few paragraphs).
 func (c *converter) layoutSignal(a atom.Atom) bool {
 	if c.table == nil || c.innerTable > 0 || c.table.cell == nil || c.pre != nil {
 		return false
@@ -172,13 +186,13 @@ func (c *converter) layoutSignal(a atom.Atom) bool {
 		return !c.dataTable()
 	case atom.P:
 		c.table.paragraphs++
-		return c.table.paragraphs > 1 && !c.dataTable()
+		return c.table.paragraphs > 1 && !c.dataTable() && c.table.labels < 2
 	}
 	return false
 }
 
-// dataTable reports whether the table being read has header cells: in its
-// first row, or the cell open now.
+// dataTable reports whether the table being read has header cells, or the
+// first row open now has only header cells so far.
 func (c *converter) dataTable() bool {
 	t := c.table
 	if t.header || t.t.hasHeader() {
