@@ -15,11 +15,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/term"
@@ -34,16 +38,74 @@ import (
 const progName = "insert-from-url"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	// net/http logs some protocol errors to the standard logger; stderr
+	// carries our one line and nothing else.
+	log.SetOutput(io.Discard)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	c := &command{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	done := make(chan int, 1)
+	go func() { done <- c.run(ctx, os.Args[1:]) }()
+	select {
+	case code := <-done:
+		os.Exit(code)
+	case sig := <-signals:
+		// A read of stdin or a FIFO cannot be cancelled: rather than wait
+		// for it, take the output back and leave, with the shell's code
+		// for a death by this signal.
+		cancel()
+		c.abort()
+		select {
+		case <-done: // its one error line, if it was quick
+		case <-time.After(interruptGrace):
+		}
+		code := 128 + 2
+		if s, ok := sig.(syscall.Signal); ok {
+			code = 128 + int(s)
+		}
+		os.Exit(code)
+	}
 }
+
+// interruptGrace is how long a signal lets the run end on its own.
+const interruptGrace = 200 * time.Millisecond
 
 // run is the whole command: it parses args, does the job and returns the
 // exit code. It writes the body to stdout and at most one error line to
 // stderr.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &command{stdin: stdin, stdout: stdout, stderr: stderr}
+	return c.run(ctx, args)
+}
+
+type command struct {
+	opts   *options
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// sink is the output once it is open, for abort.
+	sink atomic.Pointer[output.Guard]
+}
+
+// abort takes the output back, from any goroutine: a temporary file is
+// removed, a file stdout is cut back, and nothing more is written. It gives
+// up waiting after a second (a write blocked on a full pipe).
+func (c *command) abort() {
+	g := c.sink.Load()
+	if g == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() { g.Abort(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+	}
+}
+
+func (c *command) run(ctx context.Context, args []string) int {
+	stdout, stderr := c.stdout, c.stderr
 	opts, err := parseArgs(args, stderr)
 	if err != nil {
 		if errors.Is(err, errHelp) {
@@ -63,15 +125,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return exitOK
 	}
-	c := &command{opts: opts, stdin: stdin, stdout: stdout, stderr: stderr}
-	return c.run(ctx)
-}
-
-type command struct {
-	opts   *options
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	c.opts = opts
+	return c.fetch(ctx)
 }
 
 func (c *command) fail(err error) int {
@@ -83,7 +138,7 @@ func (c *command) warn(msg string) {
 	fmt.Fprintf(c.stderr, "%s: warning: %s\n", progName, oneLine(msg))
 }
 
-func (c *command) run(ctx context.Context) int {
+func (c *command) fetch(ctx context.Context) int {
 	o := c.opts
 	resp, err := fetch.Open(ctx, o.Input, c.stdin, o.Fetch)
 	if err != nil {
@@ -102,14 +157,19 @@ func (c *command) run(ctx context.Context) int {
 	}
 	defer progress.Stop()
 
-	toTerminal := o.Output == "" && isTerminal(c.stdout)
-	var sink output.Sink
-	if o.Output != "" {
-		if sink, err = output.NewFile(o.Output); err != nil {
-			return c.fail(fmt.Errorf("cannot write %s: %w", o.Output, err))
-		}
-	} else {
-		sink = output.NewStdout(c.stdout)
+	toStdout := o.Output == "" || o.Output == "-"
+	toTerminal := toStdout && isTerminal(c.stdout)
+	var file output.Sink
+	if toStdout {
+		file = output.NewStdout(c.stdout)
+	} else if file, err = output.NewFile(o.Output); err != nil {
+		return c.fail(fmt.Errorf("cannot write %s: %w", o.Output, err))
+	}
+	sink := output.NewGuard(file)
+	c.sink.Store(sink)
+	if ctx.Err() != nil { // a signal came before the sink was there to abort
+		sink.Abort()
+		return c.fail(&fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"})
 	}
 
 	err = c.writeBody(sink, resp, toTerminal)
@@ -273,11 +333,15 @@ func isTerminal(w io.Writer) bool {
 	return false
 }
 
-// oneLine keeps an error message on one line, whatever a server put in it.
+// oneLine keeps an error message on one line, whatever a server put in it,
+// and without the bidi controls that would make it read otherwise.
 func oneLine(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return ' '
+		case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+			return -1
 		}
 		return r
 	}, s)

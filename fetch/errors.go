@@ -103,6 +103,21 @@ func classify(ctx context.Context, err error, u *url.URL, o *Options) error {
 		return wrap(KindCertificate, "untrusted certificate ("+lastPart(err)+"); -k skips the check")
 	}
 	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "proxyconnect" {
+		proxy, reason := "", lastPart(opErr.Err)
+		var dial *net.OpError
+		if errors.As(opErr.Err, &dial) && dial.Addr != nil {
+			proxy = " " + dial.Addr.String()
+			reason = lastPart(dial.Err)
+		}
+		if opErr.Timeout() {
+			return wrap(KindTimeout, fmt.Sprintf("cannot connect to the proxy%s within %s (--connect-timeout)", proxy, o.connectTimeout()))
+		}
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			reason = "connection refused"
+		}
+		return wrap(KindConnect, "cannot connect to the proxy"+proxy+" ("+reason+")")
+	}
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		if opErr.Timeout() {
 			return wrap(KindTimeout, fmt.Sprintf("cannot connect within %s (--connect-timeout)", o.connectTimeout()))
@@ -114,7 +129,8 @@ func classify(ctx context.Context, err error, u *url.URL, o *Options) error {
 	}
 	var recErr tls.RecordHeaderError
 	var alert tls.AlertError
-	if errors.As(err, &recErr) || errors.As(err, &alert) || strings.Contains(err.Error(), "tls: ") ||
+	var handshake *handshakeError
+	if errors.As(err, &handshake) || errors.As(err, &recErr) || errors.As(err, &alert) || strings.Contains(err.Error(), "tls: ") ||
 		strings.Contains(err.Error(), "HTTP response to HTTPS client") {
 		return wrap(KindTLS, "TLS handshake failed ("+lastPart(err)+")")
 	}

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -138,7 +139,7 @@ func (r *Response) Err() error {
 // status is returned, not an error: see Response.Err.
 func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Response, error) {
 	if input == "-" {
-		r := openReader(io.NopCloser(stdin), "stdin", "", -1)
+		r := openReader(ctx, io.NopCloser(stdin), "stdin", "", -1)
 		if wd, err := os.Getwd(); err == nil {
 			r.LocalURL = fileURL(wd + string(filepath.Separator))
 		}
@@ -149,14 +150,17 @@ func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Respo
 		return nil, err
 	}
 	if u == nil {
-		return openFile(path)
+		return openFile(ctx, path)
 	}
 	return get(ctx, u, &o)
 }
 
 // ParseInput resolves what an input names: an http(s) URL, or a local path.
+// A URL is read as browsers read what is typed or pasted: white space at
+// its ends and tabs and newlines inside are dropped, and characters that a
+// request line cannot carry are percent-encoded (a space as %20).
 func ParseInput(input string) (u *url.URL, path string, err error) {
-	bad := func(msg string) error { return &Error{Kind: KindBadURL, URL: input, Msg: msg} }
+	bad := func(msg string) error { return &Error{Kind: KindBadURL, URL: redactRaw(input), Msg: msg} }
 	if input == "" {
 		return nil, "", bad("empty URL")
 	}
@@ -173,6 +177,13 @@ func ParseInput(input string) (u *url.URL, path string, err error) {
 		}
 		input, scheme = "https://"+input, "https"
 	}
+	input = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, strings.Trim(input, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+	scheme, _, _ = strings.Cut(input, "://")
 	switch strings.ToLower(scheme) {
 	case "http", "https":
 	case "file":
@@ -182,30 +193,65 @@ func ParseInput(input string) (u *url.URL, path string, err error) {
 		}
 		return nil, filepath.FromSlash(fu.Path), nil
 	default:
-		return nil, "", &Error{Kind: KindUnsupported, URL: input, Msg: "protocol " + strings.ToLower(scheme) + " not supported"}
+		return nil, "", &Error{Kind: KindUnsupported, URL: redactRaw(input), Msg: "protocol " + strings.ToLower(scheme) + " not supported"}
 	}
 	u, err = url.Parse(input)
 	if err != nil {
-		msg := err.Error()
+		msg := "malformed URL"
 		var ue *url.Error
-		if errors.As(err, &ue) {
-			msg = ue.Err.Error()
+		if redacted := redactRaw(input); redacted != input {
+			// Go's message quotes the part it could not read, which may be
+			// the password.
+			return nil, "", &Error{Kind: KindBadURL, URL: redacted, Msg: msg}
+		} else if errors.As(err, &ue) {
+			msg += " (" + ue.Err.Error() + ")"
 		}
-		return nil, "", &Error{Kind: KindBadURL, URL: redactRaw(input), Msg: "malformed URL (" + msg + ")"}
+		return nil, "", &Error{Kind: KindBadURL, URL: input, Msg: msg}
 	}
 	if u.Hostname() == "" {
 		return nil, "", &Error{Kind: KindBadURL, URL: redact(u), Msg: "malformed URL (no host)"}
 	}
+	u.RawQuery = escapeQuery(u.RawQuery)
 	return u, "", nil
 }
 
-// redactRaw hides what looks like a password in a URL that does not parse.
+// escapeQuery percent-encodes what browsers encode in a query: controls,
+// space, quotes, angle brackets and every byte outside ASCII. Go sends the
+// path escaped, but the query as it was given.
+func escapeQuery(q string) string {
+	escaped := func(c byte) bool {
+		return c <= ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`'
+	}
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if escaped(q[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return q
+	}
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(q)+2*n)
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; escaped(c) {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// redactRaw hides what may be a password in a URL that does not parse: all
+// between the first colon after the scheme and the last @, whatever a
+// password holds (/, #, ? or spaces).
 func redactRaw(s string) string {
 	scheme, rest, ok := strings.Cut(s, "://")
 	if !ok {
 		return s
 	}
-	if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
 		if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
 			return scheme + "://" + user + ":xxxxx" + rest[at:]
 		}
@@ -213,7 +259,7 @@ func redactRaw(s string) string {
 	return s
 }
 
-func openFile(path string) (*Response, error) {
+func openFile(ctx context.Context, path string) (*Response, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		msg := "cannot read file"
@@ -234,7 +280,7 @@ func openFile(path string) (*Response, error) {
 		f.Close()
 		return nil, &Error{Kind: KindReadFile, URL: path, Msg: "is a directory"}
 	}
-	r := openReader(f, path, fileType(path), st.Size())
+	r := openReader(ctx, f, path, fileType(path), st.Size())
 	if abs, err := filepath.Abs(path); err == nil {
 		r.LocalURL = fileURL(abs)
 	}
@@ -261,7 +307,7 @@ func fileType(path string) string {
 	return mediaType
 }
 
-func openReader(rc io.ReadCloser, name, ctype string, size int64) *Response {
+func openReader(ctx context.Context, rc io.ReadCloser, name, ctype string, size int64) *Response {
 	r := &Response{Name: name, Header: http.Header{}, ContentLength: size}
 	if ctype != "" {
 		r.Header.Set("Content-Type", ctype)
@@ -269,17 +315,22 @@ func openReader(rc io.ReadCloser, name, ctype string, size int64) *Response {
 	// MaxSize guards against what a server sends; a file or a pipe the
 	// user chose is read whole, whatever its size.
 	body := &countingReader{r: rc, n: &r.received}
-	r.Body = &readCloser{Reader: &fileErrReader{r: body, name: name}, close: rc.Close}
+	r.Body = &readCloser{Reader: &fileErrReader{r: body, name: name, ctx: ctx}, close: rc.Close}
 	return r
 }
 
-// fileErrReader labels read errors of a file or stdin.
+// fileErrReader labels read errors of a file or stdin, and stops at the
+// next read once ctx is done (Ctrl-C during a long conversion).
 type fileErrReader struct {
 	r    io.Reader
 	name string
+	ctx  context.Context
 }
 
 func (f *fileErrReader) Read(p []byte) (int, error) {
+	if f.ctx.Err() != nil {
+		return 0, &Error{Kind: KindInterrupted, URL: f.name, Msg: "interrupted", Err: f.ctx.Err()}
+	}
 	n, err := f.r.Read(p)
 	if err != nil && err != io.EOF {
 		var fe *Error
@@ -330,6 +381,9 @@ func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 		req.Header.Del("Authorization")
 		req.Header.Del("Cookie")
 		req.Header.Del("Proxy-Authorization")
+		// net/http would turn a user:password@ in the Location into an
+		// Authorization header for the new host.
+		req.URL.User = nil
 	}
 	return nil
 }
@@ -353,6 +407,17 @@ func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
 	if t := o.maxTime(); t > 0 {
 		ctx, cancel = context.WithTimeout(parent, t)
 	}
+	// A connection cut during the TLS handshake surfaces as a bare EOF or
+	// reset: only the trace tells it from a server that closed after it.
+	var handshake atomic.Int32
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		TLSHandshakeStart: func() { handshake.Store(handshakeStarted) },
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err == nil {
+				handshake.Store(handshakeDone)
+			}
+		},
+	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		cancel()
@@ -373,6 +438,9 @@ func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
 	for name, values := range o.Header {
 		if len(values) == 1 && values[0] == "" {
 			req.Header.Del(name)
+			if name == "User-Agent" {
+				req.Header.Set(name, "") // Go would send its own otherwise
+			}
 			continue
 		}
 		if strings.EqualFold(name, "Host") {
@@ -383,6 +451,9 @@ func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
 	}
 	resp, err := newClient(o).Do(req)
 	if err != nil {
+		if handshake.Load() == handshakeStarted {
+			err = &handshakeError{err}
+		}
 		err = classify(ctx, err, u, o) // before cancel, which would read as Ctrl-C
 		cancel()
 		return nil, err
@@ -427,6 +498,19 @@ func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
 	}}
 	return r, nil
 }
+
+// The states of a request's last TLS handshake.
+const (
+	handshakeNone int32 = iota
+	handshakeStarted
+	handshakeDone
+)
+
+// handshakeError marks an error that ended a TLS handshake.
+type handshakeError struct{ err error }
+
+func (e *handshakeError) Error() string { return e.err.Error() }
+func (e *handshakeError) Unwrap() error { return e.err }
 
 type readCloser struct {
 	io.Reader

@@ -20,6 +20,11 @@ func TestTerminalFilter(t *testing.T) {
 		{"keep ¢ é \u00a0 ok", "keep ¢ é \u00a0 ok"},
 		{"\x1b]unterminated\nnext line\n", "\nnext line\n"},
 		{"esc \x1bc reset", "esc  reset"},
+		{"raw c1 \x9b2Jx \x85y", "raw c1 \ufffd2Jx \ufffdy"},
+		{"bad \xff \xc3( \xe2\x82 end", "bad \ufffd \ufffd( \ufffd end"},
+		{"bidi a\u202eb\u2066c\u2069d\u202ae", "bidi abcde"},
+		{"osc in utf-8 \u009d0;title\x07 end", "osc in utf-8  end"},
+		{"wide 日本 ✓ 🙂", "wide 日本 ✓ 🙂"},
 	}
 	for _, c := range cases {
 		// Whole, and split at every byte, which must give the same result.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // spoolMemory is how much of a body a Spool holds in memory before it moves
@@ -31,9 +32,27 @@ type WriteError struct{ Err error }
 func (e *WriteError) Error() string { return "write failed: " + e.Err.Error() }
 func (e *WriteError) Unwrap() error { return e.Err }
 
-// NewFile returns a Sink that writes to a temporary file beside path and
-// renames it to path on Commit.
+// NewFile returns a Sink for the file at path. A regular file, or a path
+// that does not exist yet, is written to a temporary file beside it that
+// Commit renames over it, so that a failed run leaves it as it was; a
+// symbolic link is followed to the file it names, which is replaced, while
+// the link stays. Anything else (a FIFO, a device such as /dev/null or
+// /dev/stdout) is opened and written directly, as curl does.
 func NewFile(path string) (Sink, error) {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return nil, &WriteError{errors.New("is a directory")}
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, &WriteError{err}
+		}
+		return &directSink{w: f, close: f.Close}, nil
+	}
+	path, err := followLinks(path)
+	if err != nil {
+		return nil, &WriteError{err}
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -50,6 +69,26 @@ func NewFile(path string) (Sink, error) {
 	}
 	_ = f.Chmod(mode)
 	return &fileSink{f: f, path: path}, nil
+}
+
+// followLinks returns the path that path's chain of symbolic links ends
+// at, which may not exist yet (a dangling link names the file to create).
+func followLinks(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", errors.New("too many levels of symbolic links")
 }
 
 type fileSink struct {
@@ -89,14 +128,18 @@ func (s *fileSink) Abort() {
 }
 
 // NewStdout returns the Sink for standard output w. A regular file is written
-// in place and truncated back on Abort; /dev/null is written directly; a pipe,
-// terminal or any other writer gets the body only on Commit, spooled in memory
-// and then in a temporary file meanwhile.
+// in place and truncated back on Abort to its length at the start (the end
+// for a file opened to append, the offset otherwise); /dev/null is written
+// directly; a pipe, terminal or any other writer gets the body only on
+// Commit, spooled in memory and then in a temporary file meanwhile.
 func NewStdout(w io.Writer) Sink {
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil {
 			if st.Mode().IsRegular() {
 				if off, err := f.Seek(0, io.SeekCurrent); err == nil {
+					if appending(f) {
+						off = st.Size()
+					}
 					return &truncSink{f: f, start: off}
 				}
 			}
@@ -108,7 +151,12 @@ func NewStdout(w io.Writer) Sink {
 	return &Spool{dst: w}
 }
 
-type directSink struct{ w io.Writer }
+// directSink writes straight to its destination, which nothing can take
+// back: /dev/null, a FIFO, a device.
+type directSink struct {
+	w     io.Writer
+	close func() error // nil when the destination is not ours to close
+}
 
 func (s *directSink) Write(p []byte) (int, error) {
 	n, err := s.w.Write(p)
@@ -117,8 +165,21 @@ func (s *directSink) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
-func (s *directSink) Commit() error { return nil }
-func (s *directSink) Abort()        {}
+
+func (s *directSink) Commit() error {
+	if s.close != nil {
+		if err := s.close(); err != nil {
+			return &WriteError{err}
+		}
+	}
+	return nil
+}
+
+func (s *directSink) Abort() {
+	if s.close != nil {
+		s.close()
+	}
+}
 
 // truncSink writes to a regular file and cuts it back to where it started
 // when the transfer fails.
@@ -138,6 +199,51 @@ func (s *truncSink) Commit() error { return nil }
 func (s *truncSink) Abort() {
 	if s.f.Truncate(s.start) == nil {
 		s.f.Seek(s.start, io.SeekStart)
+	}
+}
+
+// ErrAborted is what a Guard's writes return once it was aborted.
+var ErrAborted = errors.New("output aborted")
+
+// Guard is a Sink that another goroutine may abort at any time (on a
+// signal): the abort waits for a write in progress, and every later write
+// or commit fails, so nothing reaches the destination after it.
+type Guard struct {
+	mu   sync.Mutex
+	s    Sink
+	done bool // committed or aborted
+}
+
+// NewGuard returns a Guard around s.
+func NewGuard(s Sink) *Guard { return &Guard{s: s} }
+
+func (g *Guard) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.done {
+		return 0, &WriteError{ErrAborted}
+	}
+	return g.s.Write(p)
+}
+
+// Commit commits the sink unless it was aborted.
+func (g *Guard) Commit() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.done {
+		return &WriteError{ErrAborted}
+	}
+	g.done = true // a late Abort must not undo it
+	return g.s.Commit()
+}
+
+// Abort aborts the sink once; it does nothing after Commit.
+func (g *Guard) Abort() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.done {
+		g.done = true
+		g.s.Abort()
 	}
 }
 
