@@ -164,6 +164,8 @@ func (c *command) fetch(ctx context.Context) int {
 		file = output.NewStdout(c.stdout)
 	} else if file, err = output.NewFile(o.Output); err != nil {
 		return c.fail(fmt.Errorf("cannot write %s: %w", o.Output, err))
+	} else {
+		toTerminal = isTerminal(file) // -o /dev/tty
 	}
 	sink := output.NewGuard(file)
 	c.sink.Store(sink)

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"golang.org/x/term"
 )
 
 // spoolMemory is how much of a body a Spool holds in memory before it moves
@@ -47,7 +49,7 @@ func NewFile(path string) (Sink, error) {
 		if err != nil {
 			return nil, &WriteError{err}
 		}
-		return &directSink{w: f, close: f.Close}, nil
+		return &directSink{w: f, close: f.Close, terminal: term.IsTerminal(int(f.Fd()))}, nil
 	}
 	path, err := followLinks(path)
 	if err != nil {
@@ -154,9 +156,14 @@ func NewStdout(w io.Writer) Sink {
 // directSink writes straight to its destination, which nothing can take
 // back: /dev/null, a FIFO, a device.
 type directSink struct {
-	w     io.Writer
-	close func() error // nil when the destination is not ours to close
+	w        io.Writer
+	close    func() error // nil when the destination is not ours to close
+	terminal bool
 }
+
+// IsTerminal reports whether the sink writes to a terminal, which must
+// not get escape sequences.
+func (s *directSink) IsTerminal() bool { return s.terminal }
 
 func (s *directSink) Write(p []byte) (int, error) {
 	n, err := s.w.Write(p)
