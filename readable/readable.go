@@ -53,9 +53,10 @@ const minArticleText = 25
 // resolves relative links and is the fallback canonical URL. doc is left
 // as it was.
 //
-// go-readability does the extraction. When it finds nothing, the element
-// the page itself marks as its content (a single <article>, <main> or
-// articleBody) is used, if it holds enough text.
+// go-readability does the extraction, and clean then drops what readers
+// skip (see cleanRules). When it finds nothing, the element the page itself
+// marks as its content (a single <article>, <main> or articleBody) is used,
+// if it holds enough text.
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	meta := PageMetadata(doc, base)
 	marked := markedContent(doc)
@@ -82,6 +83,7 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	var found *html.Node
 	if err == nil && art.Node != nil && textLength(art.Node) >= minArticleText {
 		found = art.Node
+		clean(found, cleanRules)
 	} else if marked != nil && textLength(marked) >= minArticleText {
 		found = marked
 	}

@@ -1,0 +1,230 @@
+package readable
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The rules that clean an extracted article of what readers skip. Each was
+// measured alone and together on ../shared/realpages (snippet F1) and on
+// go-readability's test pages (word F1 against Readability.js), and kept
+// only where it gained on the first and cost little on the second (whose
+// reference keeps some boilerplate): see README, "Reading mode". Dropping
+// figure captions was measured too and left out: no gain.
+type cleanRule uint
+
+const (
+	// ruleBoilerplateName drops small elements whose class or id names
+	// boilerplate: share, related, newsletter, byline, breadcrumb, ...
+	ruleBoilerplateName cleanRule = 1 << iota
+	// ruleLinkDense drops small blocks that are mostly link text: lists
+	// of related stories, "Read also: <link>" lines.
+	ruleLinkDense
+	// ruleChrome drops forms, buttons, nav, aside and footer elements.
+	ruleChrome
+	// ruleLinkSection drops a heading whose section is only links ("See
+	// also", "Related coverage"), with the section, and a heading left
+	// with no section at the end.
+	ruleLinkSection
+)
+
+// cleanRules are the rules Article applies.
+var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection
+
+// boilerplateWords are the words of class and id names that mark an
+// element as something around the article rather than of it.
+var boilerplateWords = map[string]bool{
+	"share": true, "sharing": true, "shares": true, "social": true, "socials": true,
+	"related": true, "newsletter": true, "subscribe": true, "subscription": true,
+	"signup": true, "breadcrumb": true, "breadcrumbs": true, "comment": true,
+	"comments": true, "promo": true, "advert": true, "advertisement": true,
+	"ad": true, "ads": true, "sponsor": true, "sponsored": true, "tags": true,
+	"widget": true, "sidebar": true, "recommended": true, "byline": true,
+	"author": true, "bio": true, "popular": true, "trending": true,
+	"rating": true, "print": true, "cookie": true, "banner": true,
+	"teaser": true, "readmore": true, "follow": true, "donate": true,
+}
+
+// boilerplateStems mark boilerplate inside compound names too
+// ("newsletterForm", "socialbar", "relatedposts").
+var boilerplateStems = []string{"newsletter", "subscri", "social", "related", "breadcrumb", "sponsor", "advert", "comment"}
+
+// isBoilerplateName reports whether n's class or id holds a boilerplate
+// word, words being split at '-', '_' and white space.
+func isBoilerplateName(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key != "class" && a.Key != "id" {
+			continue
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(a.Val), func(r rune) bool {
+			return r == '-' || r == '_' || r == ' ' || r == '\t' || r == '\n'
+		}) {
+			if boilerplateWords[w] {
+				return true
+			}
+			for _, stem := range boilerplateStems {
+				if strings.Contains(w, stem) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// clean removes from article what the rules find, leaving at least most
+// of its text: an element is removed only when it is small next to the
+// whole, so that an article whose container has such a class or is a list
+// of links is never emptied.
+func clean(article *html.Node, rules cleanRule) {
+	m := measure(article)
+	total := m[article].text
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type == html.ElementNode && removable(c, rules, m[c], total) {
+				n.RemoveChild(c)
+			} else {
+				walk(c)
+			}
+			c = next
+		}
+	}
+	walk(article)
+	if rules&ruleLinkSection != 0 {
+		dropLinkSections(article, measure(article), total)
+	}
+}
+
+// dropLinkSections removes the headings under root whose section (the
+// siblings up to the next heading) is mostly links, or empty.
+func dropLinkSections(root *html.Node, m map[*html.Node]size, total int) {
+	var headings []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if isHeading(c) {
+				headings = append(headings, c)
+			} else {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	for _, h := range headings {
+		var section []*html.Node
+		var s size
+		for c := h.NextSibling; c != nil && !(c.Type == html.ElementNode && isHeading(c)); c = c.NextSibling {
+			section = append(section, c)
+			if c.Type == html.ElementNode {
+				s.text += m[c].text
+				s.links += m[c].links
+			} else if c.Type == html.TextNode {
+				s.text += len(collapse(c.Data))
+			}
+		}
+		if (s.text+m[h].text)*4 >= total {
+			continue
+		}
+		if s.text == 0 && h.NextSibling != nil && !lastInArticle(h, root) {
+			continue // a heading over a section the page's layout nests elsewhere
+		}
+		if s.links*10 >= s.text*7 {
+			for _, c := range section {
+				c.Parent.RemoveChild(c)
+			}
+			h.Parent.RemoveChild(h)
+		}
+	}
+}
+
+// lastInArticle reports whether nothing with text follows n in root.
+func lastInArticle(n, root *html.Node) bool {
+	for p := n; p != nil && p != root; p = p.Parent {
+		for c := p.NextSibling; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && textLength(c) > 0 || c.Type == html.TextNode && collapse(c.Data) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHeading(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
+// size is how much visible text an element holds, and how much of it is
+// inside links.
+type size struct{ text, links int }
+
+// measure returns the size of every element under root, in one pass.
+func measure(root *html.Node) map[*html.Node]size {
+	m := map[*html.Node]size{}
+	var walk func(n *html.Node, inLink bool) size
+	walk = func(n *html.Node, inLink bool) size {
+		var s size
+		switch {
+		case n.Type == html.TextNode:
+			s.text = len(collapse(n.Data))
+			if inLink {
+				s.links = s.text
+			}
+			return s
+		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Noscript || n.DataAtom == atom.Template):
+			return s
+		}
+		inLink = inLink || n.Type == html.ElementNode && n.DataAtom == atom.A
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			cs := walk(c, inLink)
+			s.text += cs.text
+			s.links += cs.links
+		}
+		if n.Type == html.ElementNode {
+			m[n] = s
+		}
+		return s
+	}
+	walk(root, false)
+	return m
+}
+
+func removable(n *html.Node, rules cleanRule, s size, total int) bool {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Table:
+		return false
+	}
+	small := s.text*4 < total
+	if rules&ruleChrome != 0 {
+		switch n.DataAtom {
+		case atom.Form, atom.Button, atom.Select, atom.Input, atom.Textarea:
+			return true
+		case atom.Nav, atom.Aside, atom.Footer:
+			return small
+		}
+	}
+	if rules&ruleBoilerplateName != 0 && small && isBoilerplateName(n) {
+		return true
+	}
+	if rules&ruleLinkDense != 0 && small && s.text > 0 && s.links*10 > s.text*7 {
+		switch n.DataAtom {
+		case atom.Div, atom.Section:
+			return true
+		case atom.P:
+			// "Read also: <a>a story</a>": a label and a link. A
+			// paragraph that is one link alone may be the article's.
+			return s.links < s.text && s.text < 200
+		}
+	}
+	return false
+}

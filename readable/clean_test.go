@@ -1,0 +1,66 @@
+package readable
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// body is an article's worth of text, so that what the rules meet is
+// small next to it.
+var body = strings.Repeat("<p>The council met on Tuesday and voted on the river bridge, after a long debate about the costs of repairs.</p>\n", 6)
+
+func TestClean(t *testing.T) {
+	cases := []struct {
+		name, in string
+		gone     []string // texts clean removes
+		kept     []string // texts clean keeps
+	}{
+		{"boilerplate class", body + `<div class="share-buttons">Share on Facebook</div><div class="post_tags">Tags: news</div>`,
+			[]string{"Share on Facebook", "Tags: news"}, []string{"river bridge"}},
+		{"compound name", body + `<div id="slice-newsletterForm-72">Sign up for our weekly letter</div>`,
+			[]string{"Sign up"}, nil},
+		{"container with such a class stays", `<div class="comments-enabled">` + body + `</div>`,
+			nil, []string{"river bridge"}},
+		{"word inside another word stays", body + `<p class="shadow">A shadowed note on the vote.</p>`,
+			nil, []string{"shadowed note"}},
+		{"label and link", body + `<p>Read also: <a href="/x">The bridge that nobody wanted to pay for</a></p>`,
+			[]string{"Read also", "nobody wanted"}, nil},
+		{"a paragraph that is one link stays", body + `<p><a href="/report">The full report of the council</a></p>`,
+			nil, []string{"full report"}},
+		{"lists of links stay", body + `<ul><li><a href="/1">Bug 1 fixed</a></li><li><a href="/2">Bug 2 fixed</a></li></ul>`,
+			nil, []string{"Bug 1 fixed"}},
+		{"chrome", body + `<form><input value="q"><button>Search the site</button></form><nav>Home About</nav>`,
+			[]string{"Search the site", "Home About"}, nil},
+		{"link section", body + `<h2>See also</h2><p><a href="/a">Older story about the bridge</a></p><p><a href="/b">Another one</a></p>`,
+			[]string{"See also", "Older story"}, nil},
+		{"section with text stays", body + `<h2>Costs</h2><p>The repairs cost <a href="/a">two million</a> over ten years, paid by the city.</p>`,
+			nil, []string{"Costs", "paid by the city"}},
+		{"orphan heading at the end", body + `<h3>More on climate</h3>`,
+			[]string{"More on climate"}, nil},
+		{"headings and code are never removed", body + `<pre class="share">code</pre>`,
+			nil, []string{"code"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader("<body><div id=art>" + c.in + "</div></body>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			art := doc.LastChild.LastChild.FirstChild // html > body > div
+			clean(art, cleanRules)
+			got := textOf(art)
+			for _, g := range c.gone {
+				if strings.Contains(got, g) {
+					t.Errorf("%q kept", g)
+				}
+			}
+			for _, k := range append(c.kept, "river bridge") {
+				if !strings.Contains(got, k) {
+					t.Errorf("%q removed", k)
+				}
+			}
+		})
+	}
+}
