@@ -235,6 +235,7 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		Width:         o.Width,
 		BaseLevel:     o.BaseLevel,
 		ShiftHeadings: o.ShiftHeadings,
+		NoImageText:   o.Readable,
 	}
 	if body.HTML && (o.Readable || len(o.Select) > 0 || o.Metadata) {
 		return c.writeNarrowed(w, body, base, opt)

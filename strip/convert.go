@@ -75,6 +75,11 @@ type Options struct {
 	// ShiftHeadings is set.
 	BaseLevel     int
 	ShiftHeadings bool
+	// NoImageText leaves images out of text output, where they are
+	// otherwise shown by their alternative text ("[alt]"): a reader of
+	// an article sees pictures, not their descriptions. Markdown and Org
+	// keep their images.
+	NoImageText bool
 }
 
 // Convert reads UTF-8 from r and writes it to w in opt.Format.

@@ -969,6 +969,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		src := c.resolve(imageSource(at))
 		var out string
 		switch {
+		case c.opt.Format == FormatText && c.opt.NoImageText:
 		case c.opt.Format == FormatText:
 			out = textSyntax{}.image(alt, "", false)
 		case src == "":

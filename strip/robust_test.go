@@ -227,3 +227,22 @@ func TestTablesBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestNoImageText checks that NoImageText leaves images out of text,
+// inside links too, and only in text.
+func TestNoImageText(t *testing.T) {
+	const page = `<p>A <img src="a.png" alt="photo"> and <a href="/x"><img src="i.png" alt="icon"></a> end.</p>`
+	convert := func(f Format) string {
+		var out strings.Builder
+		if err := Convert(&out, strings.NewReader(page), Options{Format: f, HTML: true, Links: LinksNone, NoImageText: true}); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	if got := convert(FormatText); got != "A and end.\n" {
+		t.Errorf("text: %q", got)
+	}
+	if got := convert(FormatMarkdown); !strings.Contains(got, "![photo](a.png)") {
+		t.Errorf("markdown lost its image: %q", got)
+	}
+}
