@@ -73,6 +73,8 @@ func exitCode(err error) int {
 		return exitNoMatch
 	case errors.Is(err, readable.ErrNoArticle):
 		return exitNoArticle
+	case errors.Is(err, readable.ErrTooLarge):
+		return exitTooLarge
 	}
 	return exitOther
 }

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/insert-from-url/insert-from-url/readable"
 )
 
 // shortBody is a server whose body ends before its Content-Length: every
@@ -449,5 +451,20 @@ func TestTerminalControls(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("terminal output %q lacks %q", r.stdout, want)
 		}
+	}
+}
+
+// TestTreeInputBounded checks that the modes that parse the whole page
+// refuse one over readable.MaxInput with exit 63, and that a plain
+// conversion of the same page streams.
+func TestTreeInputBounded(t *testing.T) {
+	page := strings.Repeat("<p>words</p>", readable.MaxInput/12+1)
+	for _, flag := range []string{"--readable", "--select=p", "--metadata"} {
+		r := runWith(t, strings.NewReader(page), nil, flag, "-f", "text", "-")
+		r.check(t, 63, "page larger than 32 MiB", "")
+	}
+	r := runWith(t, strings.NewReader(page), nil, "-f", "text", "-")
+	if r.code != 0 || len(r.stdout) < readable.MaxInput/3 {
+		t.Errorf("plain conversion: exit %d, %d bytes, %q", r.code, len(r.stdout), r.stderr)
 	}
 }

@@ -15,12 +15,26 @@ import (
 // past this depth, tags are dropped and their text kept.
 const maxNesting = 256
 
-// Parse parses a whole page. A page nested too deep for x/net/html is
-// parsed again with the tags past maxNesting dropped.
+// MaxInput is the largest page Parse reads, in bytes. A parsed tree and
+// the copy that extraction works on take about 28 times the page in memory
+// (measured on the Node.js API page: 8.4 MB takes 236 MB, 25 MB takes
+// 681 MB), so that past this size a page would take more than a gigabyte.
+// Plain conversion streams and has no such limit.
+const MaxInput = 32 << 20
+
+// ErrTooLarge is returned by Parse for a page over MaxInput.
+var ErrTooLarge = fmt.Errorf("page larger than %d MiB, the most that --readable, --select and --metadata read (a plain conversion streams any size)", MaxInput>>20)
+
+// Parse parses a whole page of at most MaxInput bytes. A page nested too
+// deep for x/net/html is parsed again with the tags past maxNesting
+// dropped.
 func Parse(r io.Reader) (*html.Node, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(data) > MaxInput {
+		return nil, ErrTooLarge
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err == nil {
