@@ -468,3 +468,24 @@ func TestTreeInputBounded(t *testing.T) {
 		t.Errorf("plain conversion: exit %d, %d bytes, %q", r.code, len(r.stdout), r.stderr)
 	}
 }
+
+// TestIgnoredSignal checks that a signal the parent ignores, as nohup
+// does SIGHUP, stays ignored.
+func TestIgnoredSignal(t *testing.T) {
+	s := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(500 * time.Millisecond)
+		io.WriteString(w, "after the hangup\n")
+	})
+	cmd := exec.Command("sh", "-c", `trap '' HUP; exec "$0" "$1"`, os.Args[0], s.URL)
+	cmd.Env = append(os.Environ(), "INSERT_FROM_URL_TEST_MAIN=1")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGHUP)
+	if err := cmd.Wait(); err != nil || out.String() != "after the hangup\n" {
+		t.Errorf("%v, stdout %q", err, out.String())
+	}
+}

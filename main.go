@@ -43,7 +43,13 @@ func main() {
 	log.SetOutput(io.Discard)
 	ctx, cancel := context.WithCancel(context.Background())
 	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		// A signal the parent ignores (nohup, a script's "cmd &") stays
+		// ignored: Notify would make it end the run.
+		if !signal.Ignored(sig) {
+			signal.Notify(signals, sig)
+		}
+	}
 	c := &command{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	done := make(chan int, 1)
 	go func() { done <- c.run(ctx, os.Args[1:]) }()
