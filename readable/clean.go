@@ -126,7 +126,7 @@ func dropLinkSections(root *html.Node, m map[*html.Node]size, total int) {
 				s.text += m[c].text
 				s.links += m[c].links
 			} else if c.Type == html.TextNode {
-				s.text += len(collapse(c.Data))
+				s.text += collapsedLen(c.Data)
 			}
 		}
 		if (s.text+m[h].text)*4 >= total {
@@ -176,12 +176,12 @@ func measure(root *html.Node) map[*html.Node]size {
 		var s size
 		switch {
 		case n.Type == html.TextNode:
-			s.text = len(collapse(n.Data))
+			s.text = collapsedLen(n.Data)
 			if inLink {
 				s.links = s.text
 			}
 			return s
-		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Noscript || n.DataAtom == atom.Template):
+		case n.Type == html.ElementNode && isInvisible(n):
 			return s
 		}
 		inLink = inLink || n.Type == html.ElementNode && n.DataAtom == atom.A

@@ -64,3 +64,50 @@ func TestClean(t *testing.T) {
 		})
 	}
 }
+
+func TestCascadeCandidate(t *testing.T) {
+	long := strings.Repeat("The council voted on the bridge again. ", 8)
+	cases := []struct{ name, page, want string }{
+		{"articleBody first", `<article><p>` + long + `</p></article><div itemprop="articleBody" id=want><p>` + long + `</p></div>`, "want"},
+		{"teasers mark nothing", `<article><p>` + long + `</p></article><article><p>` + long + `</p></article><div class="entry-content" id=want><p>` + long + `</p></div>`, "want"},
+		{"boilerplate is not the article", `<article class="comments"><p>` + long + `</p></article><main id=want><p>` + long + `</p></main>`, "want"},
+		{"too little text", `<article><p>Short.</p></article>`, ""},
+	}
+	for _, c := range cases {
+		doc, err := html.Parse(strings.NewReader(c.page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if n := cascadeCandidate(doc); n != nil {
+			got = attr(n, "id")
+		}
+		if got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestChoose(t *testing.T) {
+	parse := func(s string) *html.Node {
+		doc, err := html.Parse(strings.NewReader("<div>" + s + "</div>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc.LastChild.LastChild.FirstChild
+	}
+	story := strings.Repeat("The council voted on the river bridge after a long debate. ", 6)
+	login := parse("<p>This e-mail address has no account, or the password is wrong. Please try again later.</p>")
+	marked := parse("<p>" + story + "</p>")
+	if got := choose(login, marked); textOf(got) != textOf(marked) || got == marked {
+		t.Errorf("readability's stray pick was kept, or the page's tree was handed out: %q", textOf(got))
+	}
+	inside := parse("<p>" + story[:120] + "</p>")
+	if got := choose(inside, marked); got != inside {
+		t.Errorf("readability's article inside the marked content was replaced")
+	}
+	bigger := parse("<p>" + story + story + "</p>")
+	if got := choose(bigger, marked); got != bigger {
+		t.Errorf("readability's longer article was replaced")
+	}
+}

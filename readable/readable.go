@@ -53,8 +53,10 @@ const minArticleText = 25
 // resolves relative links and is the fallback canonical URL. doc is left
 // as it was.
 //
-// go-readability does the extraction, and clean then drops what readers
-// skip (see cleanRules). When it finds nothing, the element the page itself
+// go-readability does the extraction; a second candidate, the element the
+// page marks as its article (see contentCascade), replaces it when the two
+// disagree (see choose); clean then drops what readers skip (see
+// cleanRules). When it finds nothing, the element the page itself
 // marks as its content (a single <article>, <main> or articleBody) is used,
 // if it holds enough text.
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
@@ -83,6 +85,9 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	var found *html.Node
 	if err == nil && art.Node != nil && textLength(art.Node) >= minArticleText {
 		found = art.Node
+		if c := cascadeCandidate(doc); c != nil {
+			found = choose(found, c)
+		}
 		clean(found, cleanRules)
 	} else if marked != nil && textLength(marked) >= minArticleText {
 		found = marked
@@ -91,6 +96,20 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 		return nil, meta, ErrNoArticle
 	}
 	return found, meta, nil
+}
+
+// choose returns the article to keep of readability's (r) and the
+// cascade's candidate (c, in the page's tree, which is not to change):
+// readability's, unless it lies mostly outside the element the page marks
+// as its content and that element holds more text; then the page's own
+// word wins. (Taking the marked content when it is inside readability's
+// article and shorter was measured too, and lost: readability's extra is
+// more often the lead and the title than boilerplate.)
+func choose(r, c *html.Node) *html.Node {
+	if textLength(c) > textLength(r) && sharedShare(shingles(r), shingles(c)) < 0.5 { // lengths first: shingles cost
+		return cloneTree(c)
+	}
+	return r
 }
 
 // markedContent returns the element the page marks as its content: a
@@ -292,8 +311,8 @@ func textLength(n *html.Node) int {
 	walk = func(n *html.Node) {
 		switch {
 		case n.Type == html.TextNode:
-			total += len(collapse(n.Data))
-		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Noscript || n.DataAtom == atom.Template):
+			total += collapsedLen(n.Data)
+		case n.Type == html.ElementNode && isInvisible(n):
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -305,6 +324,25 @@ func textLength(n *html.Node) int {
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// collapsedLen is len(collapse(s)) for ASCII white space, without
+// building the string.
+func collapsedLen(s string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+			inWord = false
+		default:
+			if !inWord && n > 0 {
+				n++ // the space between two words
+			}
+			inWord = true
+			n++
+		}
+	}
+	return n
+}
 
 // CheckSelectors reports the first selector that does not parse.
 func CheckSelectors(selectors []string) error {
