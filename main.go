@@ -253,7 +253,8 @@ var errNoMatch = errors.New("no element matches --select")
 
 // writeNarrowed converts the part of the page that --readable or --select
 // keeps, after the metadata that --metadata asks for. These need the whole
-// tree of the page, where the plain conversion streams.
+// tree of the page, where the plain conversion streams; the converter then
+// reads the tree it keeps, without parsing it again.
 func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
 	o := c.opts
 	doc, err := readable.Parse(body)
@@ -298,11 +299,8 @@ func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, o
 			return err
 		}
 	}
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(readable.Render(pw, nodes, base)) }()
-	err = strip.Convert(w, pr, opt)
-	pr.CloseWithError(err) // stops the renderer if the conversion failed
-	return err
+	opt.BaseURL = base
+	return strip.ConvertNodes(w, nodes, opt)
 }
 
 func writeHead(w io.Writer, resp *fetch.Response) error {

@@ -26,7 +26,7 @@ func corpusPage(b *testing.B) []byte {
 	return data
 }
 
-// BenchmarkReadable is --readable -f text: parse, extract, render, convert.
+// BenchmarkReadable is --readable -f text: parse, extract, convert.
 // Compare with BenchmarkPlainText in the same run: the target is within 3x.
 func BenchmarkReadable(b *testing.B) {
 	in := corpusPage(b)
@@ -40,9 +40,7 @@ func BenchmarkReadable(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(Render(pw, []*html.Node{node}, nil)) }()
-		if err := strip.Convert(io.Discard, pr, strip.Options{Format: strip.FormatText, HTML: true}); err != nil {
+		if err := strip.ConvertNodes(io.Discard, []*html.Node{node}, strip.Options{Format: strip.FormatText, HTML: true}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -71,9 +69,7 @@ func BenchmarkReadableArticle(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(Render(pw, []*html.Node{node}, nil)) }()
-		strip.Convert(io.Discard, pr, strip.Options{Format: strip.FormatText, HTML: true})
+		strip.ConvertNodes(io.Discard, []*html.Node{node}, strip.Options{Format: strip.FormatText, HTML: true})
 	}
 }
 

@@ -1,14 +1,13 @@
 // Package readable narrows a page down before it is converted: to its main
 // article (found by codeberg.org/readeck/go-readability), or to the elements
 // that match CSS selectors (github.com/andybalholm/cascadia). It also reads
-// the page's metadata. It works on a parsed tree and renders what it keeps
-// back to HTML, so that the converters of package strip apply unchanged.
+// the page's metadata. It works on a parsed tree, and hands the converters
+// of package strip the nodes it keeps (strip.ConvertNodes).
 package readable
 
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -152,25 +151,6 @@ func Select(doc *html.Node, selectors []string) ([]*html.Node, error) {
 		}
 	}
 	return out, nil
-}
-
-// Render writes nodes as one HTML document, with a <base> so that the
-// converter resolves relative links as the page did.
-func Render(w io.Writer, nodes []*html.Node, base *url.URL) error {
-	if base != nil {
-		if _, err := fmt.Fprintf(w, "<base href=\"%s\">", html.EscapeString(base.String())); err != nil {
-			return err
-		}
-	}
-	for _, n := range nodes {
-		if err := html.Render(w, n); err != nil {
-			return err
-		}
-		if _, err := io.WriteString(w, "\n"); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // BaseURL returns the URL relative links of doc resolve against: its

@@ -25,11 +25,8 @@ func extractText(t testing.TB, page string) (string, Metadata, error) {
 	if err != nil {
 		return "", meta, err
 	}
-	var h, out bytes.Buffer
-	if err := Render(&h, []*html.Node{node}, base); err != nil {
-		t.Fatal(err)
-	}
-	if err := strip.Convert(&out, &h, strip.Options{Format: strip.FormatText, HTML: true, Links: strip.LinksNone}); err != nil {
+	var out bytes.Buffer
+	if err := strip.ConvertNodes(&out, []*html.Node{node}, strip.Options{Format: strip.FormatText, HTML: true, Links: strip.LinksNone, BaseURL: base}); err != nil {
 		t.Fatal(err)
 	}
 	return out.String(), meta, nil

@@ -163,7 +163,11 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 }
 
 func (c *converter) run() error {
-	tokens := newTokenStream(c.src)
+	return c.runTokens(newTokenStream(c.src))
+}
+
+// runTokens converts the tokens of a stream.
+func (c *converter) runTokens(tokens *tokenStream) error {
 	defer tokens.close()
 	for {
 		b := tokens.next()

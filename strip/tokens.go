@@ -36,13 +36,79 @@ type tokenStream struct {
 }
 
 func newTokenStream(r io.Reader) *tokenStream {
-	s := &tokenStream{
+	s := newStream()
+	go s.produce(r)
+	return s
+}
+
+func newStream() *tokenStream {
+	return &tokenStream{
 		full: make(chan *tokenBatch, batchesLive),
 		free: make(chan *tokenBatch, batchesLive+1),
 		done: make(chan struct{}),
 	}
-	go s.produce(r)
-	return s
+}
+
+// batcher fills batches and hands them to the converter.
+type batcher struct {
+	s    *tokenStream
+	b    *tokenBatch
+	made int
+}
+
+// get takes a free batch, or makes one while fewer than batchesLive+1
+// exist; false means the converter has stopped.
+func (bt *batcher) get() bool {
+	// Batches are made as needed, small first: most pages fit in one,
+	// and a short page should not pay for four.
+	if bt.made <= batchesLive {
+		select {
+		case bt.b = <-bt.s.free:
+		default:
+			bt.made++
+			bt.b = &tokenBatch{buf: make([]byte, 0, 4<<10), toks: make([]token, 0, 64)}
+			return true
+		}
+	} else {
+		select {
+		case bt.b = <-bt.s.free:
+		case <-bt.s.done:
+			return false
+		}
+	}
+	bt.b.toks, bt.b.buf, bt.b.err = bt.b.toks[:0], bt.b.buf[:0], nil
+	return true
+}
+
+func (bt *batcher) send() bool {
+	select {
+	case bt.s.full <- bt.b:
+		return true
+	case <-bt.s.done:
+		return false
+	}
+}
+
+// add appends a token whose bytes are the concatenation of parts, and
+// passes the batch on when it is full; false means the converter has
+// stopped.
+func (bt *batcher) add(tt html.TokenType, parts ...[]byte) bool {
+	b := bt.b
+	start := len(b.buf)
+	for _, p := range parts {
+		b.buf = append(b.buf, p...)
+	}
+	b.toks = append(b.toks, token{tt, start, len(b.buf)})
+	if len(b.toks) >= batchTokens || len(b.buf) >= batchBytes {
+		return bt.send() && bt.get()
+	}
+	return true
+}
+
+// end sends the last batch, with err (io.EOF when all went well).
+func (bt *batcher) end(err error) {
+	bt.b.err = err
+	bt.send()
 }
 
 func (s *tokenStream) produce(r io.Reader) {
@@ -51,38 +117,8 @@ func (s *tokenStream) produce(r io.Reader) {
 	dataState := true
 	var states tokenizerState
 	var name []byte
-	var b *tokenBatch
-	made := 0
-	get := func() bool {
-		// Batches are made as needed, small first: most pages fit in
-		// one, and a short page should not pay for four.
-		if made <= batchesLive {
-			select {
-			case b = <-s.free:
-			default:
-				made++
-				b = &tokenBatch{buf: make([]byte, 0, 4<<10), toks: make([]token, 0, 64)}
-				return true
-			}
-		} else {
-			select {
-			case b = <-s.free:
-			case <-s.done:
-				return false
-			}
-		}
-		b.toks, b.buf, b.err = b.toks[:0], b.buf[:0], nil
-		return true
-	}
-	send := func() bool {
-		select {
-		case s.full <- b:
-			return true
-		case <-s.done:
-			return false
-		}
-	}
-	if !get() {
+	bt := &batcher{s: s}
+	if !bt.get() {
 		return
 	}
 	for {
@@ -92,8 +128,7 @@ func (s *tokenStream) produce(r io.Reader) {
 		dataState = true
 		switch tt {
 		case html.ErrorToken:
-			b.err = z.Err()
-			send()
+			bt.end(z.Err())
 			return
 		case html.TextToken:
 			data = z.Text()
@@ -106,13 +141,8 @@ func (s *tokenStream) produce(r io.Reader) {
 		default:
 			continue // comments and doctypes show nothing
 		}
-		start := len(b.buf)
-		b.buf = append(b.buf, data...)
-		b.toks = append(b.toks, token{tt, start, len(b.buf)})
-		if len(b.toks) >= batchTokens || len(b.buf) >= batchBytes {
-			if !send() || !get() {
-				return
-			}
+		if !bt.add(tt, data) {
+			return
 		}
 	}
 }

@@ -40,9 +40,8 @@ func text(n *html.Node) string {
 	if n == nil {
 		return ""
 	}
-	var h, out bytes.Buffer
-	readable.Render(&h, []*html.Node{n}, base)
-	strip.Convert(&out, &h, strip.Options{Format: strip.FormatText, HTML: true, Links: strip.LinksNone})
+	var out bytes.Buffer
+	strip.ConvertNodes(&out, []*html.Node{n}, strip.Options{Format: strip.FormatText, HTML: true, Links: strip.LinksNone, BaseURL: base, NoImageText: true})
 	return out.String()
 }
 

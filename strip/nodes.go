@@ -1,0 +1,120 @@
+package strip
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// ConvertNodes writes the HTML elements nodes (and all under them), in
+// order, to w in opt.Format, as Convert would write the page they were
+// parsed from: the same converter, fed from the tree instead of the
+// tokenizer, so that a page narrowed down by reading mode or a selector is
+// parsed once. Relative links resolve against opt.BaseURL, which should
+// be the page's <base> resolved against its URL.
+func ConvertNodes(w io.Writer, nodes []*html.Node, opt Options) error {
+	if opt.Format == "" || opt.Format == FormatRaw {
+		bw := bufio.NewWriter(w)
+		if opt.BaseURL != nil {
+			// So that the HTML's relative links still lead where they did.
+			bw.WriteString(`<base href="` + html.EscapeString(opt.BaseURL.String()) + `">`)
+		}
+		for _, n := range nodes {
+			if err := html.Render(bw, n); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	}
+	if opt.Format == FormatTitle {
+		var b strings.Builder
+		for _, n := range nodes {
+			html.Render(&b, n)
+		}
+		return Convert(w, strings.NewReader(b.String()), Options{Format: FormatTitle, HTML: true})
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	c := newConverter(bw, nil, opt)
+	err := c.runTokens(newNodeStream(nodes))
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func newNodeStream(nodes []*html.Node) *tokenStream {
+	s := newStream()
+	go s.produceNodes(nodes)
+	return s
+}
+
+// produceNodes walks nodes and hands the converter the tokens the
+// tokenizer would have made of them: a start tag written out (the
+// converter reads a tag's attributes from its bytes), unescaped text, an
+// end tag.
+func (s *tokenStream) produceNodes(nodes []*html.Node) {
+	bt := &batcher{s: s}
+	if !bt.get() {
+		return
+	}
+	var tag []byte
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			return bt.add(html.TextToken, []byte(n.Data))
+		case html.ElementNode:
+			tag = appendStartTag(tag[:0], n)
+			if !bt.add(html.StartTagToken, tag) {
+				return false
+			}
+			if isVoidElement(n.DataAtom) {
+				return true
+			}
+		case html.DocumentNode:
+		default:
+			return true // comments and doctypes show nothing
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		if n.Type == html.ElementNode {
+			tag = append(append(append(tag[:0], "</"...), n.Data...), '>')
+			return bt.add(html.EndTagToken, tag)
+		}
+		return true
+	}
+	for _, n := range nodes {
+		if !walk(n) {
+			return
+		}
+	}
+	bt.end(io.EOF)
+}
+
+// appendStartTag appends n's start tag, attributes escaped, to b.
+func appendStartTag(b []byte, n *html.Node) []byte {
+	b = append(append(b, '<'), n.Data...)
+	for _, a := range n.Attr {
+		b = append(append(append(b, ' '), a.Key...), `="`...)
+		b = append(b, html.EscapeString(a.Val)...)
+		b = append(b, '"')
+	}
+	return append(b, '>')
+}
+
+// isVoidElement reports whether a is an element without content or end
+// tag.
+func isVoidElement(a atom.Atom) bool {
+	switch a {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
+		atom.Keygen, atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track, atom.Wbr:
+		return true
+	}
+	return false
+}
