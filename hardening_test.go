@@ -456,16 +456,22 @@ func TestTerminalControls(t *testing.T) {
 
 // TestTreeInputBounded checks that the modes that parse the whole page
 // refuse one over readable.MaxInput with exit 63, and that a plain
-// conversion of the same page streams.
+// conversion of the same page streams, --metadata included (it reads the
+// head only).
 func TestTreeInputBounded(t *testing.T) {
-	page := strings.Repeat("<p>words</p>", readable.MaxInput/12+1)
-	for _, flag := range []string{"--readable", "--select=p", "--metadata"} {
+	page := "<head><title>Big</title></head>" + strings.Repeat("<p>words</p>", readable.MaxInput/12+1)
+	for _, flag := range []string{"--readable", "--select=p"} {
 		r := runWith(t, strings.NewReader(page), nil, flag, "-f", "text", "-")
 		r.check(t, 63, "page larger than 32 MiB", "")
 	}
-	r := runWith(t, strings.NewReader(page), nil, "-f", "text", "-")
-	if r.code != 0 || len(r.stdout) < readable.MaxInput/3 {
-		t.Errorf("plain conversion: exit %d, %d bytes, %q", r.code, len(r.stdout), r.stderr)
+	for _, flags := range [][]string{{"-f", "text"}, {"-f", "text", "--metadata"}} {
+		r := runWith(t, strings.NewReader(page), nil, append(flags, "-")...)
+		if r.code != 0 || len(r.stdout) < readable.MaxInput/3 {
+			t.Errorf("%v: exit %d, %d bytes, %q", flags, r.code, len(r.stdout), r.stderr)
+		}
+		if flags[len(flags)-1] == "--metadata" && !strings.HasPrefix(r.stdout, "Big\n") {
+			t.Errorf("--metadata: %.40q", r.stdout)
+		}
 	}
 }
 

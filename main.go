@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -243,10 +244,36 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		ShiftHeadings: o.ShiftHeadings,
 		NoImageText:   o.Readable,
 	}
-	if body.HTML && (o.Readable || len(o.Select) > 0 || o.Metadata) {
+	switch {
+	case body.HTML && (o.Readable || len(o.Select) > 0):
 		return c.writeNarrowed(w, body, base, opt)
+	case body.HTML && o.Metadata:
+		return c.writeWithMetadata(w, body, base, opt)
 	}
 	return strip.Convert(w, body, opt)
+}
+
+// writeWithMetadata converts the whole page after its metadata, which
+// comes from its <head>: the page still streams, whatever its size.
+func (c *command) writeWithMetadata(w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
+	head, page, err := readable.ReadHead(body)
+	if err != nil {
+		return err
+	}
+	doc, err := html.Parse(bytes.NewReader(head))
+	if err != nil {
+		return err
+	}
+	meta := readable.PageMetadata(doc, readable.BaseURL(doc, pageURL))
+	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
+		_, err := io.WriteString(w, title+"\n")
+		return err
+	}
+	m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
+	if err := strip.WriteMetadata(w, m, &opt); err != nil {
+		return err
+	}
+	return strip.Convert(w, page, opt)
 }
 
 var errNoMatch = errors.New("no element matches --select")
@@ -285,9 +312,6 @@ func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, o
 		default:
 			nodes = []*html.Node{article}
 		}
-	default:
-		nodes = []*html.Node{doc}
-		meta = readable.PageMetadata(doc, base)
 	}
 	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
 		_, err := io.WriteString(w, title+"\n")

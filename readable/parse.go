@@ -23,7 +23,7 @@ const maxNesting = 256
 const MaxInput = 32 << 20
 
 // ErrTooLarge is returned by Parse for a page over MaxInput.
-var ErrTooLarge = fmt.Errorf("page larger than %d MiB, the most that --readable, --select and --metadata read (a plain conversion streams any size)", MaxInput>>20)
+var ErrTooLarge = fmt.Errorf("page larger than %d MiB, the most that --readable and --select read (a plain conversion, --metadata included, streams any size)", MaxInput>>20)
 
 // Parse parses a whole page of at most MaxInput bytes. A page nested too
 // deep for x/net/html is parsed again with the tags past maxNesting
@@ -94,4 +94,39 @@ func isVoid(a atom.Atom) bool {
 		return true
 	}
 	return false
+}
+
+// maxHead is the most ReadHead reads looking for the end of the head.
+const maxHead = 1 << 20
+
+// ReadHead reads the start of a page up to the end of its <head> (the
+// first "</head" or "<body"), or maxHead bytes, or the whole page if it is
+// shorter: enough for PageMetadata and BaseURL. It returns those bytes and
+// a reader of the whole page (them, then the rest), so that the page can
+// then be converted as it streams.
+func ReadHead(r io.Reader) (head []byte, page io.Reader, err error) {
+	buf := make([]byte, 0, 32<<10)
+	scanned := 0
+	for len(buf) < maxHead {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, rerr := r.Read(buf[len(buf):min(cap(buf), maxHead)])
+		buf = buf[:len(buf)+n]
+		// Look again from a little before the new bytes: a mark may
+		// straddle two reads.
+		from := max(0, scanned-len("</head"))
+		window := bytes.ToLower(buf[from:])
+		scanned = len(buf)
+		if bytes.Contains(window, []byte("</head")) || bytes.Contains(window, []byte("<body")) {
+			break
+		}
+		if rerr == io.EOF {
+			return buf, bytes.NewReader(buf), nil
+		}
+		if rerr != nil {
+			return nil, nil, rerr
+		}
+	}
+	return buf, io.MultiReader(bytes.NewReader(buf), r), nil
 }

@@ -3,9 +3,11 @@ package readable
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"golang.org/x/net/html"
 
@@ -150,4 +152,29 @@ func trunc(s string) string {
 		return s[:60] + "..."
 	}
 	return s
+}
+
+func TestReadHead(t *testing.T) {
+	page := `<html><head><title>T</title><meta name="author" content="A"></head><body>` + strings.Repeat("<p>body text</p>", 20000) + `</body></html>`
+	// One byte at a time, so that the mark straddles reads.
+	head, whole, err := ReadHead(iotest.OneByteReader(strings.NewReader(page)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(head) > 200 || !strings.Contains(string(head), "</head") {
+		t.Errorf("head is %d bytes: %.80q", len(head), head)
+	}
+	all, _ := io.ReadAll(whole)
+	if string(all) != page {
+		t.Errorf("the page read back differs: %d bytes of %d", len(all), len(page))
+	}
+	doc, _ := html.Parse(bytes.NewReader(head))
+	if m := PageMetadata(doc, nil); m.Title != "T" || m.Author != "A" {
+		t.Errorf("metadata from the head: %+v", m)
+	}
+	short := "<p>no head at all"
+	head, whole, _ = ReadHead(strings.NewReader(short))
+	if all, _ := io.ReadAll(whole); string(head) != short || string(all) != short {
+		t.Errorf("short page: head %q, page %q", head, all)
+	}
 }
