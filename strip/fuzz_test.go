@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	xhtml "golang.org/x/net/html"
 )
 
 var fuzzSeeds = []string{
@@ -84,4 +86,50 @@ func FuzzConvert(f *testing.F) {
 			t.Errorf("title on more than one line: %q", got)
 		}
 	})
+}
+
+// FuzzConvertNodes checks ConvertNodes on the tree x/net/html parses from
+// any input: the properties of FuzzConvert, for the first element under
+// <body> and for the whole document.
+func FuzzConvertNodes(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s), uint8(0))
+	}
+	base, _ := url.Parse("https://example.com/a/b.html")
+	formats := []Format{FormatText, FormatMarkdown, FormatOrg, FormatTitle, FormatRaw}
+	f.Fuzz(func(t *testing.T, in []byte, formatIndex uint8) {
+		doc, err := xhtml.Parse(bytes.NewReader(in))
+		if err != nil {
+			return // too deep for x/net/html: readable.Parse flattens those
+		}
+		nodes := []*xhtml.Node{doc}
+		if body := findBody(doc); body != nil && body.FirstChild != nil {
+			nodes = append(nodes, body.FirstChild)
+		}
+		format := formats[int(formatIndex)%len(formats)]
+		var out bytes.Buffer
+		if err := ConvertNodes(&out, nodes, Options{Format: format, HTML: true, BaseURL: base}); err != nil {
+			t.Fatalf("ConvertNodes: %v", err)
+		}
+		if format == FormatRaw {
+			return
+		}
+		got := out.String()
+		checkOutput(t, got, hasCodeBlock(in))
+		if limit := 2 * (40*len(in) + 1024); len(got) > limit { // the document and a part of it
+			t.Errorf("%d bytes out for %d in", len(got), len(in))
+		}
+	})
+}
+
+func findBody(n *xhtml.Node) *xhtml.Node {
+	if n.Type == xhtml.ElementNode && n.Data == "body" {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if b := findBody(c); b != nil {
+			return b
+		}
+	}
+	return nil
 }
