@@ -111,6 +111,22 @@ func testServer(t *testing.T) *httptest.Server {
 		case <-stop:
 		}
 	})
+	mux.HandleFunc("/controls", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "before \x1b]0;pwned\x07\x1b[31mred\x1b[0m\r\nbell\x07 nul\x00 c1\u009b tab\tff\f end\n")
+	})
+	mux.HandleFunc("/slow-title.html", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(800 * time.Millisecond):
+		case <-stop:
+		}
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<title>Slow Title</title>")
+	})
+	mux.HandleFunc("/no-article.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<p>tiny</p>")
+	})
 	mux.HandleFunc("/", http.NotFound)
 	s := httptest.NewServer(mux)
 	t.Cleanup(func() { close(stop); s.Close() })

@@ -169,12 +169,43 @@ is a list of more arguments."
 The meter draws each state after a carriage return and an erase."
   (split-string stderr "[\r\n]" t "[ \t\e]*\\(?:\\[K\\)?"))
 
+(defconst insert-from-url--option-names
+  '(("--max-time" . "`insert-from-url-timeout'")
+    ("--max-size" . "`insert-from-url-max-size'")
+    ("refused (--text-only)" . "not inserted")
+    ("--connect-timeout" . "`insert-from-url-timeout'"))
+  "Flags the program names in its messages, and what to say in Emacs.")
+
+(defun insert-from-url--emacs-terms (message)
+  "Return MESSAGE with the program's flags replaced by Emacs options."
+  (dolist (pair insert-from-url--option-names message)
+    (setq message (replace-regexp-in-string (regexp-quote (car pair)) (cdr pair) message t t))))
+
 (defun insert-from-url--error-message (stderr code)
   "Return the message of a failed run: its error line in STDERR, or CODE."
   (let ((lines (insert-from-url--stderr-lines stderr)))
-    (or (seq-find (lambda (l) (string-prefix-p "insert-from-url:" l)) lines)
-        (car (last lines))
-        (format "insert-from-url exited with code %s" code))))
+    (insert-from-url--emacs-terms
+     (or (seq-find (lambda (l) (and (string-prefix-p "insert-from-url:" l)
+                                    (not (string-prefix-p "insert-from-url: warning:" l))))
+                   lines)
+         (car (last lines))
+         (format "insert-from-url exited with code %s" code)))))
+
+(defun insert-from-url--warnings (stderr)
+  "Return the warning lines of a run's STDERR."
+  (seq-filter (lambda (l) (string-prefix-p "insert-from-url: warning:" l))
+              (insert-from-url--stderr-lines stderr)))
+
+(defun insert-from-url--clean-text (text)
+  "Return TEXT fit for a buffer.
+Line ends become LF, and escape sequences and control characters
+other than tab, newline and form feed are removed: a page must not
+put invisible commands into the user's text."
+  (let ((text (replace-regexp-in-string "\r\n" "\n" text t t)))
+    (setq text (replace-regexp-in-string
+                "\e\\(?:\\[[0-?]*[ -/]*[@-~]\\|[]PX^_][^\a\e]*\\(?:\a\\|\e\\\\\\)?\\|.\\)"
+                "" text t t))
+    (replace-regexp-in-string "[\0-\b\v\r\x0e-\x1f\x7f\u0080-\u009f]" "" text t t)))
 
 (defun insert-from-url--progress (stderr)
   "Return the last state of the progress meter drawn in STDERR, or nil."
@@ -217,18 +248,21 @@ message (by default, show it).  Return the process."
                          (setq insert-from-url--processes
                                (delq process insert-from-url--processes))
                          (insert-from-url--update-mode-line)))
-                     (cond
-                      (cancelled nil)
-                      ((and (eq status 'exit) (eq code 0))
-                       (funcall on-success
-                                (with-current-buffer out
-                                  (decode-coding-string (buffer-string) 'utf-8 t))))
-                      (t
-                       (funcall (or on-failure #'insert-from-url--report)
-                                (insert-from-url--error-message
-                                 (with-current-buffer err
-                                   (decode-coding-string (buffer-string) 'utf-8 t))
-                                 code)))))
+                     (let ((stderr (with-current-buffer err
+                                     (decode-coding-string (buffer-string) 'utf-8 t))))
+                       (cond
+                        (cancelled nil)
+                        ((and (eq status 'exit) (eq code 0))
+                         (funcall on-success
+                                  (insert-from-url--clean-text
+                                   (with-current-buffer out
+                                     (decode-coding-string (buffer-string) 'utf-8 t))))
+                         (when-let ((warnings (insert-from-url--warnings stderr)))
+                           ;; After the success message, which it must not hide.
+                           (insert-from-url--report (string-join warnings "; "))))
+                        (t
+                         (funcall (or on-failure #'insert-from-url--report)
+                                  (insert-from-url--error-message stderr code))))))
                  (kill-buffer out)
                  (kill-buffer err))))))
       (setq stderr-process
@@ -257,12 +291,33 @@ message (by default, show it).  Return the process."
          (signal (car err) (cdr err))))
       (process-put process 'insert-from-url-url url)
       (process-put process 'insert-from-url-stderr err)
+      (process-put process 'insert-from-url-owner owner)
       (push process insert-from-url--processes)
+      (add-hook 'kill-buffer-hook #'insert-from-url--stop-fetches nil t)
       (insert-from-url--update-mode-line)
       process)))
 
+(defun insert-from-url--stop-fetches ()
+  "Stop the fetches of the current buffer, without a word."
+  (dolist (p insert-from-url--processes)
+    (process-put p 'insert-from-url-cancelled t)
+    (when (process-live-p p)
+      (delete-process p)))
+  (setq insert-from-url--processes nil))
+
+(defconst insert-from-url-log-buffer "*insert-from-url-log*"
+  "Name of the buffer that keeps the messages of fetches.")
+
+(defun insert-from-url--log (message)
+  "Add MESSAGE to the log buffer, with the time."
+  (with-current-buffer (get-buffer-create insert-from-url-log-buffer)
+    (let ((inhibit-read-only t))
+      (goto-char (point-max))
+      (insert (format-time-string "%F %T ") message "\n"))))
+
 (defun insert-from-url--report (message)
-  "Show MESSAGE, the one-line error of a failed fetch."
+  "Show MESSAGE, an error or a warning of a fetch, and log it."
+  (insert-from-url--log message)
   (message "%s" message))
 
 ;;;; Progress in the mode line
@@ -285,7 +340,9 @@ percent when the size is known, once a fetch lasts over a second."
               (if (cdr insert-from-url--processes)
                   (format " %d" (length insert-from-url--processes))
                 "")
-              (if meter (concat " " (replace-regexp-in-string "  +" " " meter)) "")))))
+              (if meter
+                  (concat " " (replace-regexp-in-string "%" "%%" (replace-regexp-in-string "  +" " " meter) t t))
+                "")))))
 
 (defconst insert-from-url--mode-line-entry
   '(:eval (insert-from-url--mode-line-string))
@@ -297,7 +354,15 @@ percent when the size is known, once a fetch lasts over a second."
             (buffer-list)))
 
 (defun insert-from-url--update-mode-line ()
-  "Show or hide the fetch indicator, and refresh it while it is shown."
+  "Show or hide the fetch indicator, and refresh it while it is shown.
+Fetches whose buffer is gone are stopped: `kill-buffer-hook' stops
+them at once, but buffers made to run no hooks (temporary buffers)
+leave it to this."
+  (dolist (p (process-list))
+    (let ((owner (process-get p 'insert-from-url-owner)))
+      (when (and owner (not (buffer-live-p owner)) (process-live-p p))
+        (process-put p 'insert-from-url-cancelled t)
+        (delete-process p))))
   (cond
    ((insert-from-url--any-fetching-p)
     (unless (member insert-from-url--mode-line-entry mode-line-misc-info)
@@ -320,12 +385,30 @@ percent when the size is known, once a fetch lasts over a second."
        (string-match-p "\\`[ \t\n]*\\(?:https?://\\|www\\.\\)[^ \t\n]+[ \t\n]*\\'" string)))
 
 (defun insert-from-url--default-url ()
-  "Return the URL at point, else the active region, else the latest kill."
-  (or (thing-at-point 'url t)
+  "Return the URL at point, else the active region, else the latest kill.
+A URL in an Org or Markdown link at point is that link's target."
+  (or (car (insert-from-url--link-around-point))
+      (insert-from-url--url-at-point)
       (and (use-region-p)
            (string-trim (buffer-substring-no-properties (region-beginning) (region-end))))
       (let ((kill (ignore-errors (current-kill 0 t))))
         (and (insert-from-url--url-like-p kill) (string-trim kill)))))
+
+(defconst insert-from-url--link-regexps
+  '("\\[\\[\\([^]]+\\)\\]\\(?:\\[[^]]*\\]\\)?\\]"
+    "\\[[^]\n]*\\](\\([^) \n]+\\))")
+  "Org and Markdown links: the first group is the URL.")
+
+(defun insert-from-url--link-around-point ()
+  "Return (TARGET START . END) of the Org or Markdown link at point, or nil."
+  (save-excursion
+    (let ((pos (point)) found)
+      (dolist (re insert-from-url--link-regexps found)
+        (goto-char (line-beginning-position))
+        (while (and (not found) (re-search-forward re (line-end-position) t))
+          (when (and (<= (match-beginning 0) pos) (<= pos (match-end 0)))
+            (setq found (cons (match-string-no-properties 1)
+                              (cons (match-beginning 0) (match-end 0))))))))))
 
 (defun insert-from-url--read-url (prompt)
   "Read a URL with PROMPT, offering the URL near point as default."
@@ -339,8 +422,9 @@ percent when the size is known, once a fetch lasts over a second."
 
 (defun insert-from-url--read-format ()
   "Read a format name."
-  (completing-read "Format: " insert-from-url--formats nil t nil nil
-                   (insert-from-url--format-for-buffer)))
+  (let ((default (insert-from-url--format-for-buffer)))
+    (completing-read (format "Format (default %s): " default)
+                     insert-from-url--formats nil t nil nil default)))
 
 ;;;; Inserting
 
@@ -348,31 +432,52 @@ percent when the size is known, once a fetch lasts over a second."
   "Return the arguments of an inserting command, read with PROMPT.
 A prefix argument asks for the format too."
   (barf-if-buffer-read-only)
+  (insert-from-url--program) ; a missing program, before any prompt
   (list (insert-from-url--read-url prompt)
         (and current-prefix-arg (insert-from-url--read-format))))
+
+(defvar-local insert-from-url--pending nil
+  "Markers of the fetches waiting to insert, in the order they started.")
 
 (defun insert-from-url--insert-at (marker text)
   "Insert TEXT at MARKER as one undo step, in MARKER's buffer.
 Point, and the point of each window on the buffer, follow the
-text when they were at MARKER; elsewhere they stay."
-  (let ((buffer (marker-buffer marker)))
+text when they were at MARKER; elsewhere they stay.  Narrowing
+does not move the insertion, and fetches waiting at the same place
+that started later go after TEXT.  In a buffer that became
+read-only, TEXT goes to the kill ring instead.  Return non-nil if
+TEXT was inserted."
+  (let ((buffer (marker-buffer marker))
+        inserted)
     (when (buffer-live-p buffer)
       (with-current-buffer buffer
-        (if buffer-read-only
-            (message "insert-from-url: %s is read-only now; nothing inserted" (buffer-name))
-          (let* ((pos (marker-position marker))
-                 (follow (= (point) pos))
-                 (windows (seq-filter (lambda (w) (= (window-point w) pos))
-                                      (get-buffer-window-list buffer nil t))))
-            (undo-boundary)
-            (save-excursion
-              (goto-char pos)
-              (insert text))
-            (undo-boundary)
-            (let ((end (+ pos (length text))))
+        (let ((later (cdr (memq marker insert-from-url--pending))))
+          (setq insert-from-url--pending (delq marker insert-from-url--pending))
+          (if buffer-read-only
+              (progn
+                (kill-new text)
+                (insert-from-url--report
+                 (format "insert-from-url: %s is read-only now; the text is in the kill ring"
+                         (buffer-name))))
+            (let* ((pos (marker-position marker))
+                   (follow (= (point) pos))
+                   (windows (seq-filter (lambda (w) (= (window-point w) pos))
+                                        (get-buffer-window-list buffer nil t)))
+                   (end (+ pos (length text))))
+              (undo-boundary)
+              (save-excursion
+                (save-restriction
+                  (widen)
+                  (goto-char pos)
+                  (insert text)))
+              (undo-boundary)
+              (dolist (m later)
+                (when (= m pos) (set-marker m end)))
               (when follow (goto-char end))
-              (dolist (w windows) (set-window-point w end)))))))
-    (set-marker marker nil)))
+              (dolist (w windows) (set-window-point w end))
+              (setq inserted t)))))
+      (set-marker marker nil))
+    inserted))
 
 ;;;###autoload
 (defun insert-from-url (url &optional format)
@@ -410,17 +515,20 @@ own headings below.  FORMAT is as for `insert-from-url'."
 BASE-LEVEL and EXTRA are as for `insert-from-url--start'.  With
 OWN-LINE, the text starts on a line of its own."
   (let ((marker (copy-marker (point))))
+    (setq insert-from-url--pending (append insert-from-url--pending (list marker)))
     (message "Fetching %s..." url)
     (insert-from-url--start
      url format base-level
      (lambda (text)
        (when (and own-line (buffer-live-p (marker-buffer marker))
                   (with-current-buffer (marker-buffer marker)
-                    (save-excursion (goto-char marker) (not (bolp)))))
+                    (save-excursion (save-restriction (widen) (goto-char marker) (not (bolp))))))
          (setq text (concat "\n" text)))
-       (insert-from-url--insert-at marker text)
-       (message "Fetching %s...done" url))
+       (when (insert-from-url--insert-at marker text)
+         (message "Fetching %s...done" url)))
      (lambda (error-message)
+       (with-current-buffer (or (marker-buffer marker) (current-buffer))
+         (setq insert-from-url--pending (delq marker insert-from-url--pending)))
        (set-marker marker nil)
        (insert-from-url--report error-message))
      extra)))
@@ -457,17 +565,20 @@ OWN-LINE, the text starts on a line of its own."
 ;;;###autoload
 (defun insert-from-url-link (url)
   "Insert a link to URL titled with the page's title.
-On a URL at point, replace that URL with the link.  The link uses
-the buffer's markup: Org, Markdown, or \"title <url>\"."
+On a URL at point, replace that URL with the link; on a link at
+point (Org or Markdown), give it the page's title.  The link uses
+the buffer's markup: Org, Markdown, or \"title <url>\".  Text
+typed while the title is fetched stays, after the link."
   (interactive
    (progn
      (barf-if-buffer-read-only)
+     (insert-from-url--program)
      (list (insert-from-url--read-url "Link to URL"))))
   (barf-if-buffer-read-only)
-  (let* ((bounds (bounds-of-thing-at-point 'url))
-         (at-point (and bounds (equal (thing-at-point 'url t) url)))
-         (start (copy-marker (if at-point (car bounds) (point))))
-         (end (copy-marker (if at-point (cdr bounds) (point)) t)))
+  (let* ((bounds (insert-from-url--link-at-point url))
+         (start (copy-marker (if bounds (car bounds) (point))))
+         ;; Not advancing: what is typed at the end stays after it.
+         (end (copy-marker (if bounds (cdr bounds) (point)))))
     (insert-from-url--start
      url "title" nil
      (lambda (title)
@@ -477,12 +588,15 @@ the buffer's markup: Org, Markdown, or \"title <url>\"."
              (let ((link (insert-from-url--link-markup url (string-trim title)))
                    (follow (= (point) end)))
                (if buffer-read-only
-                   (message "insert-from-url: %s is read-only now" (buffer-name))
+                   (insert-from-url--report
+                    (format "insert-from-url: %s is read-only now; nothing inserted" (buffer-name)))
                  (undo-boundary)
                  (save-excursion
-                   (goto-char start)
-                   (delete-region start end)
-                   (insert link))
+                   (save-restriction
+                     (widen)
+                     (goto-char start)
+                     (delete-region start end)
+                     (insert link)))
                  (undo-boundary)
                  (when follow (goto-char (+ start (length link)))))))))
        (set-marker start nil)
@@ -491,6 +605,44 @@ the buffer's markup: Org, Markdown, or \"title <url>\"."
        (set-marker start nil)
        (set-marker end nil)
        (insert-from-url--report error-message)))))
+
+(defconst insert-from-url--trailing-punctuation ".,;:!?'\">"
+  "Characters that end a sentence rather than the URL before them.")
+
+(defun insert-from-url--url-bounds ()
+  "Return the bounds of the URL at point, without trailing punctuation.
+A closing parenthesis or bracket at the end stays only when the URL
+opens one: in \"(see http://host/page)\" it is the sentence's."
+  (when-let ((bounds (bounds-of-thing-at-point 'url)))
+    (let ((start (car bounds)) (end (cdr bounds)) (done nil))
+      (while (and (not done) (> end start))
+        (let ((c (char-before end))
+              (url (buffer-substring-no-properties start (1- end))))
+          (cond
+           ((seq-contains-p insert-from-url--trailing-punctuation c) (setq end (1- end)))
+           ((and (memq c '(?\) ?\] ?\}))
+                 (let ((open (cdr (assq c '((?\) . ?\() (?\] . ?\[) (?\} . ?{))))))
+                   (>= (seq-count (lambda (x) (eq x c)) (concat url (string c)))
+                       (1+ (seq-count (lambda (x) (eq x open)) url)))))
+            (setq end (1- end)))
+           (t (setq done t)))))
+      (and (> end start) (cons start end)))))
+
+(defun insert-from-url--url-at-point ()
+  "Return the URL at point, without trailing punctuation, or nil."
+  (when-let ((bounds (insert-from-url--url-bounds)))
+    (buffer-substring-no-properties (car bounds) (cdr bounds))))
+
+(defun insert-from-url--link-at-point (url)
+  "Return the bounds of the text at point that a link to URL takes over.
+That is a link at point whose target is URL, else URL itself at
+point; nil when there is neither."
+  (let ((link (insert-from-url--link-around-point)))
+    (if (and link (equal (car link) url))
+        (cdr link)
+      (let ((bounds (insert-from-url--url-bounds)))
+        (and bounds (equal (buffer-substring-no-properties (car bounds) (cdr bounds)) url)
+             bounds)))))
 
 ;;;; Synchronous use
 

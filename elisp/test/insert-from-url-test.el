@@ -113,7 +113,7 @@
       (insert-from-url (ifu-test-url "/image.png") "raw")
       (ifu-test-wait-idle (current-buffer))
       (should (equal (buffer-string) ""))
-      (should (string-match-p "binary body (image/png) refused" (car reports))))))
+      (should (string-match-p "binary body (image/png) not inserted" (car reports))))))
 
 (ert-deftest ifu-test-killed-buffer ()
   "A result for a killed buffer is dropped quietly, and nothing leaks."
@@ -237,7 +237,7 @@
              (lambda ()
                (and insert-from-url--processes
                     (process-live-p (car insert-from-url--processes))
-                    (string-match-p "\\` \\[fetching 2\\.9 KiB [0-9.]+ [KM]?i?B/s 100% of 2\\.9 KiB\\]\\'"
+                    (string-match-p "\\` \\[fetching 2\\.9 KiB [0-9.]+ [KM]?i?B/s 100%% of 2\\.9 KiB\\]\\'"
                                     (or (insert-from-url--mode-line-string) ""))))
              5))
     (ifu-test-wait-idle (current-buffer))
@@ -369,6 +369,168 @@
       (insert-from-url-link url)
       (ifu-test-wait-idle (current-buffer))
       (should (equal (buffer-string) (format "before [[%s][Example Title]] after" url))))))
+
+;;;; Surprises that are gone
+
+(ert-deftest ifu-test-link-keeps-typed-text ()
+  "Text typed while the title is fetched stays, after the link."
+  (with-temp-buffer
+    (text-mode)
+    (insert "Link: ")
+    (insert-from-url-link (ifu-test-url "/slow-title.html"))
+    (insert "typed on")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string)
+                   (format "Link: Slow Title <%s>typed on" (ifu-test-url "/slow-title.html"))))))
+
+(ert-deftest ifu-test-url-at-point-punctuation ()
+  "Trailing punctuation is the sentence's; point anywhere in the URL replaces it whole."
+  (dolist (case '(("(see http://host/page.html)" . "http://host/page.html")
+                  ("see http://host/page.html." . "http://host/page.html")
+                  ("see http://host/page.html, and" . "http://host/page.html")
+                  ("<http://host/page>" . "http://host/page")
+                  ("\"http://host/page\";" . "http://host/page")
+                  ("http://en.wikipedia.org/wiki/Foo_(bar)" . "http://en.wikipedia.org/wiki/Foo_(bar)")
+                  ("(http://en.wikipedia.org/wiki/Foo_(bar))" . "http://en.wikipedia.org/wiki/Foo_(bar)")))
+    (with-temp-buffer
+      (insert (car case))
+      (goto-char (point-min))
+      (search-forward "//")
+      (should (equal (insert-from-url--default-url) (cdr case))))))
+
+(ert-deftest ifu-test-link-replaces-url-in-parentheses ()
+  "A URL in parentheses becomes a link inside them, with point anywhere in it."
+  (with-temp-buffer
+    (text-mode)
+    (let ((url (ifu-test-url "/title.html")))
+      (insert "(see " url ")")
+      (goto-char (+ (point-min) 10))
+      (insert-from-url-link (insert-from-url--default-url))
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) (format "(see Example Title <%s>)" url))))))
+
+(ert-deftest ifu-test-link-on-existing-link ()
+  "On an Org or Markdown link, the link gets the title; no link is nested."
+  (let ((url (ifu-test-url "/title.html")))
+    (dolist (case `((org-mode ,(format "x [[%s][old]] y" url) ,(format "x [[%s][Example Title]] y" url))
+                    (org-mode ,(format "x [[%s]] y" url) ,(format "x [[%s][Example Title]] y" url))
+                    (markdown-mode ,(format "x [old](%s) y" url) ,(format "x [Example Title](%s) y" url))))
+      (with-temp-buffer
+        (funcall (nth 0 case))
+        (insert (nth 1 case))
+        (goto-char 6)
+        (insert-from-url-link (insert-from-url--default-url))
+        (ifu-test-wait-idle (current-buffer))
+        (should (equal (buffer-string) (nth 2 case)))))))
+
+(ert-deftest ifu-test-killing-buffer-stops-fetch ()
+  "Killing a buffer ends its fetches at once; a temporary buffer's within a second."
+  (let ((buffer (generate-new-buffer "ifu-test-kill")) process)
+    (with-current-buffer buffer
+      (insert-from-url (ifu-test-url "/stall") "raw")
+      (setq process (car insert-from-url--processes)))
+    (kill-buffer buffer)
+    (should-not (process-live-p process)))
+  (let (process)
+    (with-temp-buffer ; runs no kill-buffer-hook
+      (insert-from-url (ifu-test-url "/stall") "raw")
+      (setq process (car insert-from-url--processes)))
+    (should (ifu-test-wait (lambda () (not (process-live-p process))) 2.5))))
+
+(ert-deftest ifu-test-read-only-to-kill-ring ()
+  "A buffer made read-only during the fetch: the text goes to the kill ring, said so."
+  (ifu-test-capturing-reports reports
+    (let ((kill-ring nil))
+      (with-temp-buffer
+        (insert-from-url (ifu-test-url "/hello") "raw")
+        (setq buffer-read-only t)
+        (ifu-test-wait-idle (current-buffer))
+        (should (equal (buffer-string) ""))
+        (should (equal (car kill-ring) "Hello, world!\n"))
+        (should (string-match-p "kill ring" (car reports)))))))
+
+(ert-deftest ifu-test-narrowing-keeps-place ()
+  "Narrowing elsewhere during the fetch does not move the insertion."
+  (with-temp-buffer
+    (insert "one\ntwo\nthree\n")
+    (goto-char 5)
+    (insert-from-url (ifu-test-url "/hello") "raw")
+    (narrow-to-region 9 (point-max))
+    (ifu-test-wait-idle (current-buffer))
+    (widen)
+    (should (equal (buffer-string) "one\nHello, world!\ntwo\nthree\n"))))
+
+(ert-deftest ifu-test-fetches-keep-start-order ()
+  "Two fetches started at one point come out in the order they started."
+  (with-temp-buffer
+    (insert-from-url (ifu-test-url "/slow") "raw")
+    (insert-from-url (ifu-test-url "/hello") "raw")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "slow answer\nHello, world!\n"))))
+
+(ert-deftest ifu-test-warnings-shown ()
+  "The program's warnings reach the user, after the success message."
+  (ifu-test-capturing-reports reports
+    (let ((insert-from-url-readable t))
+      (with-temp-buffer
+        (insert-from-url (ifu-test-url "/no-article.html") "text")
+        (ifu-test-wait-idle (current-buffer))
+        (should (string-match-p "tiny" (buffer-string)))
+        (should (string-match-p "no article found" (or (car reports) "")))))))
+
+(ert-deftest ifu-test-errors-logged-in-emacs-terms ()
+  "Errors go to the log buffer, naming the Emacs option to change."
+  (let ((insert-from-url-timeout 1))
+    (with-temp-buffer
+      (insert-from-url (ifu-test-url "/stall") "raw")
+      (ifu-test-wait-idle (current-buffer))))
+  (with-current-buffer insert-from-url-log-buffer
+    (should (string-match-p "timed out after 1s (`insert-from-url-timeout')" (buffer-string)))
+    (should-not (string-match-p "--max-time" (buffer-string)))))
+
+(ert-deftest ifu-test-control-characters-removed ()
+  "Escape sequences and control characters never reach a buffer; CRLF is LF."
+  (with-temp-buffer
+    (insert-from-url (ifu-test-url "/controls") "raw")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "before red\nbell nul c1 tab\tff\f end\n"))))
+
+(ert-deftest ifu-test-mode-line-percent ()
+  "The meter's percent sign shows as one."
+  (with-temp-buffer
+    (let ((err (generate-new-buffer " *ifu-test-stderr*"))
+          (p (make-process :name "ifu-test" :command '("sleep" "5") :noquery t)))
+      (unwind-protect
+          (progn
+            (with-current-buffer err (insert "\r\e[K1.5 KiB  35% of 3.0 KiB"))
+            (process-put p 'insert-from-url-stderr err)
+            (setq insert-from-url--processes (list p))
+            ;; %% is how a mode line shows %.
+            (should (equal (insert-from-url--mode-line-string)
+                           " [fetching 1.5 KiB 35%% of 3.0 KiB]")))
+        (setq insert-from-url--processes nil)
+        (delete-process p)
+        (kill-buffer err)))))
+
+(ert-deftest ifu-test-format-prompt-default ()
+  "The Format prompt shows its default."
+  (with-temp-buffer
+    (org-mode)
+    (let (prompt)
+      (cl-letf (((symbol-function 'completing-read)
+                 (lambda (p &rest _) (setq prompt p) "org")))
+        (insert-from-url--read-format))
+      (should (equal prompt "Format (default org): ")))))
+
+(ert-deftest ifu-test-missing-program-before-prompt ()
+  "A missing program is reported before the URL prompt."
+  (let ((insert-from-url-program "/nonexistent/insert-from-url")
+        (prompted nil))
+    (cl-letf (((symbol-function 'read-string) (lambda (&rest _) (setq prompted t) "http://x/")))
+      (with-temp-buffer
+        (should-error (call-interactively #'insert-from-url) :type 'user-error)
+        (should-error (call-interactively #'insert-from-url-link) :type 'user-error)))
+    (should-not prompted)))
 
 ;;;; Synchronous use
 
