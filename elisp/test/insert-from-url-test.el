@@ -498,19 +498,36 @@
 (ert-deftest ifu-test-mode-line-percent ()
   "The meter's percent sign shows as one."
   (with-temp-buffer
-    (let ((err (generate-new-buffer " *ifu-test-stderr*"))
+    (let ((err (make-pipe-process :name "ifu-test-stderr" :noquery t))
           (p (make-process :name "ifu-test" :command '("sleep" "5") :noquery t)))
       (unwind-protect
           (progn
-            (with-current-buffer err (insert "\r\e[K1.5 KiB  35% of 3.0 KiB"))
-            (process-put p 'insert-from-url-stderr err)
+            (process-put err 'insert-from-url-fetch p)
+            (insert-from-url--stderr-filter err "\r\e[K1.5 KiB  35% of 3.0 KiB")
             (setq insert-from-url--processes (list p))
             ;; %% is how a mode line shows %.
             (should (equal (insert-from-url--mode-line-string)
                            " [fetching 1.5 KiB 35%% of 3.0 KiB]")))
         (setq insert-from-url--processes nil)
         (delete-process p)
-        (kill-buffer err)))))
+        (delete-process err)))))
+
+(ert-deftest ifu-test-no-temporary-file-left ()
+  "The file the text comes through is gone after success, failure and cancel."
+  (let ((before (directory-files temporary-file-directory nil "\\`insert-from-url.*\\.out\\'")))
+    (with-temp-buffer
+      (insert-from-url (ifu-test-url "/hello") "raw")
+      (insert-from-url (ifu-test-url "/missing") "raw")
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) "Hello, world!\n")))
+    (with-temp-buffer
+      (insert-from-url (ifu-test-url "/stall") "raw")
+      (insert-from-url-cancel)
+      (ifu-test-wait-idle (current-buffer)))
+    (should (ifu-test-wait
+             (lambda () (equal (directory-files temporary-file-directory nil "\\`insert-from-url.*\\.out\\'")
+                               before))
+             3))))
 
 (ert-deftest ifu-test-format-prompt-default ()
   "The Format prompt shows its default."
