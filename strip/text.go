@@ -38,10 +38,10 @@ func (c *converter) text(raw []byte) {
 		switch {
 		case c.math.inTeX:
 			if c.math.tex.Len() < spanLimit {
-				c.math.tex.WriteString(cleanText(raw, false))
+				c.math.tex.WriteString(spaceBreaks(cleanText(raw, false)))
 			}
 		case c.math.text.Len() < spanLimit:
-			c.math.text.WriteString(strings.TrimSpace(cleanText(raw, false)))
+			c.math.text.WriteString(strings.TrimSpace(spaceBreaks(cleanText(raw, false))))
 		}
 		return
 	}
@@ -213,6 +213,21 @@ func cleanText(b []byte, pre bool) string {
 		}
 	}
 	return out.String()
+}
+
+// spaceBreaks turns the carriage returns and form feeds that cleanText
+// leaves in running text (for the word splitter to collapse) into spaces,
+// for text that is written as it is: a formula's.
+func spaceBreaks(s string) string {
+	if !strings.ContainsAny(s, "\r\f") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\f' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // bidiControl reports whether r is a bidirectional embedding, override or
