@@ -31,6 +31,8 @@
 ;;                               metadata (in Org, as an entry)
 ;;   M-x insert-from-url-link    insert a link titled with the page's title,
 ;;                               or turn the URL at point into one
+;;   M-x insert-from-url-view    read a page's article in a buffer of its own
+;;                               (Org by default; q quits, g reloads)
 ;;   M-x insert-from-url-cancel  stop the fetches of the current buffer
 ;;   M-x insert-from-url-wheel-undo-mode
 ;;                               Alt+wheel towards you undoes, away redoes
@@ -102,6 +104,12 @@ programming modes, and plain text elsewhere."
 This is the reading mode of `insert-from-url-article', without the
 title and metadata it puts first."
   :type 'boolean)
+
+(defcustom insert-from-url-view-format 'org
+  "Format of the article that `insert-from-url-view' shows."
+  :type '(choice (const :tag "Org" org)
+                 (const :tag "Markdown" markdown)
+                 (const :tag "Plain text" text)))
 
 (defconst insert-from-url--formats '("raw" "text" "markdown" "org")
   "Formats the program can produce for insertion.")
@@ -670,6 +678,90 @@ point; nil when there is neither."
       (let ((bounds (insert-from-url--url-bounds)))
         (and bounds (equal (buffer-substring-no-properties (car bounds) (cdr bounds)) url)
              bounds)))))
+
+;;;; Reading in a buffer of its own
+
+(defvar-local insert-from-url--view-url nil
+  "The URL of the page in the current `insert-from-url-view' buffer.")
+
+(defvar insert-from-url-view-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map "q" #'quit-window)
+    (define-key map "g" #'insert-from-url-view-reload)
+    map)
+  "Keys of `insert-from-url-view-mode'.")
+
+(define-minor-mode insert-from-url-view-mode
+  "Minor mode of the buffers of `insert-from-url-view'.
+The buffer is read-only; \\[insert-from-url-view-reload] fetches the
+page again and \\[quit-window] quits.
+\\{insert-from-url-view-mode-map}"
+  :lighter " View-URL"
+  :keymap insert-from-url-view-mode-map)
+
+(defun insert-from-url--view-major-mode (format)
+  "Switch to the major mode for text in FORMAT."
+  (pcase format
+    ("org" (if (fboundp 'org-mode) (org-mode) (text-mode)))
+    ("markdown" (if (fboundp 'markdown-mode) (markdown-mode) (text-mode)))
+    (_ (text-mode))))
+
+;;;###autoload
+(defun insert-from-url-view (url)
+  "Show the article of URL in a buffer of its own, and return the buffer.
+The buffer is returned at once and fills when the page arrives:
+the readable article, in `insert-from-url-view-format' (Org by
+default, with its links followable as usual), after its title and
+the page's URL.  The buffer is read-only and named after the
+page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[insert-from-url-view-reload] fetches again."
+  (interactive (progn (insert-from-url--program)
+                      (list (insert-from-url--read-url "View URL"))))
+  (let ((buffer (generate-new-buffer (format "*%s*" url))))
+    (with-current-buffer buffer
+      (insert-from-url--view-major-mode (symbol-name insert-from-url-view-format))
+      (insert-from-url-view-mode 1)
+      (setq insert-from-url--view-url url)
+      (setq buffer-read-only t)
+      (insert-from-url-view-reload))
+    (when (called-interactively-p 'any)
+      (pop-to-buffer-same-window buffer))
+    buffer))
+
+(defun insert-from-url-view-reload ()
+  "Fetch the page of the current `insert-from-url-view' buffer again."
+  (interactive)
+  (let ((buffer (current-buffer))
+        (url insert-from-url--view-url)
+        (format (symbol-name insert-from-url-view-format)))
+    (let ((inhibit-read-only t))
+      (erase-buffer)
+      (insert (format "Fetching %s..." url)))
+    (insert-from-url--start
+     url format nil
+     (lambda (text)
+       (when (buffer-live-p buffer)
+         (with-current-buffer buffer
+           (let ((inhibit-read-only t))
+             (erase-buffer)
+             (insert text)
+             (goto-char (point-min))
+             (set-buffer-modified-p nil))
+           (when-let ((title (insert-from-url--view-title text)))
+             (rename-buffer (format "*%s*" title) t)))))
+     (lambda (error-message)
+       (when (buffer-live-p buffer)
+         (with-current-buffer buffer
+           (let ((inhibit-read-only t))
+             (erase-buffer)
+             (insert error-message "\n"))))
+       (insert-from-url--report error-message))
+     '("--readable" "--metadata"))))
+
+(defun insert-from-url--view-title (text)
+  "Return the title that the metadata at the start of TEXT gives, or nil."
+  (when (string-match "\\`\\(?:#\\+title: \\|---\ntitle: \\)?\\([^\n]+\\)" text)
+    (let ((title (string-trim (match-string 1 text) "[ \t\"']+" "[ \t\"']+")))
+      (and (not (string-empty-p title)) title))))
 
 ;;;; Synchronous use
 

@@ -549,6 +549,31 @@
         (should-error (call-interactively #'insert-from-url-link) :type 'user-error)))
     (should-not prompted)))
 
+;;;; Reading
+
+(ert-deftest ifu-test-view ()
+  "`insert-from-url-view' returns a buffer at once that fills with the article in Org."
+  (let ((buffer (insert-from-url-view (ifu-test-url "/article.html"))))
+    (unwind-protect
+        (with-current-buffer buffer
+          (should (string-prefix-p "Fetching" (buffer-string)))
+          (ifu-test-wait-idle buffer)
+          (should (derived-mode-p 'org-mode))
+          (should insert-from-url-view-mode)
+          (should buffer-read-only)
+          (should (equal (buffer-name) "*Bridge vote*"))
+          (should (string-prefix-p "#+title: Bridge vote\n" (buffer-string)))
+          (should (string-match-p "^#\\+url: " (buffer-string)))
+          (should (string-match-p "council voted on the river bridge" (buffer-string)))
+          (should-not (string-match-p "Sports\\|Copyright" (buffer-string)))
+          (should (eq (key-binding "q") #'quit-window))
+          (should (eq (key-binding "g") #'insert-from-url-view-reload))
+          (let ((inhibit-read-only t)) (erase-buffer))
+          (insert-from-url-view-reload)
+          (ifu-test-wait-idle buffer)
+          (should (string-match-p "river bridge" (buffer-string))))
+      (kill-buffer buffer))))
+
 ;;;; Synchronous use
 
 (ert-deftest ifu-test-string ()
