@@ -30,7 +30,8 @@
 ;;   M-x insert-from-url-article insert the main article, with its title and
 ;;                               metadata (in Org, as an entry)
 ;;   M-x insert-from-url-link    insert a link titled with the page's title,
-;;                               or turn the URL at point into one
+;;                               or turn the URL at point into one (with
+;;                               a region: every URL in it)
 ;;   M-x insert-from-url-view    read a page's article in a buffer of its own
 ;;                               (Org by default; q quits, g reloads)
 ;;   M-x insert-from-url-cancel  stop the fetches of the current buffer
@@ -603,17 +604,68 @@ OWN-LINE, the text starts on a line of its own."
 On a URL at point, replace that URL with the link; on a link at
 point (Org or Markdown), give it the page's title.  The link uses
 the buffer's markup: Org, Markdown, or \"title <url>\".  Text
-typed while the title is fetched stays, after the link."
+typed while the title is fetched stays, after the link.
+With an active region, turn every URL in it into a titled link,
+fetching a few at a time; URL is then ignored."
   (interactive
    (progn
      (barf-if-buffer-read-only)
      (insert-from-url--program)
-     (list (insert-from-url--read-url "Link to URL"))))
+     (list (unless (use-region-p) (insert-from-url--read-url "Link to URL")))))
   (barf-if-buffer-read-only)
-  (let* ((bounds (insert-from-url--link-at-point url))
-         (start (copy-marker (if bounds (car bounds) (point))))
-         ;; Not advancing: what is typed at the end stays after it.
-         (end (copy-marker (if bounds (cdr bounds) (point)))))
+  (if (and (called-interactively-p 'any) (use-region-p))
+      (insert-from-url-links-in-region (region-beginning) (region-end))
+    (let ((bounds (insert-from-url--link-at-point url)))
+      (insert-from-url--replace-with-link
+       url (or (car bounds) (point)) (or (cdr bounds) (point))))))
+
+(defcustom insert-from-url-link-parallel 4
+  "How many titles `insert-from-url-links-in-region' fetches at a time."
+  :type 'natnum)
+
+;;;###autoload
+(defun insert-from-url-links-in-region (start end)
+  "Turn every URL between START and END into a link titled with its page's title.
+Links already there (Org or Markdown) get the title as their
+description.  Titles are fetched `insert-from-url-link-parallel' at
+a time; each link replaces its URL where it stands."
+  (interactive "r")
+  (barf-if-buffer-read-only)
+  (let ((queue nil) (running 0) next)
+    (save-excursion
+      (goto-char start)
+      (while (re-search-forward "https?://" end t)
+        (goto-char (match-end 0))
+        (let* ((link (insert-from-url--link-around-point))
+               (bounds (or (cdr link) (insert-from-url--url-bounds))))
+          (when (and bounds (<= (cdr bounds) end))
+            (push (list (or (car link) (buffer-substring-no-properties (car bounds) (cdr bounds)))
+                        (copy-marker (car bounds)) (copy-marker (cdr bounds)))
+                  queue)
+            (goto-char (cdr bounds))))))
+    (setq queue (nreverse queue))
+    (setq next
+          (lambda ()
+            (while (and queue (< running insert-from-url-link-parallel))
+              (let ((item (pop queue)))
+                (setq running (1+ running))
+                (insert-from-url--replace-with-link
+                 (nth 0 item) (nth 1 item) (nth 2 item)
+                 (lambda () (setq running (1- running)) (funcall next)))
+                (set-marker (nth 1 item) nil)
+                (set-marker (nth 2 item) nil)))))
+    (message "Fetching the titles of %d link%s..." (length queue) (if (cdr queue) "s" ""))
+    (funcall next)))
+
+(defun insert-from-url--replace-with-link (url start end &optional done)
+  "Replace the text from START to END with a link to URL, once its title comes.
+START and END are positions or markers.  DONE, if given, is called
+when the fetch ends, whatever its outcome."
+  (let ((start (copy-marker start))
+        ;; Not advancing: what is typed at the end stays after it.
+        (end (copy-marker end))
+        (finish (lambda ()
+                  (when done (funcall done)))))
     (insert-from-url--start
      url "title" nil
      (lambda (title)
@@ -635,11 +687,13 @@ typed while the title is fetched stays, after the link."
                  (undo-boundary)
                  (when follow (goto-char (+ start (length link)))))))))
        (set-marker start nil)
-       (set-marker end nil))
+       (set-marker end nil)
+       (funcall finish))
      (lambda (error-message)
        (set-marker start nil)
        (set-marker end nil)
-       (insert-from-url--report error-message)))))
+       (insert-from-url--report error-message)
+       (funcall finish)))))
 
 (defconst insert-from-url--trailing-punctuation ".,;:!?'\">"
   "Characters that end a sentence rather than the URL before them.")

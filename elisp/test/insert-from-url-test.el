@@ -549,6 +549,25 @@
         (should-error (call-interactively #'insert-from-url-link) :type 'user-error)))
     (should-not prompted)))
 
+;;;; Links in a region
+
+(ert-deftest ifu-test-links-in-region ()
+  "Every URL in the region becomes a titled link where it stands, a few at a time."
+  (let ((a (ifu-test-url "/title.html"))
+        (b (ifu-test-url "/slow-title.html"))
+        (insert-from-url-link-parallel 1))
+    (with-temp-buffer
+      (org-mode)
+      (insert (format "- %s\n- (see %s)\n- [[%s][old]]\nafter %s" a b a a))
+      (let ((end (- (point) (length a) 6)))
+        (insert-from-url-links-in-region (point-min) end))
+      (should (<= (length insert-from-url--processes) 1))
+      (ifu-test-wait (lambda () (string-match-p "Slow Title" (buffer-string))) 10)
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string)
+                     (format "- [[%s][Example Title]]\n- (see [[%s][Slow Title]])\n- [[%s][Example Title]]\nafter %s"
+                             a b a a))))))
+
 ;;;; Reading
 
 (ert-deftest ifu-test-view ()
