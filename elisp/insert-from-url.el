@@ -58,6 +58,7 @@
 (require 'thingatpt)
 
 (declare-function org-current-level "org" ())
+(declare-function outline-next-heading "outline" ())
 
 ;;;; Customization
 
@@ -543,19 +544,45 @@ own headings below.  FORMAT is as for `insert-from-url'."
   (let* ((format (or format (insert-from-url--format-for-buffer)))
          (entry (and (equal format "org") (derived-mode-p 'org-mode)))
          (level (and entry (or (insert-from-url--base-level format) 0))))
-    (insert-from-url--fetch-and-insert
-     url format level '("--readable" "--metadata") entry)))
+    (save-excursion
+      (when (and entry (> level 0))
+        ;; A child entry goes after its parent's own text, before the
+        ;; parent's first child or next heading: never inside a line.
+        (outline-next-heading))
+      (insert-from-url--fetch-and-insert
+       url format level '("--readable" "--metadata") entry
+       (and entry #'insert-from-url--add-retrieved)))))
 
-(defun insert-from-url--fetch-and-insert (url format base-level extra &optional own-line)
+(defun insert-from-url--add-retrieved (entry)
+  "Return the Org ENTRY with the time it was retrieved in its drawer."
+  (let ((stamp (format-time-string "[%Y-%m-%d %a %H:%M]")))
+    (if (string-match "^:PROPERTIES:\n" entry)
+        (replace-match (concat ":PROPERTIES:\n:RETRIEVED: " stamp "\n") t t entry)
+      entry)))
+
+;;;###autoload
+(defun insert-from-url-capture (url)
+  "Return the article of URL as an Org entry, for `org-capture' templates.
+It waits for the page, at most `insert-from-url-timeout' seconds,
+and signals an error if the fetch fails.  The entry is a top-level
+heading with the title, a property drawer (URL, author, date, and
+the time it was retrieved), and the article below."
+  (insert-from-url--add-retrieved
+   (insert-from-url-string url "org" '("--readable" "--metadata" "--base-level" "0"))))
+
+(defun insert-from-url--fetch-and-insert (url format base-level extra &optional own-line transform)
   "Fetch URL in FORMAT and insert it where point is now.
 BASE-LEVEL and EXTRA are as for `insert-from-url--start'.  With
-OWN-LINE, the text starts on a line of its own."
+OWN-LINE, the text starts on a line of its own.  TRANSFORM, if
+given, is called on the text before it is inserted."
   (let ((marker (copy-marker (point))))
     (setq insert-from-url--pending (append insert-from-url--pending (list marker)))
     (message "Fetching %s..." url)
     (insert-from-url--start
      url format base-level
      (lambda (text)
+       (when transform
+         (setq text (funcall transform text)))
        (when (and own-line (buffer-live-p (marker-buffer marker))
                   (with-current-buffer (marker-buffer marker)
                     (save-excursion (save-restriction (widen) (goto-char marker) (not (bolp))))))
@@ -819,10 +846,11 @@ page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[inse
 
 ;;;; Synchronous use
 
-(defun insert-from-url-string (url &optional format)
+(defun insert-from-url-string (url &optional format extra)
   "Return the content of URL as a string, waiting for it.
 FORMAT is \"raw\" (the default), \"text\", \"markdown\", \"org\" or
-\"title\".  Signal an error with the program's message on failure.
+\"title\"; EXTRA is a list of more arguments for the program.
+Signal an error with the program's message on failure.
 \\[keyboard-quit] stops the fetch."
   (let* ((program (insert-from-url--program))
          (default-directory (insert-from-url--local-directory))
@@ -832,14 +860,19 @@ FORMAT is \"raw\" (the default), \"text\", \"markdown\", \"org\" or
           (set-buffer-multibyte nil)
           (let* ((coding-system-for-read 'binary)
                  (code (apply #'call-process program nil (list t stderr-file) nil
-                              (insert-from-url--arguments url (or format "raw")))))
+                              (insert-from-url--arguments url (or format "raw") nil extra))))
             (unless (eq code 0)
               (error "%s" (insert-from-url--error-message
                            (with-temp-buffer
                              (insert-file-contents stderr-file)
                              (buffer-string))
                            code)))
-            (decode-coding-string (buffer-string) 'utf-8 t)))
+            (let ((text (decode-coding-string (buffer-string) 'utf-8 t)))
+              (erase-buffer)
+              (set-buffer-multibyte t)
+              (insert text)
+              (insert-from-url--clean-buffer)
+              (buffer-string))))
       (delete-file stderr-file))))
 
 ;;;; Alt+wheel undo and redo

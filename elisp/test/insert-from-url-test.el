@@ -300,12 +300,33 @@
     (insert-from-url-article (ifu-test-url "/article.html"))
     (ifu-test-wait-idle (current-buffer))
     (let ((s (buffer-string)))
-      (should (string-prefix-p
-               (concat "* Reading\nSome text\n** Bridge vote\n:PROPERTIES:\n:AUTHOR: Ann Writer\n"
-                       ":DATE: 2024-03-05\n:URL: " (ifu-test-url "/article.html") "\n:END:\n")
+      (should (string-match
+               (concat "\\`\\* Reading\nSome text\n\\*\\* Bridge vote\n:PROPERTIES:\n"
+                       ":RETRIEVED: \\[[0-9]\\{4\\}-[0-9][0-9]-[0-9][0-9] [A-Za-z]+ [0-9][0-9]:[0-9][0-9]\\]\n"
+                       ":AUTHOR: Ann Writer\n:DATE: 2024-03-05\n:URL: "
+                       (regexp-quote (ifu-test-url "/article.html")) "\n:END:\n")
                s))
       (should (string-match-p "^\\*\\*\\* Next steps$" s))
       (should-not (string-match-p "Sports\\|Copyright" s)))))
+
+(ert-deftest ifu-test-article-after-entry-text ()
+  "With point inside a line of an entry, the article goes after the entry's own text."
+  (with-temp-buffer
+    (org-mode)
+    (insert "* Reading\nline1\nline2\n** Child\nchild text\n")
+    (goto-char (point-min))
+    (search-forward "li")
+    (insert-from-url-article (ifu-test-url "/article.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (let ((s (buffer-string)))
+      (should (string-prefix-p "* Reading\nline1\nline2\n** Bridge vote\n" s))
+      (should (string-suffix-p "\n** Child\nchild text\n" s)))))
+
+(ert-deftest ifu-test-capture ()
+  "`insert-from-url-capture' returns the article as an Org entry, retrieval time included."
+  (let ((entry (insert-from-url-capture (ifu-test-url "/article.html"))))
+    (should (string-prefix-p "* Bridge vote\n:PROPERTIES:\n:RETRIEVED: [" entry))
+    (should (string-match-p "council voted" entry))))
 
 (ert-deftest ifu-test-article-text ()
   "Elsewhere, the article comes after a short header."
