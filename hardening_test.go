@@ -307,6 +307,15 @@ func TestURLSpaces(t *testing.T) {
 		}
 	}
 	runCmd(t, base+"p\x01q").check(t, 3, "malformed URL", "")
+
+	// A redirect's Location is encoded the same way.
+	redirect := listen(t, true, func(c net.Conn) {
+		io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: "+base+"r?x y\r\nContent-Length: 0\r\n\r\n")
+	})
+	runCmd(t, redirect).check(t, 0, "", "ok\n")
+	if head := receive(t, got); !strings.HasPrefix(head, "GET /r?x%20y HTTP/1.1\r\n") {
+		t.Errorf("the redirect sent %q", strings.SplitN(head, "\r\n", 2)[0])
+	}
 }
 
 func TestDeadProxy(t *testing.T) {

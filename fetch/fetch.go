@@ -377,6 +377,7 @@ func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 			Msg: fmt.Sprintf("more than %d redirects (--max-redirs)", max)}
 	}
 	req.Header.Del("Referer")
+	req.URL.RawQuery = escapeQuery(req.URL.RawQuery) // a Location with a raw space
 	if !sameOrigin(req.URL, via[0].URL) {
 		req.Header.Del("Authorization")
 		req.Header.Del("Cookie")
