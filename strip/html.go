@@ -676,8 +676,10 @@ func (c *converter) closeMath() {
 		return
 	}
 	c.math = nil
-	tex := strings.TrimSpace(collapseRuns(strings.ReplaceAll(m.tex.String(), "\n", " ")))
-	text := strings.TrimSpace(m.text.String())
+	// A formula is written on one line, as it is: white space of any
+	// kind becomes one space.
+	tex := strings.Join(strings.Fields(m.tex.String()), " ")
+	text := strings.Join(strings.Fields(m.text.String()), " ")
 	if m.block {
 		c.block(2)
 	}
