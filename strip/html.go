@@ -1051,6 +1051,23 @@ func (c *converter) finish() {
 	}
 }
 
+// nextTextStart returns ' ' when the token after the current one is text
+// that starts with white space, and 'x' (a letter) otherwise, or when the
+// next token is not in sight.
+func (c *converter) nextTextStart() rune {
+	if c.batch == nil || c.pos+1 >= len(c.batch.toks) {
+		return 'x'
+	}
+	t := c.batch.toks[c.pos+1]
+	if t.tt == html.TextToken && t.end > t.start {
+		switch c.batch.buf[t.start] {
+		case ' ', '\t', '\n', '\r', '\f':
+			return ' '
+		}
+	}
+	return 'x'
+}
+
 // countItems counts the items of the list whose start tag is the current
 // token, looking ahead in the current batch of tokens; 0 means its end is
 // not in sight.

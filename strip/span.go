@@ -114,7 +114,11 @@ func (s *span) plain() string {
 }
 
 func (c *converter) openSpan(kind spanKind, href, resolved string) *span {
-	c.resolvePending('x')
+	if c.pendingEm != nil {
+		// What follows the closed emphasis is the new span's first
+		// character: a leading space will be moved out in front of it.
+		c.resolvePending(c.nextTextStart())
+	}
 	if kind != spanHeading {
 		c.flushBreak()
 	}
