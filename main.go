@@ -265,15 +265,24 @@ func (c *command) writeWithMetadata(w io.Writer, body io.Reader, pageURL *url.UR
 		return err
 	}
 	meta := readable.PageMetadata(doc, readable.BaseURL(doc, pageURL))
-	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
-		_, err := io.WriteString(w, title+"\n")
-		return err
-	}
-	m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
-	if err := strip.WriteMetadata(w, m, &opt); err != nil {
+	if done, err := c.writeHeader(w, meta, &opt); done || err != nil {
 		return err
 	}
 	return strip.Convert(w, page, opt)
+}
+
+// writeHeader writes what comes before the page: with -f title, the title
+// alone, and then the page is done; with --metadata, the metadata.
+func (c *command) writeHeader(w io.Writer, meta readable.Metadata, opt *strip.Options) (done bool, err error) {
+	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
+		_, err := io.WriteString(w, title+"\n")
+		return true, err
+	}
+	if !c.opts.Metadata {
+		return false, nil
+	}
+	m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
+	return false, strip.WriteMetadata(w, m, opt)
 }
 
 var errNoMatch = errors.New("no element matches --select")
@@ -313,15 +322,8 @@ func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, o
 			nodes = []*html.Node{article}
 		}
 	}
-	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
-		_, err := io.WriteString(w, title+"\n")
+	if done, err := c.writeHeader(w, meta, &opt); done || err != nil {
 		return err
-	}
-	if o.Metadata {
-		m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
-		if err := strip.WriteMetadata(w, m, &opt); err != nil {
-			return err
-		}
 	}
 	opt.BaseURL = base
 	return strip.ConvertNodes(w, nodes, opt)

@@ -22,15 +22,7 @@ fi
 fetch_bytes=${2:-$((1 << 30))}
 runs=${RUNS:-5}
 
-tmp=$(mktemp -d)
-trap 'kill $server_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-go build -o "$tmp/insert-from-url" .
-go build -o "$tmp/server" ./bench/server
-"$tmp/server" > "$tmp/url" &
-server_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
-base=$(cat "$tmp/url")
-ifu="$tmp/insert-from-url"
+. bench/setup.sh
 
 # best_of CMD...: the best wall time in seconds and the peak RSS in KB of
 # $runs runs, as "SECONDS KB".

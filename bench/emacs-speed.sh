@@ -7,19 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bytes=${1:-10485760}
-tmp=$(mktemp -d)
-trap 'kill $server_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-go build -o "$tmp/insert-from-url" .
-go build -o "$tmp/server" ./bench/server
-"$tmp/server" > "$tmp/url" &
-server_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
+. bench/setup.sh
 cat > "$tmp/speed.el" <<EL
 ;;; -*- lexical-binding: t -*-
 (require 'insert-from-url)
 (require 'url)
-(setq insert-from-url-program "$tmp/insert-from-url")
-(defvar speed-url (concat "$(cat "$tmp/url")" "/bytes?n=$bytes"))
+(setq insert-from-url-program "$ifu")
+(defvar speed-url "$base/bytes?n=$bytes")
 (defun speed-best (f)
   (let ((best 1e9))
     (dotimes (_ 3)

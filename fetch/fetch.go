@@ -182,7 +182,7 @@ func ParseInput(input string) (u *url.URL, path string, err error) {
 			return -1
 		}
 		return r
-	}, strings.Trim(input, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+	}, strings.TrimFunc(input, func(r rune) bool { return r <= ' ' })) // C0 controls and space
 	scheme, _, _ = strings.Cut(input, "://")
 	switch strings.ToLower(scheme) {
 	case "http", "https":

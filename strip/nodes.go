@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // ConvertNodes writes the HTML elements nodes (and all under them), in
@@ -71,7 +70,7 @@ func (s *tokenStream) produceNodes(nodes []*html.Node) {
 			if !bt.add(html.StartTagToken, tag) {
 				return false
 			}
-			if isVoidElement(n.DataAtom) {
+			if void(n.DataAtom) {
 				return true
 			}
 		case html.DocumentNode:
@@ -106,15 +105,4 @@ func appendStartTag(b []byte, n *html.Node) []byte {
 		b = append(b, '"')
 	}
 	return append(b, '>')
-}
-
-// isVoidElement reports whether a is an element without content or end
-// tag.
-func isVoidElement(a atom.Atom) bool {
-	switch a {
-	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
-		atom.Keygen, atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track, atom.Wbr:
-		return true
-	}
-	return false
 }

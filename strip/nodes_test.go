@@ -26,28 +26,34 @@ func TestConvertNodesMatchesConvert(t *testing.T) {
 		if restructured[filepath.ToSlash(p)] {
 			continue
 		}
-		page, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := html.Parse(bytes.NewReader(page))
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
-			opt := Options{Format: f, HTML: true, BaseURL: base}
-			var want, got bytes.Buffer
-			if err := Convert(&want, bytes.NewReader(page), opt); err != nil {
-				t.Fatal(err)
-			}
-			if err := ConvertNodes(&got, []*html.Node{doc}, opt); err != nil {
-				t.Fatal(err)
-			}
-			if got.String() != want.String() {
-				t.Errorf("%s, %s: %s", p, f, diffLines(got.String(), want.String()))
+			if fromTree, fromBytes := convertBoth(t, p, Options{Format: f, HTML: true, BaseURL: base}); fromTree != fromBytes {
+				t.Errorf("%s, %s: %s", p, f, diffLines(fromTree, fromBytes))
 			}
 		}
 	}
+}
+
+// convertBoth converts the page in file p from its parsed tree and from
+// its bytes.
+func convertBoth(t *testing.T, p string, opt Options) (fromTree, fromBytes string) {
+	t.Helper()
+	page, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree, raw bytes.Buffer
+	if err := Convert(&raw, bytes.NewReader(page), opt); err != nil {
+		t.Fatal(err)
+	}
+	if err := ConvertNodes(&tree, []*html.Node{doc}, opt); err != nil {
+		t.Fatal(err)
+	}
+	return tree.String(), raw.String()
 }
 
 // diffLines shows the first lines where a and b differ.
@@ -77,23 +83,9 @@ func TestConvertNodesRealPages(t *testing.T) {
 	}
 	differ := 0
 	for _, p := range realPages(t) {
-		page, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := html.Parse(bytes.NewReader(page))
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt := Options{Format: FormatMarkdown, HTML: true}
-		var want, got bytes.Buffer
-		Convert(&want, bytes.NewReader(page), opt)
-		if err := ConvertNodes(&got, []*html.Node{doc}, opt); err != nil {
-			t.Fatal(err)
-		}
-		if got.String() != want.String() {
+		if fromTree, fromBytes := convertBoth(t, p, Options{Format: FormatMarkdown, HTML: true}); fromTree != fromBytes {
 			differ++
-			t.Logf("%s: %s", filepath.Base(filepath.Dir(p)), diffLines(got.String(), want.String()))
+			t.Logf("%s: %s", filepath.Base(filepath.Dir(p)), diffLines(fromTree, fromBytes))
 		}
 	}
 	if differ > maxRestructured {
