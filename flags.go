@@ -37,6 +37,7 @@ type options struct {
 	RequireArticle bool
 	Select         []string
 	Metadata       bool
+	Images         string
 	ShiftHeadings  bool
 	PrintEmacs     bool
 	ShowVersion    bool
@@ -68,6 +69,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.RequireArticle, "require-article", false, "with --readable, fail (exit 65) when no article is found instead of printing the whole page")
 	fs.StringArrayVar(&o.Select, "select", nil, "keep only the elements matching the CSS `SELECTOR` (repeatable; no match exits 64)")
 	fs.BoolVar(&o.Metadata, "metadata", false, "put the title, author, site, date and URL before the body")
+	fs.StringVar(&o.Images, "images", "", "store the images Markdown and Org output keeps in the folder `DIR` and link them there (relative to -o's folder)")
 	fs.StringVar(&o.Charset, "charset", "", "decode the body from `NAME`, whatever it declares")
 	fs.BoolVar(&o.NoDecode, "no-decode", false, "print the body's bytes as served (decompressed, but no charset decoding or conversion)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write to `FILE` (replaced only when the whole body arrived)")
@@ -128,6 +130,14 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--base-level must be 0 to %d, not %d", maxBaseLevel, o.BaseLevel)
 	}
 	o.ShiftHeadings = fs.Changed("base-level")
+	if fs.Changed("images") {
+		switch {
+		case o.Images == "":
+			return nil, errors.New("--images needs a folder")
+		case o.Format != strip.FormatMarkdown && o.Format != strip.FormatOrg:
+			return nil, errors.New("--images works with -f markdown and -f org")
+		}
+	}
 	if err := readable.CheckSelectors(o.Select); err != nil {
 		return nil, err
 	}

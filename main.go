@@ -31,6 +31,7 @@ import (
 
 	"github.com/insert-from-url/insert-from-url/elisp"
 	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/images"
 	"github.com/insert-from-url/insert-from-url/output"
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
@@ -93,6 +94,10 @@ type command struct {
 	stderr io.Writer
 	// sink is the output once it is open, for abort.
 	sink atomic.Pointer[output.Guard]
+	// images stores the page's images with --images, for abort.
+	images atomic.Pointer[images.Store]
+	// progress is the meter, nil when none is drawn.
+	progress *output.Progress
 }
 
 // abort takes the output back, from any goroutine: a temporary file is
@@ -100,11 +105,20 @@ type command struct {
 // up waiting after a second (a write blocked on a full pipe).
 func (c *command) abort() {
 	g := c.sink.Load()
-	if g == nil {
+	store := c.images.Load()
+	if g == nil && store == nil {
 		return
 	}
 	done := make(chan struct{})
-	go func() { g.Abort(); close(done) }()
+	go func() {
+		if store != nil {
+			store.Abort()
+		}
+		if g != nil {
+			g.Abort()
+		}
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-time.After(time.Second):
@@ -163,6 +177,7 @@ func (c *command) fetch(ctx context.Context) int {
 		progress = output.StartProgress(c.stderr, resp.Received, resp.ContentLength, output.ProgressDelay)
 	}
 	defer progress.Stop()
+	c.progress = progress
 
 	toStdout := o.Output == "" || o.Output == "-"
 	toTerminal := toStdout && isTerminal(c.stdout)
@@ -181,7 +196,7 @@ func (c *command) fetch(ctx context.Context) int {
 		return c.fail(&fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"})
 	}
 
-	err = c.writeBody(sink, resp, toTerminal)
+	err = c.writeBody(ctx, sink, resp, toTerminal)
 	progress.Stop()
 	if err != nil {
 		sink.Abort()
@@ -197,7 +212,7 @@ func (c *command) fetch(ctx context.Context) int {
 }
 
 // writeBody decodes and converts the body of resp into w.
-func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) error {
+func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Response, toTerminal bool) error {
 	o := c.opts
 	if toTerminal {
 		w = output.NewTerminalFilter(w)
@@ -245,8 +260,8 @@ func (c *command) writeBody(w io.Writer, resp *fetch.Response, toTerminal bool) 
 		NoImageText:   o.Readable,
 	}
 	switch {
-	case body.HTML && (o.Readable || len(o.Select) > 0):
-		return c.writeNarrowed(w, body, base, opt)
+	case body.HTML && (o.Readable || len(o.Select) > 0 || o.Images != ""):
+		return c.writeNarrowed(ctx, w, body, resp.URL, base, opt)
 	case body.HTML && o.Metadata:
 		return c.writeWithMetadata(w, body, base, opt)
 	}
@@ -288,10 +303,12 @@ func (c *command) writeHeader(w io.Writer, meta readable.Metadata, opt *strip.Op
 var errNoMatch = errors.New("no element matches --select")
 
 // writeNarrowed converts the part of the page that --readable or --select
-// keeps, after the metadata that --metadata asks for. These need the whole
+// keeps (the whole page without them), after the metadata that --metadata
+// asks for, with the images that --images stores. These need the whole
 // tree of the page, where the plain conversion streams; the converter then
-// reads the tree it keeps, without parsing it again.
-func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
+// reads the tree it keeps, without parsing it again. fetched is the URL
+// the page came from, nil for a file.
+func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader, fetched, pageURL *url.URL, opt strip.Options) error {
 	o := c.opts
 	doc, err := readable.Parse(body)
 	if err != nil {
@@ -321,12 +338,28 @@ func (c *command) writeNarrowed(w io.Writer, body io.Reader, pageURL *url.URL, o
 		default:
 			nodes = []*html.Node{article}
 		}
+	default:
+		nodes = []*html.Node{doc}
+		meta = readable.PageMetadata(doc, base)
 	}
 	if done, err := c.writeHeader(w, meta, &opt); done || err != nil {
 		return err
 	}
 	opt.BaseURL = base
-	return strip.ConvertNodes(w, nodes, opt)
+	if o.Images == "" {
+		return strip.ConvertNodes(w, nodes, opt)
+	}
+	store, err := c.startImages(ctx, fetched, strip.ImageSources(nodes, base, opt.Local))
+	if err != nil {
+		return err
+	}
+	opt.Images = store
+	if err := strip.ConvertNodes(w, nodes, opt); err != nil {
+		store.Abort()
+		return err
+	}
+	store.Close()
+	return nil
 }
 
 func writeHead(w io.Writer, resp *fetch.Response) error {

@@ -152,7 +152,53 @@ func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Respo
 	if u == nil {
 		return openFile(ctx, path)
 	}
-	return get(ctx, u, &o)
+	return get(ctx, u, &o, newClient(&o))
+}
+
+// A Client fetches the resources of one page (its images) over one pool
+// of connections, with the rules the page was fetched with: the same
+// timeouts, size cap and redirect rules, and its credentials (-u, and
+// Authorization, Cookie and Proxy-Authorization headers) only for the
+// page's own origin.
+type Client struct {
+	o      Options
+	page   *url.URL
+	client *http.Client
+}
+
+// NewClient returns a Client for the resources of the page at page.
+func NewClient(o Options, page *url.URL) *Client {
+	c := &Client{o: o, page: page}
+	c.client = newClient(&c.o)
+	return c
+}
+
+// Get fetches u, an http or https URL. Like Open, it returns a response
+// with an HTTP error status, not an error.
+func (c *Client) Get(ctx context.Context, u *url.URL) (*Response, error) {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, &Error{Kind: KindUnsupported, URL: redact(u), Msg: "only http and https are fetched"}
+	}
+	o := c.o
+	if c.page == nil || !sameOrigin(u, c.page) {
+		o.User = ""
+		o.Header = o.Header.Clone()
+		for _, h := range credentialHeaders {
+			o.Header.Del(h)
+		}
+		u = cloneURL(u)
+		u.User = nil
+	}
+	return get(ctx, u, &o, c.client)
+}
+
+// credentialHeaders are the request headers that say who the user is:
+// they go to the origin they were given for and nowhere else.
+var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+
+func cloneURL(u *url.URL) *url.URL {
+	c := *u
+	return &c
 }
 
 // ParseInput resolves what an input names: an http(s) URL, or a local path.
@@ -379,9 +425,9 @@ func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 	req.Header.Del("Referer")
 	req.URL.RawQuery = escapeQuery(req.URL.RawQuery) // a Location with a raw space
 	if !sameOrigin(req.URL, via[0].URL) {
-		req.Header.Del("Authorization")
-		req.Header.Del("Cookie")
-		req.Header.Del("Proxy-Authorization")
+		for _, h := range credentialHeaders {
+			req.Header.Del(h)
+		}
 		// net/http would turn a user:password@ in the Location into an
 		// Authorization header for the new host.
 		req.URL.User = nil
@@ -403,7 +449,7 @@ func port(u *url.URL) string {
 	return "80"
 }
 
-func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
+func get(parent context.Context, u *url.URL, o *Options, client *http.Client) (*Response, error) {
 	ctx, cancel := parent, context.CancelFunc(func() {})
 	if t := o.maxTime(); t > 0 {
 		ctx, cancel = context.WithTimeout(parent, t)
@@ -450,7 +496,7 @@ func get(parent context.Context, u *url.URL, o *Options) (*Response, error) {
 		}
 		req.Header[name] = values
 	}
-	resp, err := newClient(o).Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		if handshake.Load() == handshakeStarted {
 			err = &handshakeError{err}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,15 @@ type Progress struct {
 	stop     chan struct{}
 	done     sync.WaitGroup
 	once     sync.Once
+	extra    atomic.Pointer[func() string]
+}
+
+// SetExtra adds what f returns to the meter's line ("  images 3/12"). It
+// may be called on a nil Progress, and from any goroutine.
+func (p *Progress) SetExtra(f func() string) {
+	if p != nil {
+		p.extra.Store(&f)
+	}
 }
 
 // ProgressDelay is how long a transfer runs before the meter appears.
@@ -49,6 +59,9 @@ func (p *Progress) loop() {
 		line := fmt.Sprintf("\r\x1b[K%s  %s/s", FormatBytes(float64(n)), FormatBytes(rate))
 		if p.total > 0 {
 			line += fmt.Sprintf("  %3.0f%% of %s", 100*float64(n)/float64(p.total), FormatBytes(float64(p.total)))
+		}
+		if f := p.extra.Load(); f != nil {
+			line += (*f)()
 		}
 		fmt.Fprint(p.w, line)
 		drawn = true

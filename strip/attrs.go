@@ -78,9 +78,12 @@ func mayHide(raw []byte) bool {
 // readAttrs reads the attributes the converter uses from the raw tag. The
 // tokenizer's TagAttr allocates two copies of every attribute; this reads
 // the raw bytes in place and copies only the values that are kept.
-func (c *converter) readAttrs() attrs {
+func (c *converter) readAttrs() attrs { return parseAttrs(c.data) }
+
+// parseAttrs reads the attributes the converter uses from a raw start tag.
+func parseAttrs(raw []byte) attrs {
 	var a attrs
-	forEachAttr(c.data, func(k, v []byte) {
+	forEachAttr(raw, func(k, v []byte) {
 		switch string(k) {
 		case "href":
 			a.href = attrValue(v)

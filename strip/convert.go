@@ -80,6 +80,17 @@ type Options struct {
 	// an article sees pictures, not their descriptions. Markdown and Org
 	// keep their images.
 	NoImageText bool
+	// Images, when set, keeps local copies of the images that Markdown
+	// and Org output shows, and gives the links they are written under.
+	Images ImageStore
+}
+
+// ImageStore keeps local copies of a page's images (see package images).
+type ImageStore interface {
+	// Link returns the link under which the image at src (an absolute
+	// URL, or a data: URL) is written, and reports whether it is a
+	// local copy; when it is not, the image keeps its own address.
+	Link(src string) (link string, local bool)
 }
 
 // Convert reads UTF-8 from r and writes it to w in opt.Format.

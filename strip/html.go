@@ -918,6 +918,61 @@ func imageSource(at attrs) string {
 	return src // a data: URL: resolve refuses it, and the alt text stays
 }
 
+// imageLink returns the address an image is written with: a local copy's
+// when Options.Images keeps one, else the image's resolved URL ("" when
+// there is none to show).
+func (c *converter) imageLink(at attrs) (src string, local bool) {
+	raw := imageSource(at)
+	if c.opt.Images == nil || c.opt.Format == FormatText {
+		return c.resolve(raw), false
+	}
+	if isDataImage(raw) {
+		if link, ok := c.opt.Images.Link(strings.TrimSpace(raw)); ok {
+			return link, true
+		}
+		return "", false
+	}
+	if src = c.resolve(raw); src == "" {
+		return "", false
+	}
+	return c.opt.Images.Link(src)
+}
+
+// isDataImage reports whether src is a data: URL of an image.
+func isDataImage(src string) bool {
+	src = strings.TrimSpace(src)
+	return len(src) > len("data:image/") && strings.EqualFold(src[:len("data:image/")], "data:image/")
+}
+
+// ImageSources returns, in document order, the addresses of the images
+// under nodes that the converter would write, resolved against base: what
+// to start downloading before the conversion asks for them. Data: images
+// are returned as they are written.
+func ImageSources(nodes []*html.Node, base *url.URL, local bool) []string {
+	var out []string
+	var tag []byte
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
+			tag = appendStartTag(tag[:0], n)
+			at := parseAttrs(tag)
+			raw := imageSource(at)
+			if isDataImage(raw) {
+				out = append(out, strings.TrimSpace(raw))
+			} else if u := resolveURL(base, raw); u != "" && linkAllowed(u, local) {
+				out = append(out, u)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return out
+}
+
 // largestCandidate returns the URL of the widest (or densest) candidate of
 // a srcset: "a.jpg 300w, b.jpg 600w" gives b.jpg.
 func largestCandidate(srcset string) string {
@@ -972,7 +1027,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		}
 		c.reopenInline()
 		alt := collapseSpace(at.alt)
-		src := c.resolve(imageSource(at))
+		src, local := c.imageLink(at)
 		var out string
 		switch {
 		case c.opt.Format == FormatText && c.opt.NoImageText:
@@ -982,6 +1037,22 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			// Nothing to show: the alternative text stands in, as text.
 			if alt != "" {
 				out = c.syn.escape("["+alt+"]", c.inTable())
+			}
+		case local && c.opt.Format == FormatOrg:
+			// Org shows a link inline as an image only when it has no
+			// description, and a relative path is a file only when
+			// it says file:.
+			src = "file:" + src
+			out = c.syn.image("", src, c.inTable())
+			if l := c.linkSpan(); l != nil {
+				l.images = append(l.images, orgImage{src: src})
+				l.hasImage = true
+				if sp, ok := c.sink().(*span); ok {
+					sp.events = append(sp.events, event{kind: evImage, s: out})
+				} else {
+					c.piece(out, false)
+				}
+				return
 			}
 		case c.opt.Format == FormatOrg && c.linkSpan() != nil:
 			// Org links cannot nest: the link decides at its end where

@@ -1,0 +1,392 @@
+// Package images stores the images of a converted page in a folder, so that
+// the page's links to them still work offline and in a year: each image is
+// downloaded (or decoded from its data: URL), checked to be an image, and
+// written under a name made from its content, which stores an image used
+// twice, or on a page inserted twice, once.
+//
+// Downloads start as soon as the images are known (Prefetch), a few at a
+// time, while the page converts; the converter asks for each image's link
+// when it writes it (Link), which waits for that image alone. An image that
+// cannot be stored keeps its remote link, with one warning.
+package images
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/insert-from-url/insert-from-url/fetch"
+)
+
+// Limits of one page's images.
+const (
+	// DefaultMaxImages is how many images of a page are stored at most;
+	// the others keep their remote links.
+	DefaultMaxImages = 200
+	// DefaultMaxTotal caps the bytes of all a page's images together.
+	DefaultMaxTotal = 256 << 20
+	// Parallel is how many images download at a time: what browsers
+	// open to one host.
+	Parallel = 6
+)
+
+// Options says where images go and how they are fetched.
+type Options struct {
+	// Dir is the folder the files are written to; it is created if
+	// missing.
+	Dir string
+	// LinkDir is how links name Dir: relative to the output file's
+	// folder, or as the user gave it. Its separators are slashes.
+	LinkDir string
+	// Client fetches http and https images with the page's rules; nil
+	// leaves remote images as they are (data: images are still stored).
+	Client *fetch.Client
+	// MaxSize caps one image in bytes; 0 means fetch.DefaultMaxSize.
+	MaxSize int64
+	// MaxImages and MaxTotal: 0 means DefaultMaxImages, DefaultMaxTotal.
+	MaxImages int
+	MaxTotal  int64
+	// Warn receives one line for each image that keeps its remote link.
+	Warn func(string)
+}
+
+// A Store downloads and names the images of one page. Its methods may be
+// called from several goroutines.
+type Store struct {
+	opt    Options
+	ctx    context.Context
+	cancel context.CancelFunc
+	slots  chan struct{}
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	entries map[string]*entry
+	created map[string]bool // files this run wrote, by name
+	used    map[string]bool // files a link points to, by name
+	skipped int             // images over MaxImages
+
+	total      atomic.Int64 // bytes stored so far
+	done, all  atomic.Int32
+	overTotal  atomic.Bool
+	warnedOver atomic.Bool
+}
+
+type entry struct {
+	src   string
+	ready chan struct{}
+	name  string // the file's name in Dir, once stored
+	err   error
+	warn  sync.Once
+}
+
+// New returns a Store writing to opt.Dir, which it creates. Cancelling ctx
+// stops the downloads.
+func New(ctx context.Context, opt Options) (*Store, error) {
+	if err := os.MkdirAll(opt.Dir, 0o777); err != nil {
+		return nil, fmt.Errorf("cannot create the images folder: %w", err)
+	}
+	if opt.MaxImages <= 0 {
+		opt.MaxImages = DefaultMaxImages
+	}
+	if opt.MaxTotal <= 0 {
+		opt.MaxTotal = DefaultMaxTotal
+	}
+	if opt.MaxSize <= 0 {
+		opt.MaxSize = fetch.DefaultMaxSize
+	}
+	if opt.Warn == nil {
+		opt.Warn = func(string) {}
+	}
+	s := &Store{opt: opt, slots: make(chan struct{}, Parallel), entries: map[string]*entry{},
+		created: map[string]bool{}, used: map[string]bool{}}
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	return s, nil
+}
+
+// Progress returns how many images are done and how many were asked for.
+func (s *Store) Progress() (done, total int) { return int(s.done.Load()), int(s.all.Load()) }
+
+// Prefetch starts storing the image at src (an absolute http or https URL,
+// or a data: URL) unless it is already on its way.
+func (s *Store) Prefetch(src string) { s.start(src) }
+
+func (s *Store) start(src string) *entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.entries[src]; ok {
+		return e
+	}
+	e := &entry{src: src, ready: make(chan struct{})}
+	s.entries[src] = e
+	if len(s.entries) > s.opt.MaxImages {
+		s.skipped++
+		e.err = errTooMany
+		close(e.ready)
+		return e
+	}
+	s.all.Add(1)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(e.ready)
+		defer s.done.Add(1)
+		select {
+		case s.slots <- struct{}{}:
+		case <-s.ctx.Done():
+			e.err = s.ctx.Err()
+			return
+		}
+		defer func() { <-s.slots }()
+		e.name, e.err = s.store(src)
+	}()
+	return e
+}
+
+var errTooMany = errors.New("too many images")
+
+// Link returns the link under which the image at src is to be written,
+// waiting for it to be stored, and reports whether it was: an image that
+// could not be stored keeps src, and its failure is warned about once.
+func (s *Store) Link(src string) (string, bool) {
+	e := s.start(src)
+	select {
+	case <-e.ready:
+	case <-s.ctx.Done():
+		return src, false
+	}
+	if e.err != nil {
+		if errors.Is(e.err, errTooMany) {
+			if !s.warnedOver.Swap(true) {
+				s.opt.Warn(fmt.Sprintf("more than %d images: the others keep their remote links", s.opt.MaxImages))
+			}
+			return src, false
+		}
+		e.warn.Do(func() { s.opt.Warn(fmt.Sprintf("image not stored, kept as a remote link: %s", e.err)) })
+		return src, false
+	}
+	s.mu.Lock()
+	s.used[e.name] = true
+	s.mu.Unlock()
+	return path.Join(s.opt.LinkDir, e.name), true
+}
+
+// Close waits for the downloads still running and removes the files this
+// run stored that no link points to (an image the converter left out).
+func (s *Store) Close() {
+	s.wg.Wait()
+	s.cancel()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name := range s.created {
+		if !s.used[name] {
+			os.Remove(filepath.Join(s.opt.Dir, name))
+		}
+	}
+}
+
+// Abort stops the downloads and removes every file this run stored: a
+// failed run leaves the folder as it was.
+func (s *Store) Abort() {
+	s.cancel()
+	s.wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name := range s.created {
+		os.Remove(filepath.Join(s.opt.Dir, name))
+	}
+}
+
+// store downloads or decodes one image into Dir and returns its file name.
+func (s *Store) store(src string) (string, error) {
+	if strings.HasPrefix(strings.ToLower(src), "data:") {
+		data, err := decodeDataURL(src, s.opt.MaxSize)
+		if err != nil {
+			return "", fmt.Errorf("%w: data: URL", err)
+		}
+		return s.write(bytes.NewReader(data), "")
+	}
+	u, err := url.Parse(src)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", fmt.Errorf("not an http or https URL: %s", src)
+	}
+	if s.opt.Client == nil {
+		return "", fmt.Errorf("no client: %s", u.Redacted())
+	}
+	resp, err := s.opt.Client.Get(s.ctx, u)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if err := resp.Err(); err != nil {
+		return "", err
+	}
+	if resp.StatusCode/100 != 2 {
+		return "", fmt.Errorf("HTTP %s: %s", resp.Status, resp.Name)
+	}
+	name, err := s.write(io.LimitReader(resp.Body, s.opt.MaxSize+1), resp.ContentType())
+	var named *fetch.Error
+	switch {
+	case err != nil && errors.As(err, &named): // it names its URL
+		return "", err
+	case err != nil:
+		return "", fmt.Errorf("%w: %s", err, resp.Name)
+	}
+	return name, nil
+}
+
+// write copies an image into a temporary file in Dir while hashing it,
+// checks that it is an image of a kind it names, and gives it its final
+// name; a file of that name already there is the same image, and is kept.
+func (s *Store) write(r io.Reader, declared string) (string, error) {
+	tmp, err := os.CreateTemp(s.opt.Dir, ".insert-from-url-*.part")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	h := sha256.New()
+	head := &headBuffer{max: sniffLen}
+	n, err := io.Copy(io.MultiWriter(tmp, h, head), &totalCap{r: r, s: s})
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		return "", err
+	case n > s.opt.MaxSize:
+		return "", fmt.Errorf("image over %d bytes (--max-size)", s.opt.MaxSize)
+	case n == 0:
+		return "", errors.New("empty image")
+	}
+	ext, err := imageExt(head.b, declared)
+	if err != nil {
+		return "", err
+	}
+	name := hex.EncodeToString(h.Sum(nil)[:10]) + ext
+	final := filepath.Join(s.opt.Dir, name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := os.Lstat(final); err == nil {
+		return name, nil
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return "", err
+	}
+	s.created[name] = true
+	return name, nil
+}
+
+// totalCap fails a read once the page's images together pass MaxTotal.
+type totalCap struct {
+	r io.Reader
+	s *Store
+}
+
+func (t *totalCap) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if t.s.total.Add(int64(n)) > t.s.opt.MaxTotal {
+		return n, fmt.Errorf("the page's images are over %d bytes together", t.s.opt.MaxTotal)
+	}
+	return n, err
+}
+
+// headBuffer keeps the first max bytes written to it.
+type headBuffer struct {
+	b   []byte
+	max int
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if room := h.max - len(h.b); room > 0 {
+		h.b = append(h.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// sniffLen is how much of a file the content sniffer reads.
+const sniffLen = 512
+
+// imageExt returns the file extension of an image by its content: the
+// bytes decide, not the Content-Type, which servers get wrong both ways
+// (an HTML error page served as image/png is not stored). SVG is not
+// stored: a file that a browser opens runs its scripts, with file:
+// privileges, and cleaning SVG of every way to run one (script elements,
+// event attributes, javascript: links, foreignObject HTML, external
+// references) is a sanitizer of its own; an SVG keeps its remote link.
+func imageExt(head []byte, declared string) (string, error) {
+	if len(head) >= 12 && string(head[4:8]) == "ftyp" && (string(head[8:12]) == "avif" || string(head[8:12]) == "avis") {
+		return ".avif", nil
+	}
+	sniffed := http.DetectContentType(head)
+	switch sniffed {
+	case "image/png":
+		return ".png", nil
+	case "image/jpeg":
+		return ".jpg", nil
+	case "image/gif":
+		return ".gif", nil
+	case "image/webp":
+		return ".webp", nil
+	case "image/bmp":
+		return ".bmp", nil
+	case "image/x-icon":
+		return ".ico", nil
+	}
+	mt := strings.ToLower(strings.TrimSpace(strings.Split(declared, ";")[0]))
+	if mt == "image/svg+xml" || bytes.Contains(bytes.ToLower(head), []byte("<svg")) {
+		return "", errors.New("SVG images are not stored (they can hold scripts)")
+	}
+	what := strings.Split(sniffed, ";")[0]
+	if mt != "" && mt != what {
+		what += ", served as " + mt
+	}
+	return "", fmt.Errorf("not an image (%s)", what)
+}
+
+// decodeDataURL returns the bytes of a data: URL ("data:image/png;base64,…"
+// or percent-encoded), refusing more than max bytes.
+func decodeDataURL(src string, max int64) ([]byte, error) {
+	meta, data, ok := strings.Cut(src[len("data:"):], ",")
+	if !ok {
+		return nil, errors.New("malformed")
+	}
+	if int64(len(data)) > max*2+1024 {
+		return nil, fmt.Errorf("image over %d bytes (--max-size)", max)
+	}
+	if strings.HasSuffix(strings.ToLower(strings.TrimSpace(meta)), ";base64") {
+		clean := strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' {
+				return -1
+			}
+			return r
+		}, data)
+		if u, err := url.PathUnescape(clean); err == nil {
+			clean = u
+		}
+		b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(clean, "="))
+		if err != nil {
+			return nil, errors.New("malformed base64")
+		}
+		return b, nil
+	}
+	b, err := url.PathUnescape(data)
+	if err != nil {
+		return nil, errors.New("malformed percent-encoding")
+	}
+	return []byte(b), nil
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/images"
+)
+
+// startImages opens the --images folder and starts downloading srcs, the
+// images of the page at page (nil for a file), with the page's fetch rules.
+func (c *command) startImages(ctx context.Context, page *url.URL, srcs []string) (*images.Store, error) {
+	o := c.opts
+	maxSize := o.Fetch.MaxSize
+	if maxSize <= 0 {
+		maxSize = fetch.DefaultMaxSize
+	}
+	store, err := images.New(ctx, images.Options{
+		Dir:     o.Images,
+		LinkDir: imageLinkDir(o.Images, o.Output),
+		Client:  fetch.NewClient(o.Fetch, page),
+		MaxSize: maxSize,
+		Warn:    c.warn,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.images.Store(store)
+	for _, src := range srcs {
+		store.Prefetch(src)
+	}
+	c.progress.SetExtra(func() string {
+		done, total := store.Progress()
+		return fmt.Sprintf("  images %d/%d", done, total)
+	})
+	return store, nil
+}
+
+// imageLinkDir is how the output's links name the images folder dir: from
+// the folder of the output file, when there is one, else as given.
+func imageLinkDir(dir, output string) string {
+	if output != "" && output != "-" {
+		from, err1 := filepath.Abs(filepath.Dir(output))
+		to, err2 := filepath.Abs(dir)
+		if err1 == nil && err2 == nil {
+			if rel, err := filepath.Rel(from, to); err == nil {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(dir)
+}
