@@ -38,6 +38,7 @@ type options struct {
 	Select         []string
 	Metadata       bool
 	Images         string
+	ImagesRelative *string
 	ShiftHeadings  bool
 	PrintEmacs     bool
 	ShowVersion    bool
@@ -70,6 +71,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringArrayVar(&o.Select, "select", nil, "keep only the elements matching the CSS `SELECTOR` (repeatable; no match exits 64)")
 	fs.BoolVar(&o.Metadata, "metadata", false, "put the title, author, site, date and URL before the body")
 	fs.StringVar(&o.Images, "images", "", "store the images Markdown and Org output keeps in the folder `DIR` and link them there (relative to -o's folder)")
+	imagesRelative := fs.String("images-relative-to", "", "write --images links relative to the folder `DIR` (empty: as --images gives the folder) instead of -o's folder")
 	fs.StringVar(&o.Charset, "charset", "", "decode the body from `NAME`, whatever it declares")
 	fs.BoolVar(&o.NoDecode, "no-decode", false, "print the body's bytes as served (decompressed, but no charset decoding or conversion)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write to `FILE` (replaced only when the whole body arrived)")
@@ -130,6 +132,12 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--base-level must be 0 to %d, not %d", maxBaseLevel, o.BaseLevel)
 	}
 	o.ShiftHeadings = fs.Changed("base-level")
+	if fs.Changed("images-relative-to") {
+		if !fs.Changed("images") {
+			return nil, errors.New("--images-relative-to needs --images")
+		}
+		o.ImagesRelative = imagesRelative
+	}
 	if fs.Changed("images") {
 		switch {
 		case o.Images == "":

@@ -276,3 +276,24 @@ func TestImagesOnlyKept(t *testing.T) {
 	// --images needs Markdown or Org.
 	runCmd(t, "-f", "text", "--images", dir, srv.URL+"/page.html").check(t, exitUsage, "--images works with", "")
 }
+
+func TestImageLinkDir(t *testing.T) {
+	empty, notes := "", "/home/u/notes"
+	for _, tc := range []struct {
+		dir, output string
+		rel         *string
+		want        string
+	}{
+		{"img", "", nil, "img"},
+		{"/abs/img", "", nil, "/abs/img"},
+		{"notes/img", "notes/page.md", nil, "img"},
+		{"img", "notes/page.md", nil, "../img"},
+		{"/home/u/notes/data/x", "/tmp/emacs-123", &notes, "data/x"},
+		{"/home/u/img", "/tmp/emacs-123", &empty, "/home/u/img"},
+		{"img", "-", nil, "img"},
+	} {
+		if got := imageLinkDir(tc.dir, tc.output, tc.rel); got != tc.want {
+			t.Errorf("imageLinkDir(%q, %q, %v) = %q, want %q", tc.dir, tc.output, tc.rel, got, tc.want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ func (c *command) startImages(ctx context.Context, page *url.URL, srcs []string)
 	}
 	store, err := images.New(ctx, images.Options{
 		Dir:     o.Images,
-		LinkDir: imageLinkDir(o.Images, o.Output),
+		LinkDir: imageLinkDir(o.Images, o.Output, o.ImagesRelative),
 		Client:  fetch.NewClient(o.Fetch, page),
 		MaxSize: maxSize,
 		Warn:    c.warn,
@@ -40,10 +40,18 @@ func (c *command) startImages(ctx context.Context, page *url.URL, srcs []string)
 }
 
 // imageLinkDir is how the output's links name the images folder dir: from
-// the folder of the output file, when there is one, else as given.
-func imageLinkDir(dir, output string) string {
-	if output != "" && output != "-" {
-		from, err1 := filepath.Abs(filepath.Dir(output))
+// the folder relativeTo (when set, and not empty), else from the folder
+// of the output file, when there is one, else as given.
+func imageLinkDir(dir, output string, relativeTo *string) string {
+	from := ""
+	switch {
+	case relativeTo != nil:
+		from = *relativeTo
+	case output != "" && output != "-":
+		from = filepath.Dir(output)
+	}
+	if from != "" {
+		from, err1 := filepath.Abs(from)
 		to, err2 := filepath.Abs(dir)
 		if err1 == nil && err2 == nil {
 			if rel, err := filepath.Rel(from, to); err == nil {
