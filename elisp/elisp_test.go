@@ -72,6 +72,12 @@ func testServer(t *testing.T) *httptest.Server {
 		w.Header().Set("Content-Type", "image/png")
 		w.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
 	})
+	mux.HandleFunc("/images.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, `<html><head><title>Pictures</title></head><body><article><h1>Pictures</h1>`+
+			strings.Repeat("<p>A picture of the river bridge, taken from the east bank at dawn in spring.</p>", 4)+
+			`<p><img src="/image.png" alt="bridge"> and <img src="/missing.png" alt="gone"></p></article></body></html>`)
+	})
 	mux.HandleFunc("/latin1", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("caf\xe9 cr\xe8me\n"))

@@ -59,6 +59,10 @@
 
 (declare-function org-current-level "org" ())
 (declare-function outline-next-heading "outline" ())
+(declare-function org-attach-dir "org-attach" (&optional create-if-not-exists-p no-fs-check))
+(declare-function org-before-first-heading-p "org" ())
+(declare-function org-display-inline-images "org" (&optional include-linked refresh beg end))
+(declare-function markdown-display-inline-images "markdown-mode" ())
 
 ;;;; Customization
 
@@ -107,6 +111,24 @@ This is the reading mode of `insert-from-url-article', without the
 title and metadata it puts first."
   :type 'boolean)
 
+(defcustom insert-from-url-images nil
+  "Where `insert-from-url' and `insert-from-url-article' store a page's images.
+nil leaves the images as links to the site.  A folder name stores
+them there, relative to the folder of the buffer's file (or to
+`default-directory'): the links inserted point at the local files,
+and Org and Markdown buffers show them inline.  `attach' stores
+them in the attachment folder of the Org entry at point
+\=(`org-attach-dir'), created when needed.  Images are stored only
+in Org and Markdown, and only in a buffer whose folder is local."
+  :type '(choice (const :tag "Keep remote links" nil)
+                 (const :tag "The Org entry's attachment folder" attach)
+                 (string :tag "Folder")))
+
+(defcustom insert-from-url-view-images t
+  "When non-nil, `insert-from-url-view' shows the article's images.
+They are stored in a temporary folder, deleted with the buffer."
+  :type 'boolean)
+
 (defcustom insert-from-url-view-format 'org
   "Format of the article that `insert-from-url-view' shows."
   :type '(choice (const :tag "Org" org)
@@ -117,6 +139,34 @@ title and metadata it puts first."
   "Formats the program can produce for insertion.")
 
 ;;;; Running the program
+
+(defun insert-from-url--link-base ()
+  "Return the folder that relative links in the current buffer start from."
+  (expand-file-name (if buffer-file-name
+                        (file-name-directory buffer-file-name)
+                      default-directory)))
+
+(defun insert-from-url--images-arguments (format)
+  "Return the program's arguments that store images for FORMAT, or nil.
+They follow `insert-from-url-images', for the current buffer."
+  (when (and insert-from-url-images (member format '("org" "markdown"))
+             (not (file-remote-p (insert-from-url--link-base))))
+    (let ((dir (if (eq insert-from-url-images 'attach)
+                   (progn
+                     (unless (and (derived-mode-p 'org-mode)
+                                  (require 'org-attach nil t)
+                                  (not (org-before-first-heading-p)))
+                       (user-error "No Org entry here to attach images to; see `insert-from-url-images'"))
+                     (org-attach-dir t))
+                 (expand-file-name insert-from-url-images (insert-from-url--link-base)))))
+      (list "--images" dir "--images-relative-to" (insert-from-url--link-base)))))
+
+(defun insert-from-url--show-images (start end)
+  "Show the images linked between START and END, where the mode can."
+  (cond ((and (derived-mode-p 'org-mode) (fboundp 'org-display-inline-images))
+         (org-display-inline-images nil t start end))
+        ((and (derived-mode-p 'markdown-mode) (fboundp 'markdown-display-inline-images))
+         (markdown-display-inline-images))))
 
 (defun insert-from-url--program ()
   "Return the absolute file name of the program, or signal a `user-error'."
@@ -482,8 +532,8 @@ Point, and the point of each window on the buffer, follow the
 text when they were at MARKER; elsewhere they stay.  Narrowing
 does not move the insertion, and fetches waiting at the same place
 that started later go after TEXT.  In a buffer that became
-read-only, TEXT goes to the kill ring instead.  Return non-nil if
-TEXT was inserted."
+read-only, TEXT goes to the kill ring instead.  Return the
+position where TEXT ends if it was inserted, else nil."
   (let ((buffer (marker-buffer marker))
         inserted)
     (when (buffer-live-p buffer)
@@ -512,7 +562,7 @@ TEXT was inserted."
                 (when (= m pos) (set-marker m end)))
               (when follow (goto-char end))
               (dolist (w windows) (set-window-point w end))
-              (setq inserted t)))))
+              (setq inserted end)))))
       (set-marker marker nil))
     inserted))
 
@@ -530,7 +580,8 @@ only the page's main article is inserted."
   (let ((format (or format (insert-from-url--format-for-buffer))))
     (insert-from-url--fetch-and-insert
      url format (insert-from-url--base-level format)
-     (and insert-from-url-readable '("--readable")))))
+     (append (and insert-from-url-readable '("--readable"))
+             (insert-from-url--images-arguments format)))))
 
 ;;;###autoload
 (defun insert-from-url-article (url &optional format)
@@ -543,14 +594,15 @@ own headings below.  FORMAT is as for `insert-from-url'."
   (barf-if-buffer-read-only)
   (let* ((format (or format (insert-from-url--format-for-buffer)))
          (entry (and (equal format "org") (derived-mode-p 'org-mode)))
-         (level (and entry (or (insert-from-url--base-level format) 0))))
+         (level (and entry (or (insert-from-url--base-level format) 0)))
+         (images (insert-from-url--images-arguments format)))
     (save-excursion
       (when (and entry (> level 0))
         ;; A child entry goes after its parent's own text, before the
         ;; parent's first child or next heading: never inside a line.
         (outline-next-heading))
       (insert-from-url--fetch-and-insert
-       url format level '("--readable" "--metadata") entry
+       url format level (append '("--readable" "--metadata") images) entry
        (and entry #'insert-from-url--add-retrieved)))))
 
 (defun insert-from-url--add-retrieved (entry)
@@ -587,8 +639,14 @@ given, is called on the text before it is inserted."
                   (with-current-buffer (marker-buffer marker)
                     (save-excursion (save-restriction (widen) (goto-char marker) (not (bolp))))))
          (setq text (concat "\n" text)))
-       (when (insert-from-url--insert-at marker text)
-         (message "Fetching %s...done" url)))
+       (let* ((buffer (marker-buffer marker))
+              (start (and buffer (marker-position marker)))
+              (end (insert-from-url--insert-at marker text)))
+         (when end
+           (when (member "--images" extra)
+             (with-current-buffer buffer
+               (insert-from-url--show-images start end)))
+           (message "Fetching %s...done" url))))
      (lambda (error-message)
        (with-current-buffer (or (marker-buffer marker) (current-buffer))
          (setq insert-from-url--pending (delq marker insert-from-url--pending)))
@@ -765,6 +823,15 @@ point; nil when there is neither."
 (defvar-local insert-from-url--view-url nil
   "The URL of the page in the current `insert-from-url-view' buffer.")
 
+(defvar-local insert-from-url--view-images nil
+  "The temporary folder of the images of an `insert-from-url-view' buffer.")
+
+(defun insert-from-url--view-delete-images ()
+  "Delete the temporary folder of the current view buffer's images."
+  (when (and insert-from-url--view-images (file-directory-p insert-from-url--view-images))
+    (delete-directory insert-from-url--view-images t))
+  (setq insert-from-url--view-images nil))
+
 (defvar insert-from-url-view-mode-map
   (let ((map (make-sparse-keymap)))
     (define-key map "q" #'quit-window)
@@ -802,6 +869,10 @@ page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[inse
       (insert-from-url--view-major-mode (symbol-name insert-from-url-view-format))
       (insert-from-url-view-mode 1)
       (setq insert-from-url--view-url url)
+      (when (and insert-from-url-view-images
+                 (member (symbol-name insert-from-url-view-format) '("org" "markdown")))
+        (setq insert-from-url--view-images (make-temp-file "insert-from-url-images-" t))
+        (add-hook 'kill-buffer-hook #'insert-from-url--view-delete-images nil t))
       (setq buffer-read-only t)
       (insert-from-url-view-reload))
     (when (called-interactively-p 'any)
@@ -826,6 +897,8 @@ page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[inse
              (erase-buffer)
              (insert text)
              (goto-char (point-min))
+             (when insert-from-url--view-images
+               (insert-from-url--show-images (point-min) (point-max)))
              (set-buffer-modified-p nil))
            (when-let ((title (insert-from-url--view-title text)))
              (rename-buffer (format "*%s*" title) t)))))
@@ -836,7 +909,9 @@ page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[inse
              (erase-buffer)
              (insert error-message "\n"))))
        (insert-from-url--report error-message))
-     '("--readable" "--metadata"))))
+     (append '("--readable" "--metadata")
+             (and insert-from-url--view-images (member format '("org" "markdown"))
+                  (list "--images" insert-from-url--view-images "--images-relative-to="))))))
 
 (defun insert-from-url--view-title (text)
   "Return the title that the metadata at the start of TEXT gives, or nil."

@@ -695,4 +695,85 @@ buffer."
         (setq last-command this-command)
         (should (equal (buffer-string) "x"))))))
 
+;;;; Images
+
+(defmacro ifu-test-in-org-file (var &rest body)
+  "Run BODY in an Org buffer visiting a file in a new folder bound to VAR."
+  (declare (indent 1))
+  `(let* ((,var (file-name-as-directory (make-temp-file "ifu-images-" t)))
+          (buffer (find-file-noselect (expand-file-name "notes.org" ,var))))
+     (unwind-protect
+         (with-current-buffer buffer
+           (org-mode)
+           ,@body)
+       (with-current-buffer buffer (set-buffer-modified-p nil))
+       (kill-buffer buffer)
+       (delete-directory ,var t))))
+
+(defun ifu-test-files (dir)
+  "Return the names of the files in DIR, or nil when it does not exist."
+  (and (file-directory-p dir) (directory-files dir nil "\\`[^.]")))
+
+(ert-deftest ifu-test-images-folder ()
+  "Images go to the folder next to the file, linked relative to it, stored once."
+  (ifu-test-in-org-file dir
+    (let ((insert-from-url-images "img"))
+      (ifu-test-capturing-reports reports
+        (insert-from-url (ifu-test-url "/images.html"))
+        (ifu-test-wait-idle (current-buffer))
+        (goto-char (point-max))
+        (insert-from-url (ifu-test-url "/images.html"))
+        (ifu-test-wait-idle (current-buffer))
+        ;; The missing image is warned about, once a fetch.
+        (should (= (length reports) 2))
+        (should (cl-every (lambda (r) (string-match-p "warning: .*/missing\\.png" r)) reports)))
+      (let ((files (ifu-test-files (expand-file-name "img" dir))))
+        (should (= (length files) 1))
+        (should (string-match-p "\\`[0-9a-f]\\{20\\}\\.png\\'" (car files)))
+        (should (= (how-many (regexp-quote (concat "[[file:img/" (car files) "]]")) (point-min) (point-max)) 2)))
+      ;; The missing image keeps its remote link.
+      (should (string-match-p (regexp-quote (ifu-test-url "/missing.png")) (buffer-string))))))
+
+(ert-deftest ifu-test-images-attach ()
+  "With `attach', images go to the attachment folder of the entry at point."
+  (ifu-test-in-org-file dir
+    (insert "* Reading\n")
+    (let ((insert-from-url-images 'attach)
+          (org-attach-id-dir (expand-file-name "data/" dir)))
+      (insert-from-url-article (ifu-test-url "/images.html"))
+      (ifu-test-wait-idle (current-buffer))
+      (goto-char (point-min))
+      (let* ((attach (org-attach-dir))
+             (files (ifu-test-files attach)))
+        (should attach)
+        (should (string-prefix-p (expand-file-name "data/" dir) attach))
+        (should (= (length files) 1))
+        (should (string-match-p (regexp-quote (concat "[[file:" (file-relative-name attach dir) "/" (car files) "]]"))
+                                (buffer-string)))
+        (should (string-match-p "^\\*\\* Pictures" (buffer-string)))))))
+
+(ert-deftest ifu-test-images-none ()
+  "Without `insert-from-url-images', images stay remote links, in text too."
+  (ifu-test-in-org-file dir
+    (insert-from-url (ifu-test-url "/images.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-match-p (regexp-quote (ifu-test-url "/image.png")) (buffer-string)))
+    (should-not (directory-files-recursively dir "\\.png\\'"))
+    (let ((insert-from-url-images "img"))
+      (should-not (insert-from-url--images-arguments "text")))))
+
+(ert-deftest ifu-test-view-images ()
+  "A view buffer's images are in a temporary folder, deleted with the buffer."
+  (let* ((insert-from-url-view-format 'org)
+         (buffer (insert-from-url-view (ifu-test-url "/images.html")))
+         dir)
+    (ifu-test-wait-idle buffer)
+    (with-current-buffer buffer
+      (setq dir insert-from-url--view-images)
+      (should (file-directory-p dir))
+      (should (= (length (ifu-test-files dir)) 1))
+      (should (string-match-p (regexp-quote (concat "[[file:" dir "/")) (buffer-string))))
+    (kill-buffer buffer)
+    (should-not (file-exists-p dir))))
+
 ;;; insert-from-url-test.el ends here
