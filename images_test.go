@@ -12,12 +12,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func encodeImage(t *testing.T, kind string, c color.Color) []byte {
@@ -295,5 +298,54 @@ func TestImageLinkDir(t *testing.T) {
 		if got := imageLinkDir(tc.dir, tc.output, tc.rel); got != tc.want {
 			t.Errorf("imageLinkDir(%q, %q, %v) = %q, want %q", tc.dir, tc.output, tc.rel, got, tc.want)
 		}
+	}
+}
+
+// TestImagesInterrupted: a run stopped by a signal while an image is still
+// downloading removes the images it had stored, and writes no output.
+func TestImagesInterrupted(t *testing.T) {
+	stored := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/page.html":
+			fmt.Fprint(w, `<p><img src="/fast.png" alt="a"> <img src="/slow.png" alt="b"></p>`)
+		case "/fast.png":
+			w.Write(encodeImage(t, "png", color.RGBA{9, 9, 9, 255}))
+			stored <- struct{}{}
+		case "/slow.png":
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "page.md")
+	imgDir := filepath.Join(dir, "img")
+	var stdout bytes.Buffer
+	cmd, stderr := startChild(t, strings.NewReader(""), &stdout, "-f", "markdown", "--images", imgDir, "-o", out, srv.URL+"/page.html")
+	select {
+	case <-stored:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first image was never fetched")
+	}
+	// Wait for the file to be in place before the signal.
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if entries, _ := os.ReadDir(imgDir); len(entries) == 1 && !strings.HasPrefix(entries[0].Name(), ".") {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 143 {
+		t.Errorf("exit %v, want 143 (stderr %q)", err, stderr)
+	}
+	if entries, _ := os.ReadDir(imgDir); len(entries) != 0 {
+		t.Errorf("files left in the images folder: %v", entries)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		b, _ := os.ReadFile(out)
+		t.Errorf("output written: %v %q %q", err, b, stderr)
 	}
 }

@@ -198,6 +198,12 @@ func (c *command) fetch(ctx context.Context) int {
 
 	err = c.writeBody(ctx, sink, resp, toTerminal)
 	progress.Stop()
+	if err == nil && ctx.Err() != nil {
+		// A signal came while the body was converted: what was written
+		// may be whole, but it is not what the page would have given
+		// (an image left remote because its download was stopped).
+		err = &fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"}
+	}
 	if err != nil {
 		sink.Abort()
 		return c.fail(err)

@@ -121,8 +121,8 @@ func New(ctx context.Context, opt Options) (*Store, error) {
 // Progress returns how many images are done and how many were asked for.
 func (s *Store) Progress() (done, total int) { return int(s.done.Load()), int(s.all.Load()) }
 
-// Prefetch starts storing the image at src (an absolute http or https URL,
-// or a data: URL) unless it is already on its way.
+// Prefetch starts storing the image at src (an absolute http, https or
+// file: URL, or a data: URL) unless it is already on its way.
 func (s *Store) Prefetch(src string) { s.start(src) }
 
 func (s *Store) start(src string) *entry {
@@ -176,7 +176,7 @@ func (s *Store) Link(src string) (string, bool) {
 			}
 			return src, false
 		}
-		e.warn.Do(func() { s.opt.Warn(fmt.Sprintf("image not stored, kept as a remote link: %s", e.err)) })
+		e.warn.Do(func() { s.opt.Warn(fmt.Sprintf("image not stored, its link kept: %s", e.err)) })
 		return src, false
 	}
 	s.mu.Lock()
@@ -221,8 +221,13 @@ func (s *Store) store(src string) (string, error) {
 		return s.write(bytes.NewReader(data), "")
 	}
 	u, err := url.Parse(src)
+	if err == nil && u.Scheme == "file" {
+		// Only a local page links file: images (the converter
+		// drops them from a remote one): a saved page's page_files/.
+		return s.copyFile(u)
+	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", fmt.Errorf("not an http or https URL: %s", src)
+		return "", fmt.Errorf("not an http, https or file URL: %s", src)
 	}
 	if s.opt.Client == nil {
 		return "", fmt.Errorf("no client: %s", u.Redacted())
@@ -245,6 +250,20 @@ func (s *Store) store(src string) (string, error) {
 		return "", err
 	case err != nil:
 		return "", fmt.Errorf("%w: %s", err, resp.Name)
+	}
+	return name, nil
+}
+
+// copyFile stores the image in the local file u names.
+func (s *Store) copyFile(u *url.URL) (string, error) {
+	f, err := os.Open(filepath.FromSlash(u.Path))
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	name, err := s.write(io.LimitReader(f, s.opt.MaxSize+1), "")
+	if err != nil {
+		return "", fmt.Errorf("%w: %s", err, u.Path)
 	}
 	return name, nil
 }

@@ -173,3 +173,24 @@ func FuzzDataURL(f *testing.F) {
 		}
 	})
 }
+
+// TestLocalFile: a saved page's images next to it are copied; a missing
+// one keeps its link, with the error.
+func TestLocalFile(t *testing.T) {
+	src := t.TempDir()
+	os.WriteFile(src+"/pic.gif", gif1, 0o644)
+	dir := t.TempDir()
+	var warned []string
+	s, err := New(context.Background(), Options{Dir: dir, LinkDir: "img", Warn: func(w string) { warned = append(warned, w) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, ok := s.Link("file://" + src + "/pic.gif")
+	if !ok || !strings.HasSuffix(link, ".gif") {
+		t.Errorf("link %q, %v", link, ok)
+	}
+	if _, ok := s.Link("file://" + src + "/none.gif"); ok || len(warned) != 1 || !strings.Contains(warned[0], "no such file") {
+		t.Errorf("missing file: %v, warnings %q", ok, warned)
+	}
+	s.Close()
+}

@@ -102,11 +102,12 @@ func TestFileSink(t *testing.T) {
 func TestProgress(t *testing.T) {
 	var b syncBuffer
 	p := StartProgress(&b, func() int64 { return 1536 }, 3072, 10*time.Millisecond)
+	p.SetExtra(func() string { return "  images 2/5" })
 	time.Sleep(100 * time.Millisecond)
 	p.Stop()
 	p.Stop()
 	got := b.String()
-	if !strings.Contains(got, "1.5 KiB") || !strings.Contains(got, "50% of 3.0 KiB") || !strings.HasSuffix(got, "\r\x1b[K") {
+	if !strings.Contains(got, "1.5 KiB") || !strings.Contains(got, "50% of 3.0 KiB  images 2/5") || !strings.HasSuffix(got, "\r\x1b[K") {
 		t.Errorf("progress drew %q", got)
 	}
 	b = syncBuffer{}
