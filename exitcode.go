@@ -6,6 +6,7 @@ import (
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/output"
 	"github.com/insert-from-url/insert-from-url/readable"
+	"github.com/insert-from-url/insert-from-url/render"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -29,6 +30,7 @@ const (
 	exitTooLarge         = 63
 	exitNoMatch          = 64 // our own: nothing matches --select
 	exitNoArticle        = 65 // our own: --require-article and no article
+	exitBrowser          = 66 // our own: --render has no browser, or it failed
 	exitInterrupted      = 130
 )
 
@@ -56,6 +58,7 @@ func exitCode(err error) int {
 	var fe *fetch.Error
 	var se *fetch.StatusError
 	var br *binaryRefusedError
+	var be *render.BrowserError
 	switch {
 	case err == nil:
 		return exitOK
@@ -67,7 +70,7 @@ func exitCode(err error) int {
 		return exitHTTP
 	case errors.As(err, &br), output.IsWriteError(err):
 		return exitWrite
-	case errors.Is(err, strip.ErrUnknownCharset):
+	case errors.Is(err, strip.ErrUnknownCharset), errors.Is(err, errRenderLocal):
 		return exitUsage
 	case errors.Is(err, errNoMatch):
 		return exitNoMatch
@@ -75,6 +78,8 @@ func exitCode(err error) int {
 		return exitNoArticle
 	case errors.Is(err, readable.ErrTooLarge):
 		return exitTooLarge
+	case errors.Is(err, render.ErrNoBrowser), errors.As(err, &be):
+		return exitBrowser
 	}
 	return exitOther
 }

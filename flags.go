@@ -38,6 +38,8 @@ type options struct {
 	Select         []string
 	Metadata       bool
 	Images         string
+	Render         string // "", "auto" or "always"
+	Browser        string
 	ImagesRelative *string
 	ShiftHeadings  bool
 	PrintEmacs     bool
@@ -72,6 +74,9 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.Metadata, "metadata", false, "put the title, author, site, date and URL before the body")
 	fs.StringVar(&o.Images, "images", "", "store the images Markdown and Org output keeps in the folder `DIR` and link them there (relative to -o's folder)")
 	imagesRelative := fs.String("images-relative-to", "", "write --images links relative to the folder `DIR` (empty: as --images gives the folder) instead of -o's folder")
+	fs.StringVar(&o.Render, "render", "", "load the page in a headless browser and convert what its scripts build (`MODE`: always, the default of a bare --render; auto: only when the page as served shows almost no text and has scripts; never)")
+	fs.Lookup("render").NoOptDefVal = "always"
+	fs.StringVar(&o.Browser, "browser", "", "the browser --render runs (`PATH`; default: chromium, chromium-browser, google-chrome… on PATH)")
 	fs.StringVar(&o.Charset, "charset", "", "decode the body from `NAME`, whatever it declares")
 	fs.BoolVar(&o.NoDecode, "no-decode", false, "print the body's bytes as served (decompressed, but no charset decoding or conversion)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write to `FILE` (replaced only when the whole body arrived)")
@@ -132,6 +137,16 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--base-level must be 0 to %d, not %d", maxBaseLevel, o.BaseLevel)
 	}
 	o.ShiftHeadings = fs.Changed("base-level")
+	switch o.Render {
+	case "always", "auto":
+	case "never", "":
+		o.Render = ""
+	default:
+		return nil, fmt.Errorf("--render must be always, auto or never, not %q", o.Render)
+	}
+	if fs.Changed("browser") && o.Render == "" {
+		return nil, errors.New("--browser needs --render")
+	}
 	if fs.Changed("images-relative-to") {
 		if !fs.Changed("images") {
 			return nil, errors.New("--images-relative-to needs --images")

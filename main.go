@@ -64,9 +64,15 @@ func main() {
 		// for a death by this signal.
 		cancel()
 		c.abort()
+		grace := interruptGrace
+		if c.rendering.Load() {
+			// The browser, its children and its profile must go
+			// first: the render returns once they have.
+			grace = renderGrace
+		}
 		select {
 		case <-done: // its one error line, if it was quick
-		case <-time.After(interruptGrace):
+		case <-time.After(grace):
 		}
 		code := 128 + 2
 		if s, ok := sig.(syscall.Signal); ok {
@@ -78,6 +84,9 @@ func main() {
 
 // interruptGrace is how long a signal lets the run end on its own.
 const interruptGrace = 200 * time.Millisecond
+
+// renderGrace is how long a signal waits for a browser to be cleaned up.
+const renderGrace = 5 * time.Second
 
 // run is the whole command: it parses args, does the job and returns the
 // exit code. It writes the body to stdout and at most one error line to
@@ -96,6 +105,9 @@ type command struct {
 	sink atomic.Pointer[output.Guard]
 	// images stores the page's images with --images, for abort.
 	images atomic.Pointer[images.Store]
+	// rendering is set while a browser renders the page: a signal then
+	// waits for it to be gone.
+	rendering atomic.Bool
 	// progress is the meter, nil when none is drawn.
 	progress *output.Progress
 }
@@ -161,7 +173,7 @@ func (c *command) warn(msg string) {
 
 func (c *command) fetch(ctx context.Context) int {
 	o := c.opts
-	resp, err := fetch.Open(ctx, o.Input, c.stdin, o.Fetch)
+	resp, err := c.open(ctx)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,7 +61,9 @@ func (p *Progress) loop() {
 		if p.total > 0 {
 			line += fmt.Sprintf("  %3.0f%% of %s", 100*float64(n)/float64(p.total), FormatBytes(float64(p.total)))
 		}
-		if f := p.extra.Load(); f != nil {
+		if f := p.extra.Load(); f != nil && n == 0 {
+			line = "\r\x1b[K" + strings.TrimSpace((*f)())
+		} else if f != nil {
 			line += (*f)()
 		}
 		fmt.Fprint(p.w, line)

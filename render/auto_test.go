@@ -1,0 +1,57 @@
+package render
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestNeedsScripts(t *testing.T) {
+	for _, tc := range []struct {
+		page string
+		want bool
+	}{
+		{`<div id="root"></div><script src="/app.js"></script>`, true},
+		{`<div id="app">Loading…</div><noscript>You need to enable JavaScript to run this app.</noscript><script type="module" src="/m.js"></script>`, true},
+		{`<head><title>` + strings.Repeat("Long title ", 50) + `</title><script>x()</script></head><body></body>`, true},
+		{`<p>` + strings.Repeat("Words of a page served whole. ", 20) + `</p><script src="/analytics.js"></script>`, false},
+		{`<div id="root"></div>`, false}, // empty, but nothing would fill it
+		{`<div></div><script type="application/json">{"props": {}}</script>`, false},
+		{`<div></div><script type="application/ld+json">{}</script>`, false},
+	} {
+		if got := NeedsScripts([]byte(tc.page)); got != tc.want {
+			text, scripts := StaticText([]byte(tc.page))
+			t.Errorf("%.60q: %v, want %v (text %d, scripts %d)", tc.page, got, tc.want, text, scripts)
+		}
+	}
+}
+
+// TestStaticPagesNotRendered: no real page of go-readability's test set, nor
+// of ../shared/realpages when it is there, would start a browser in auto.
+func TestStaticPagesNotRendered(t *testing.T) {
+	var pages []string
+	if out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/readeck/go-readability/v2").Output(); err == nil {
+		pages, _ = filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "test-pages", "*", "source.html"))
+	}
+	shared, _ := filepath.Glob("../../shared/realpages/pages/*.html")
+	pages = append(pages, shared...)
+	if len(pages) == 0 {
+		t.Skip("no real pages")
+	}
+	least, leastPage := -1, ""
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if NeedsScripts(b) {
+			t.Errorf("%s would be rendered", p)
+		}
+		if text, _ := StaticText(b); least < 0 || text < least {
+			least, leastPage = text, p
+		}
+	}
+	t.Logf("%d pages; the least text: %d letters and digits (%s)", len(pages), least, leastPage)
+}
