@@ -280,7 +280,7 @@ func settle(ctx context.Context, t *tracker, quiet time.Duration) error {
 			continue // still loading
 		}
 		inFlight, sinceNetwork := t.network()
-		domQuiet := time.Duration(sinceChange) * time.Millisecond >= quiet
+		domQuiet := time.Duration(sinceChange)*time.Millisecond >= quiet
 		netQuiet := sinceNetwork >= quiet && (inFlight == 0 || sinceNetwork >= longRequest)
 		if domQuiet && netQuiet {
 			return nil

@@ -72,7 +72,7 @@ document.getElementById("view").innerHTML = routes[location.pathname];
 		"/forever.html": `<html><body><p id="n">0</p><script>
 let n = 0; setInterval(() => { document.getElementById("n").textContent = ++n; }, 100);
 </script></body></html>`,
-		"/away.html": `<html><body><p>Leaving.</p><script>setTimeout(() => location.replace("/landing.html"), 100);</script></body></html>`,
+		"/away.html":    `<html><body><p>Leaving.</p><script>setTimeout(() => location.replace("/landing.html"), 100);</script></body></html>`,
 		"/landing.html": `<html><head><title>Landing</title></head><body><p>Landed here.</p></body></html>`,
 		"/cross.html": `<html><body><div id="app"></div><script>
 fetch("OTHER/data.json").then(r => r.json()).then(j => { document.getElementById("app").textContent = j.text; });
