@@ -78,6 +78,11 @@ func testServer(t *testing.T) *httptest.Server {
 			strings.Repeat("<p>A picture of the river bridge, taken from the east bank at dawn in spring.</p>", 4)+
 			`<p><img src="/image.png" alt="bridge"> and <img src="/missing.png" alt="gone"></p></article></body></html>`)
 	})
+	mux.HandleFunc("/shell.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, `<html><head><title>Shell</title></head><body><div id="root"></div><script>
+document.getElementById("root").innerHTML = "<h1>Built</h1><p>Text built by a script.</p>";</script></body></html>`)
+	})
 	mux.HandleFunc("/latin1", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("caf\xe9 cr\xe8me\n"))

@@ -124,6 +124,18 @@ in Org and Markdown, and only in a buffer whose folder is local."
                  (const :tag "The Org entry's attachment folder" attach)
                  (string :tag "Folder")))
 
+(defcustom insert-from-url-render nil
+  "Whether pages are loaded in a headless browser, for pages built by scripts.
+nil fetches pages as they are served.  `auto' loads a page in the
+browser only when, as served, it shows almost no text and carries
+scripts (an application shell).  t always loads pages in the
+browser (slower: a second or more a page).  The program finds
+Chromium or Chrome on its PATH; the mode line says when a browser
+is rendering."
+  :type '(choice (const :tag "Never" nil)
+                 (const :tag "When the page needs it" auto)
+                 (const :tag "Always" t)))
+
 (defcustom insert-from-url-view-images t
   "When non-nil, `insert-from-url-view' shows the article's images.
 They are stored in a temporary folder, deleted with the buffer."
@@ -220,6 +232,10 @@ is a list of more arguments."
             (list "--base-level" (number-to-string base-level)))
           (when (and insert-from-url-fill (not (member format '("raw" "title"))))
             (list "--width" (number-to-string fill-column)))
+          (pcase insert-from-url-render
+            ('nil nil)
+            ('auto (list "--render=auto"))
+            (_ (list "--render")))
           extra
           insert-from-url-arguments
           (list "--" url)))

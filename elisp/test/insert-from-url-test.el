@@ -36,11 +36,12 @@
       (accept-process-output nil 0.02))
     (funcall predicate)))
 
-(defun ifu-test-wait-idle (buffer)
-  "Wait until BUFFER has no fetch in flight."
+(defun ifu-test-wait-idle (buffer &optional seconds)
+  "Wait until BUFFER has no fetch in flight, at most SECONDS (10)."
   (should (ifu-test-wait
            (lambda () (or (not (buffer-live-p buffer))
-                          (null (buffer-local-value 'insert-from-url--processes buffer)))))))
+                          (null (buffer-local-value 'insert-from-url--processes buffer))))
+           seconds)))
 
 (defmacro ifu-test-capturing-reports (var &rest body)
   "Run BODY with the error reports of failed fetches collected in VAR."
@@ -775,5 +776,30 @@ buffer."
       (should (string-match-p (regexp-quote (concat "[[file:" dir "/")) (buffer-string))))
     (kill-buffer buffer)
     (should-not (file-exists-p dir))))
+
+;;;; Rendering
+
+(ert-deftest ifu-test-render ()
+  "With `insert-from-url-render', a page built by its script arrives built."
+  (skip-unless (or (executable-find "chromium") (executable-find "chromium-browser")
+                   (executable-find "google-chrome")))
+  (with-temp-buffer
+    (org-mode)
+    (let ((insert-from-url-render 'auto))
+      (insert-from-url (ifu-test-url "/shell.html"))
+      (ifu-test-wait-idle (current-buffer) 30)
+      (should (string-match-p "^\\* Built\n\nText built by a script\\." (buffer-string))))
+    (erase-buffer)
+    (insert-from-url (ifu-test-url "/shell.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should-not (string-match-p "Built" (buffer-string)))))
+
+(ert-deftest ifu-test-render-arguments ()
+  "The option gives the program's flag."
+  (should-not (member "--render" (insert-from-url--arguments "u" "org")))
+  (let ((insert-from-url-render 'auto))
+    (should (member "--render=auto" (insert-from-url--arguments "u" "org"))))
+  (let ((insert-from-url-render t))
+    (should (member "--render" (insert-from-url--arguments "u" "org")))))
 
 ;;; insert-from-url-test.el ends here
