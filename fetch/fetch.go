@@ -180,7 +180,7 @@ func (c *Client) Get(ctx context.Context, u *url.URL) (*Response, error) {
 		return nil, &Error{Kind: KindUnsupported, URL: redact(u), Msg: "only http and https are fetched"}
 	}
 	o := c.o
-	if c.page == nil || !sameOrigin(u, c.page) {
+	if c.page == nil || !SameOrigin(u, c.page) {
 		o.User = ""
 		o.Header = o.Header.Clone()
 		for _, h := range credentialHeaders {
@@ -424,7 +424,7 @@ func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 	}
 	req.Header.Del("Referer")
 	req.URL.RawQuery = escapeQuery(req.URL.RawQuery) // a Location with a raw space
-	if !sameOrigin(req.URL, via[0].URL) {
+	if !SameOrigin(req.URL, via[0].URL) {
 		for _, h := range credentialHeaders {
 			req.Header.Del(h)
 		}
@@ -435,7 +435,9 @@ func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 	return nil
 }
 
-func sameOrigin(a, b *url.URL) bool {
+// SameOrigin reports whether a and b have one origin: scheme, host and
+// port (the scheme's default when none is given).
+func SameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 

@@ -422,7 +422,7 @@ func interceptRequests(ctx context.Context, u *url.URL, headers map[string]strin
 				return
 			}
 			params := cdpfetch.ContinueRequestParams{RequestID: ev.RequestID}
-			if r, err := url.Parse(ev.Request.URL); err == nil && sameOrigin(r, u) {
+			if r, err := url.Parse(ev.Request.URL); err == nil && fetch.SameOrigin(r, u) {
 				params.Headers = mergeHeaders(ev.Request.Headers, headers)
 			}
 			chromedp.Call(ctx, cdpfetch.ContinueRequest, params)
@@ -442,19 +442,6 @@ func mergeHeaders(have network.Headers, add map[string]string) []*cdpfetch.Heade
 		out = append(out, &cdpfetch.HeaderEntry{Name: name, Value: v})
 	}
 	return out
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		if strings.EqualFold(u.Scheme, "https") {
-			return "443"
-		}
-		return "80"
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 // classify turns a render's failure into the fetch error a static fetch of
