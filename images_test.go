@@ -276,6 +276,11 @@ func TestImagesOnlyKept(t *testing.T) {
 		t.Errorf("files %v, want the article's image alone, linked:\n%s", entries, r.stdout)
 	}
 
+	// A folder that cannot be made is a write error, with no output.
+	blocker := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(blocker, nil, 0o644)
+	runCmd(t, "-f", "org", "--images", blocker, srv.URL+"/page.html").check(t, exitWrite, "cannot create the images folder", "")
+
 	// --images needs Markdown or Org.
 	runCmd(t, "-f", "text", "--images", dir, srv.URL+"/page.html").check(t, exitUsage, "--images works with", "")
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/images"
+	"github.com/insert-from-url/insert-from-url/output"
 )
 
 // startImages opens the --images folder and starts downloading srcs, the
@@ -26,7 +27,7 @@ func (c *command) startImages(ctx context.Context, page *url.URL, srcs []string)
 		Warn:    c.warn,
 	})
 	if err != nil {
-		return nil, err
+		return nil, &output.WriteError{Err: err} // exit 23, as for -o
 	}
 	c.images.Store(store)
 	for _, src := range srcs {
