@@ -1,8 +1,6 @@
 package readable
 
 import (
-	"hash/fnv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,45 +36,83 @@ const minCandidateText = 200
 // and with enough text. Several matches (a list of teasers, each an
 // <article>) mark no article.
 func cascadeCandidate(doc *html.Node) *html.Node {
-	for _, g := range contentCascade {
-		var found []*html.Node
-		for _, n := range cascadia.QueryAll(doc, g) {
-			if !isBoilerplateName(n) {
-				found = append(found, n)
+	// One walk for all levels: the page's tree is large, the levels few.
+	found := make([][]*html.Node, len(contentCascade))
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for level, g := range contentCascade {
+				if g.Match(n) && !isBoilerplateName(n) {
+					found[level] = append(found[level], n)
+				}
 			}
 		}
-		if len(found) == 1 && textLength(found[0]) >= minCandidateText {
-			return found[0]
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for _, nodes := range found {
+		if len(nodes) == 1 && textLength(nodes[0]) >= minCandidateText {
+			return nodes[0]
 		}
 	}
 	return nil
 }
 
 // shingles returns the set of 4-word runs of the visible text under n,
-// words reduced to their letters and digits, each run by its hash.
+// words reduced to their letters and digits, lower-cased, each run by its
+// hash. It hashes as it walks the text: a page's text is never built.
 func shingles(n *html.Node) map[uint64]bool {
-	var words []uint64
-	for _, w := range strings.Fields(visibleText(n)) {
-		h := fnv.New64a()
-		for _, r := range w {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				var b [utf8.UTFMax]byte
-				h.Write(b[:utf8.EncodeRune(b[:], unicode.ToLower(r))])
+	const (
+		offset = 14695981039346656037 // FNV-1a, 64 bits
+		prime  = 1099511628211
+	)
+	set := map[uint64]bool{}
+	var last [4]uint64
+	words := 0
+	h, inWord := uint64(offset), false
+	endWord := func() {
+		if inWord {
+			last[0], last[1], last[2], last[3] = last[1], last[2], last[3], h
+			if words++; words >= 4 {
+				set[last[0]*31*31*31+last[1]*31*31+last[2]*31+last[3]] = true
 			}
 		}
-		if h.Sum64() != emptyHash {
-			words = append(words, h.Sum64())
+		h, inWord = offset, false
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			for _, r := range n.Data {
+				switch {
+				case unicode.IsSpace(r):
+					endWord()
+				case unicode.IsLetter(r) || unicode.IsDigit(r):
+					var b [utf8.UTFMax]byte
+					for _, c := range b[:utf8.EncodeRune(b[:], unicode.ToLower(r))] {
+						h = (h ^ uint64(c)) * prime
+					}
+					inWord = true
+				}
+				// Other characters are no part of a word, and no end.
+			}
+			return
+		case n.Type == html.ElementNode && isInvisible(n):
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if n.Type == html.ElementNode {
+			endWord() // an element's edge ends a word, as a space would
 		}
 	}
-	set := make(map[uint64]bool, len(words))
-	for i := 0; i+4 <= len(words); i++ {
-		set[words[i]*31*31*31+words[i+1]*31*31+words[i+2]*31+words[i+3]] = true
-	}
+	walk(n)
+	endWord()
 	return set
 }
-
-// emptyHash is the hash of no bytes: a word without letters or digits.
-var emptyHash = fnv.New64a().Sum64()
 
 // sharedShare returns the share of a's shingles that b has too.
 func sharedShare(a, b map[uint64]bool) float64 {
@@ -90,30 +126,6 @@ func sharedShare(a, b map[uint64]bool) float64 {
 		}
 	}
 	return float64(n) / float64(len(a))
-}
-
-// visibleText is the text under n without scripts, styles and templates,
-// with a space at each element's edges.
-func visibleText(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch {
-		case n.Type == html.TextNode:
-			b.WriteString(n.Data)
-			return
-		case n.Type == html.ElementNode && isInvisible(n):
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-		if n.Type == html.ElementNode {
-			b.WriteByte(' ')
-		}
-	}
-	walk(n)
-	return b.String()
 }
 
 // cloneTree returns a deep copy of n, without its parent and siblings.

@@ -60,7 +60,6 @@ const minArticleText = 25
 // if it holds enough text.
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	meta := PageMetadata(doc, base)
-	marked := markedContent(doc)
 	parser := readability.NewParser()
 	// ParseDocument works on a copy: doc stays whole for the fallback,
 	// and for printing the whole page when there is no article.
@@ -88,7 +87,7 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 			found = choose(found, c)
 		}
 		clean(found, cleanRules)
-	} else if marked != nil && textLength(marked) >= minArticleText {
+	} else if marked := markedContent(doc); marked != nil && textLength(marked) >= minArticleText {
 		found = marked
 	}
 	if found == nil {
