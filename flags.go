@@ -38,6 +38,7 @@ type options struct {
 	Select         []string
 	Metadata       bool
 	Images         string
+	WriteOut       string
 	Render         string // "", "auto" or "always"
 	Browser        string
 	ImagesRelative *string
@@ -90,6 +91,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(&connectTimeout, "connect-timeout", "give up connecting after `SECONDS`")
 	fs.VarP(&maxTime, "max-time", "m", "give up the whole transfer after `SECONDS` (0: no limit)")
 	fs.Var(&maxSize, "max-size", "give up when a response's decoded body exceeds `SIZE` (suffixes K, M, G; 0: no limit)")
+	fs.StringVarP(&o.WriteOut, "write-out", "w", "", "after the body, write `FORMAT` with curl's %{content_type}, %{http_code}, %{url_effective}, %{size_download}, %{stderr}, and %{media_type}, %{converted}")
 	fs.BoolVar(&o.TextOnly, "text-only", false, "refuse binary bodies (exit 23) wherever the output goes, as on a terminal")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "no progress meter")
 	fs.BoolVar(&o.Progress, "progress", false, "draw the progress meter on stderr even when it is not a terminal (for programs that show it; wins over -s)")
@@ -137,6 +139,9 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--base-level must be 0 to %d, not %d", maxBaseLevel, o.BaseLevel)
 	}
 	o.ShiftHeadings = fs.Changed("base-level")
+	if err := checkWriteOut(o.WriteOut); err != nil {
+		return nil, err
+	}
 	switch o.Render {
 	case "always", "auto":
 	case "never", "":

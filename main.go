@@ -108,6 +108,8 @@ type command struct {
 	// rendering is set while a browser renders the page: a signal then
 	// waits for it to be gone.
 	rendering atomic.Bool
+	// transfer is what --write-out tells.
+	transfer transfer
 	// progress is the meter, nil when none is drawn.
 	progress *output.Progress
 }
@@ -223,6 +225,12 @@ func (c *command) fetch(ctx context.Context) int {
 	if err := sink.Commit(); err != nil {
 		return c.fail(err)
 	}
+	if o.WriteOut != "" {
+		c.transfer.resp = resp
+		if err := writeOut(o.WriteOut, c.transfer, c.stdout, c.stderr); err != nil {
+			return c.fail(&output.WriteError{Err: err})
+		}
+	}
 	if statusErr != nil {
 		return c.fail(statusErr)
 	}
@@ -252,6 +260,8 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 	if err != nil {
 		return err
 	}
+	c.transfer.mediaType = body.MediaType
+	c.transfer.converted = body.HTML && o.Format != strip.FormatRaw
 	if body.Binary {
 		if refuseBinary {
 			return &binaryRefusedError{what: "binary body (" + body.MediaType + ")", terminal: toTerminal}
