@@ -267,6 +267,14 @@ The meter draws each state after a carriage return and an erase."
          (car (last lines))
          (format "insert-from-url exited with code %s" code)))))
 
+(defconst insert-from-url--write-out
+  "%{stderr}\ninsert-from-url-converted: %{converted}\n"
+  "What the program writes on stderr after the text: whether it converted HTML.")
+
+(defun insert-from-url--converted-p (stderr)
+  "Return non-nil if, by STDERR, the program converted an HTML page."
+  (member "insert-from-url-converted: 1" (insert-from-url--stderr-lines stderr)))
+
 (defun insert-from-url--warnings (stderr)
   "Return the warning lines of a run's STDERR."
   (seq-filter (lambda (l) (string-prefix-p "insert-from-url: warning:" l))
@@ -297,7 +305,7 @@ usual case, costs one search."
 
 (defun insert-from-url--progress (stderr)
   "Return the last state of the progress meter drawn in STDERR, or nil."
-  (car (last (seq-remove (lambda (l) (string-prefix-p "insert-from-url:" l))
+  (car (last (seq-remove (lambda (l) (string-prefix-p "insert-from-url" l))
                          (insert-from-url--stderr-lines stderr)))))
 
 ;;;; Asynchronous fetches
@@ -329,8 +337,9 @@ whole of stderr again on each redraw."
 (defun insert-from-url--start (url format base-level on-success &optional on-failure extra)
   "Fetch URL in FORMAT in the background.
 BASE-LEVEL nests headings; EXTRA is a list of more arguments.  Call
-ON-SUCCESS with the decoded text, or ON-FAILURE with the error
-message (by default, show it).  Return the process.
+ON-SUCCESS with the decoded text and whether it is an HTML page
+the program converted, or ON-FAILURE with the error message (by
+default, show it).  Return the process.
 The program writes the text to a temporary file, which Emacs reads
 in one go once the program is done: much faster than reading a
 pipe in small chunks, and nothing arrives half-written."
@@ -364,7 +373,8 @@ pipe in small chunks, and nothing arrives half-written."
                        (cond
                         (cancelled nil)
                         ((and (eq status 'exit) (eq code 0))
-                         (funcall on-success (insert-from-url--read-output file))
+                         (funcall on-success (insert-from-url--read-output file)
+                                  (insert-from-url--converted-p stderr))
                          (when-let ((warnings (insert-from-url--warnings stderr)))
                            ;; After the success message, which it must not hide.
                            (insert-from-url--report (string-join warnings "; "))))
@@ -386,7 +396,9 @@ pipe in small chunks, and nothing arrives half-written."
                               :command (cons program (insert-from-url--arguments
                                                       url format base-level
                                                       ;; The meter, for the mode line.
-                                                      (append (list "--progress" "-o" file) extra)))
+                                                      (append (list "--progress" "-o" file
+                                                                    "--write-out" insert-from-url--write-out)
+                                                              extra)))
                               :coding 'binary
                               :connection-type 'pipe
                               :stderr stderr-process
@@ -641,17 +653,19 @@ the time it was retrieved), and the article below."
 (defun insert-from-url--fetch-and-insert (url format base-level extra &optional own-line transform)
   "Fetch URL in FORMAT and insert it where point is now.
 BASE-LEVEL and EXTRA are as for `insert-from-url--start'.  With
-OWN-LINE, the text starts on a line of its own.  TRANSFORM, if
-given, is called on the text before it is inserted."
+OWN-LINE, or when the text is an HTML page converted to FORMAT,
+the text starts on a line of its own; a plain-text body goes in
+as it is.  TRANSFORM, if given, is called on the text before it
+is inserted."
   (let ((marker (copy-marker (point))))
     (setq insert-from-url--pending (append insert-from-url--pending (list marker)))
     (message "Fetching %s..." url)
     (insert-from-url--start
      url format base-level
-     (lambda (text)
+     (lambda (text converted)
        (when transform
          (setq text (funcall transform text)))
-       (when (and own-line (buffer-live-p (marker-buffer marker))
+       (when (and (or own-line converted) (buffer-live-p (marker-buffer marker))
                   (with-current-buffer (marker-buffer marker)
                     (save-excursion (save-restriction (widen) (goto-char marker) (not (bolp))))))
          (setq text (concat "\n" text)))
@@ -769,7 +783,7 @@ when the fetch ends, whatever its outcome."
                   (when done (funcall done)))))
     (insert-from-url--start
      url "title" nil
-     (lambda (title)
+     (lambda (title _converted)
        (let ((buffer (marker-buffer start)))
          (when (buffer-live-p buffer)
            (with-current-buffer buffer
@@ -906,7 +920,7 @@ page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[inse
       (insert (format "Fetching %s..." url)))
     (insert-from-url--start
      url format nil
-     (lambda (text)
+     (lambda (text _converted)
        (when (buffer-live-p buffer)
          (with-current-buffer buffer
            (let ((inhibit-read-only t))

@@ -696,6 +696,22 @@ buffer."
         (setq last-command this-command)
         (should (equal (buffer-string) "x"))))))
 
+;;;; Own line
+
+(ert-deftest ifu-test-converted-own-line ()
+  "A converted page inserted mid-line starts on a line of its own."
+  (with-temp-buffer
+    (org-mode)
+    (insert "some text")
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-prefix-p "some text\n* Page heading\n" (buffer-string))))
+  (with-temp-buffer
+    (insert "Quote: ")
+    (insert-from-url (ifu-test-url "/hello") "text")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "Quote: Hello, world!\n"))))
+
 ;;;; Images
 
 (defmacro ifu-test-in-org-file (var &rest body)
