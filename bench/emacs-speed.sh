@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Time insert-from-url in batch Emacs against url-retrieve-synchronously
-# (plus the UTF-8 decode it needs) on a 10 MiB page from a local server:
-# best of 3 each, and the garbage collections each made.
+# Time insert-from-url against url-retrieve-synchronously (plus the UTF-8
+# decode it needs) on a 10 MiB page from a local server: best of 3 each,
+# and the garbage collections each made; in batch Emacs, then in an
+# interactive `emacs -nw` in a detached tmux (with redisplay) when tmux is
+# there.
 #
 #   bench/emacs-speed.sh [BYTES]
 set -euo pipefail
@@ -22,8 +24,11 @@ cat > "$tmp/speed.el" <<EL
         (funcall f)
         (setq best (min best (- (float-time) start)))))
     best))
+(defvar speed-lines nil)
+(defun speed-report (fmt &rest args)
+  (push (apply #'format fmt args) speed-lines))
 (let ((gcs gcs-done))
-  (message "insert-from-url            %.3f s, %d GCs"
+  (speed-report "insert-from-url            %.3f s, %d GCs"
            (speed-best (lambda ()
                          (with-temp-buffer
                            (insert-from-url speed-url "raw")
@@ -31,7 +36,7 @@ cat > "$tmp/speed.el" <<EL
                            (unless (>= (buffer-size) $bytes) (error "Short: %d" (buffer-size))))))
            (- gcs-done gcs)))
 (let ((gcs gcs-done))
-  (message "url-retrieve-synchronously %.3f s, %d GCs"
+  (speed-report "url-retrieve-synchronously %.3f s, %d GCs"
            (speed-best (lambda ()
                          (with-current-buffer (url-retrieve-synchronously speed-url t)
                            (goto-char (point-min))
@@ -40,5 +45,19 @@ cat > "$tmp/speed.el" <<EL
                              (kill-buffer)
                              (unless (>= (length s) $bytes) (error "Short"))))))
            (- gcs-done gcs)))
+(with-temp-file "$tmp/result"
+  (insert (mapconcat #'identity (nreverse speed-lines) "\n") "\n"))
+(unless noninteractive (kill-emacs 0))
 EL
-emacs -Q --batch -L elisp -l "$tmp/speed.el" 2>&1 | grep -E '^(insert-from-url|url-retrieve)'
+echo "batch:"
+emacs -Q --batch -L elisp -l "$tmp/speed.el" >/dev/null 2>&1
+cat "$tmp/result"
+if command -v tmux >/dev/null; then
+  echo "interactive (emacs -nw in tmux):"
+  rm -f "$tmp/result"
+  tmux -L ifu-speed new-session -d -x 120 -y 40 "emacs -nw -Q -L elisp -l $tmp/speed.el"
+  for _ in $(seq 600); do [ -s "$tmp/result" ] && break; sleep 0.1; done
+  sleep 0.2
+  tmux -L ifu-speed kill-server 2>/dev/null || true
+  cat "$tmp/result"
+fi
