@@ -67,7 +67,7 @@ func writeOut(format string, t transfer, stdout, stderr io.Writer) error {
 				if !ok {
 					return fmt.Errorf("--write-out: unknown variable %%{%s}", name)
 				}
-				b.WriteString(v)
+				b.WriteString(oneLine(v)) // a server's header, on a terminal perhaps
 			}
 		default:
 			b.WriteByte(format[i])
