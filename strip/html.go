@@ -945,7 +945,8 @@ func isDataImage(src string) bool {
 }
 
 // ImageSources returns, in document order, the addresses of the images
-// under nodes that the converter would write, resolved against base: what
+// under nodes that the converter would write (not those it leaves out as
+// hidden, or inside <head>, <svg>, <video>…), resolved against base: what
 // to start downloading before the conversion asks for them. Data: images
 // are returned as they are written.
 func ImageSources(nodes []*html.Node, base *url.URL, local bool) []string {
@@ -953,9 +954,20 @@ func ImageSources(nodes []*html.Node, base *url.URL, local bool) []string {
 	var tag []byte
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
+		if n.Type == html.ElementNode && skipped(n.DataAtom) {
+			return // the converter shows nothing of these
+		}
+		if n.Type == html.ElementNode && len(n.Attr) > 0 {
 			tag = appendStartTag(tag[:0], n)
+			if n.DataAtom != atom.Img && mayHide(tag) && parseAttrs(tag).hidden {
+				return
+			}
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
 			at := parseAttrs(tag)
+			if at.hidden {
+				return
+			}
 			raw := imageSource(at)
 			if isDataImage(raw) {
 				out = append(out, strings.TrimSpace(raw))

@@ -96,3 +96,20 @@ func TestConvertNodesRealPages(t *testing.T) {
 // maxRestructured is how many of the real pages convert differently from
 // the tree (measured: see the log of TestConvertNodesRealPages).
 const maxRestructured = 1
+
+func TestImageSources(t *testing.T) {
+	doc, err := html.Parse(strings.NewReader(`<head><link rel=icon href=/i.png></head><body>
+<img src="/a.png"><img data-src="b.png" src="data:image/gif;base64,R0lGOD">
+<div hidden><img src="/hidden.png"></div><p style="display: none"><img src="/none.png"></p>
+<img src="/aria.png" aria-hidden="true"><video><img src="/video.png"></video>
+<img src="data:image/png;base64,iVBOR"><img src="javascript:alert(1)"><img src="file:///etc/passwd">`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("http://host/dir/page.html")
+	got := ImageSources([]*html.Node{doc}, base, false)
+	want := []string{"http://host/a.png", "http://host/dir/b.png", "data:image/png;base64,iVBOR"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ImageSources = %q, want %q", got, want)
+	}
+}
