@@ -55,3 +55,14 @@ func TestStaticPagesNotRendered(t *testing.T) {
 	}
 	t.Logf("%d pages; the least text: %d letters and digits (%s)", len(pages), least, leastPage)
 }
+
+func FuzzStaticText(f *testing.F) {
+	f.Add([]byte(`<div id="root"></div><script src="/app.js"></script>`))
+	f.Add([]byte(`<p>text</p><script type="application/json">{}</script><noscript>x</noscript>`))
+	f.Fuzz(func(t *testing.T, page []byte) {
+		text, scripts := StaticText(page)
+		if text < 0 || text > len(page) || scripts < 0 || scripts > len(page) {
+			t.Errorf("text %d, scripts %d from %d bytes", text, scripts, len(page))
+		}
+	})
+}
