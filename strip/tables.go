@@ -170,10 +170,10 @@ func (c *converter) closeTable() {
 // layoutSignal reports whether a start tag a, met now, shows that the table
 // being laid out is a page's layout, not data: a cell that holds a heading,
 // a code block, a quote, a rule or another table holds blocks, which no
-// table syntax can show. So does a list in a table without a header row (a
-// data table's cell may hold a short list), and a second paragraph in a
-// table with neither a header row nor two rows that pair a label with a
-// value (an infobox's value may be a few paragraphs).
+// table syntax can show. So do a list and a second paragraph in a table
+// with neither a header row nor two rows that pair a label with a value (a
+// data table's cell may hold a short list, an infobox's value a list or a
+// few paragraphs).
 func (c *converter) layoutSignal(a atom.Atom) bool {
 	if c.table == nil || c.innerTable > 0 || c.table.cell == nil || c.pre != nil {
 		return false
@@ -183,7 +183,7 @@ func (c *converter) layoutSignal(a atom.Atom) bool {
 		atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext, atom.Table, atom.Blockquote, atom.Hr:
 		return true
 	case atom.Ul, atom.Ol, atom.Dl:
-		return !c.dataTable()
+		return !c.dataTable() && c.table.labels < 2
 	case atom.P:
 		c.table.paragraphs++
 		return c.table.paragraphs > 1 && !c.dataTable() && c.table.labels < 2
