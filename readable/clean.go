@@ -40,11 +40,14 @@ var boilerplateWords = map[string]bool{
 	"related": true, "newsletter": true, "subscribe": true, "subscription": true,
 	"signup": true, "breadcrumb": true, "breadcrumbs": true, "comment": true,
 	"comments": true, "promo": true, "advert": true, "advertisement": true,
-	"ad": true, "ads": true, "sponsor": true, "sponsored": true, "tags": true,
+	"ad": true, "sponsor": true, "sponsored": true, "tags": true,
 	"widget": true, "sidebar": true, "recommended": true, "byline": true,
 	"author": true, "bio": true, "popular": true, "trending": true,
 	"rating": true, "print": true, "cookie": true, "banner": true,
-	"teaser": true, "readmore": true, "follow": true, "donate": true,
+	"readmore": true, "follow": true, "donate": true,
+	"credit": true, "credits": true, "copyright": true, "disclaimer": true,
+	"date": true, "dateline": true, "published": true, "timestamp": true,
+	"meta": true, "category": true, "categories": true,
 }
 
 // boilerplateStems mark boilerplate inside compound names too

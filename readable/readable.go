@@ -61,6 +61,7 @@ const minArticleText = 25
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	meta := PageMetadata(doc, base)
 	parser := readability.NewParser()
+	parser.KeepClasses = true
 	// ParseDocument works on a copy: doc stays whole for the fallback,
 	// and for printing the whole page when there is no article.
 	art, err := parser.ParseDocument(doc, base)
