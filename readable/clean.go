@@ -47,12 +47,12 @@ var boilerplateWords = map[string]bool{
 	"readmore": true, "follow": true, "donate": true,
 	"credit": true, "credits": true, "copyright": true, "disclaimer": true,
 	"date": true, "dateline": true, "published": true, "timestamp": true,
-	"meta": true, "category": true, "categories": true,
+	"meta": true, "category": true, "categories": true, "teasers": true,
 }
 
 // boilerplateStems mark boilerplate inside compound names too
 // ("newsletterForm", "socialbar", "relatedposts").
-var boilerplateStems = []string{"newsletter", "subscri", "social", "related", "breadcrumb", "sponsor", "advert", "comment"}
+var boilerplateStems = []string{"newsletter", "subscri", "social", "related", "breadcrumb", "sponsor", "advert", "comment", "metadata", "affiliat"}
 
 // isBoilerplateName reports whether n's class or id holds a boilerplate
 // word, words being split at '-', '_' and white space.
