@@ -78,7 +78,6 @@ type Store struct {
 	entries map[string]*entry
 	created map[string]bool // files this run wrote, by name
 	used    map[string]bool // files a link points to, by name
-	skipped int             // images over MaxImages
 
 	total      atomic.Int64 // bytes stored so far
 	done, all  atomic.Int32
@@ -134,7 +133,6 @@ func (s *Store) start(src string) *entry {
 	e := &entry{src: src, ready: make(chan struct{})}
 	s.entries[src] = e
 	if len(s.entries) > s.opt.MaxImages {
-		s.skipped++
 		e.err = errTooMany
 		close(e.ready)
 		return e
@@ -185,11 +183,12 @@ func (s *Store) Link(src string) (string, bool) {
 	return path.Join(s.opt.LinkDir, e.name), true
 }
 
-// Close waits for the downloads still running and removes the files this
-// run stored that no link points to (an image the converter left out).
+// Close ends the downloads still running, which no link waits for (every
+// link the converter wrote has its answer by now), and removes the files
+// this run stored that no link points to (an image the converter left out).
 func (s *Store) Close() {
-	s.wg.Wait()
 	s.cancel()
+	s.wg.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name := range s.created {
