@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
 )
@@ -140,12 +141,18 @@ func TestCloseAndAbort(t *testing.T) {
 	if _, ok := s.Link(srv.URL + "/used"); !ok {
 		t.Fatal("not stored")
 	}
+	// Prefetch fetches without a Link asking.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if n, _ := hits.Load("/unused"); n != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Prefetch did not fetch")
+		}
+	}
 	s.Close()
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Fatalf("%d files after Close, want the used one", len(entries))
-	}
-	if n, _ := hits.Load("/unused"); n == nil {
-		t.Error("Prefetch did not fetch")
 	}
 	s = open()
 	s.Link(srv.URL + "/used")  // there already
