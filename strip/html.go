@@ -957,13 +957,13 @@ func ImageSources(nodes []*html.Node, base *url.URL, local bool) []string {
 		if n.Type == html.ElementNode && skipped(n.DataAtom) {
 			return // the converter shows nothing of these
 		}
-		if n.Type == html.ElementNode && len(n.Attr) > 0 {
-			tag = appendStartTag(tag[:0], n)
-			if n.DataAtom != atom.Img && mayHide(tag) && parseAttrs(tag).hidden {
+		if n.Type == html.ElementNode && len(n.Attr) > 0 && n.DataAtom != atom.Img {
+			if tag = appendStartTag(tag[:0], n); mayHide(tag) && parseAttrs(tag).hidden {
 				return
 			}
 		}
 		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
+			tag = appendStartTag(tag[:0], n)
 			at := parseAttrs(tag)
 			if at.hidden {
 				return
@@ -1040,6 +1040,13 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		c.reopenInline()
 		alt := collapseSpace(at.alt)
 		src, local := c.imageLink(at)
+		shownAlt := alt // what the image's markup carries
+		if local && c.opt.Format == FormatOrg {
+			// Org shows a link inline as an image only when it has no
+			// description, and a relative path is a file only when it
+			// says file:.
+			src, shownAlt = "file:"+src, ""
+		}
 		var out string
 		switch {
 		case c.opt.Format == FormatText && c.opt.NoImageText:
@@ -1050,29 +1057,13 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			if alt != "" {
 				out = c.syn.escape("["+alt+"]", c.inTable())
 			}
-		case local && c.opt.Format == FormatOrg:
-			// Org shows a link inline as an image only when it has no
-			// description, and a relative path is a file only when
-			// it says file:.
-			src = "file:" + src
-			out = c.syn.image("", src, c.inTable())
-			if l := c.linkSpan(); l != nil {
-				l.images = append(l.images, orgImage{src: src})
-				l.hasImage = true
-				if sp, ok := c.sink().(*span); ok {
-					sp.events = append(sp.events, event{kind: evImage, s: out})
-				} else {
-					c.piece(out, false)
-				}
-				return
-			}
 		case c.opt.Format == FormatOrg && c.linkSpan() != nil:
 			// Org links cannot nest: the link decides at its end where
 			// the image goes (see closeLink).
 			l := c.linkSpan()
-			l.images = append(l.images, orgImage{src: src, alt: alt})
+			l.images = append(l.images, orgImage{src: src, alt: shownAlt})
 			l.hasImage = true
-			markup := c.syn.image(alt, src, c.inTable())
+			markup := c.syn.image(shownAlt, src, c.inTable())
 			if sp, ok := c.sink().(*span); ok {
 				sp.events = append(sp.events, event{kind: evImage, s: markup})
 			} else {
@@ -1080,7 +1071,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			}
 			return
 		default:
-			out = c.syn.image(alt, src, c.inTable())
+			out = c.syn.image(shownAlt, src, c.inTable())
 		}
 		if out != "" {
 			c.piece(out, src == "") // the alternative text alone is text
