@@ -1,6 +1,7 @@
 package readable
 
 import (
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -28,10 +29,13 @@ const (
 	// also", "Related coverage"), with the section, and a heading left
 	// with no section at the end.
 	ruleLinkSection
+	// ruleCreditLine drops short lines that credit a picture ("Foto:
+	// Jane Doe", "© AFP") and say nothing of the story.
+	ruleCreditLine
 )
 
 // cleanRules are the rules Article applies.
-var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection
+var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection | ruleCreditLine
 
 // boilerplateWords are the words of class and id names that mark an
 // element as something around the article rather than of it.
@@ -216,6 +220,9 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 			return small
 		}
 	}
+	if rules&ruleCreditLine != 0 && s.text > 0 && s.text <= maxCreditLine && isCreditLine(n) {
+		return true
+	}
 	if rules&ruleBoilerplateName != 0 && small && isBoilerplateName(n) {
 		return true
 	}
@@ -230,4 +237,24 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 		}
 	}
 	return false
+}
+
+// maxCreditLine is the longest credit line, in characters of text.
+const maxCreditLine = 100
+
+// creditLine matches the start of a picture's credit, in the languages of
+// the pages measured: a label and a colon, slash or bar ("Foto: Jane
+// Doe", "Image: GETTY"), or a copyright sign. (An agency and a slash,
+// "AFP / JANE DOE", was measured too: no gain, and a risk for "USA / ...".)
+var creditLine = regexp.MustCompile(`^(?i:(?:foto|fotos|photo|photos|bild|bilder|image|images|picture|credit|credits|crédit|crédito|imagen|quelle|illustration|grafik)\s*[:/©|]|©|\(c\)\s)`)
+
+// isCreditLine reports whether n, a block or a small inline element, is
+// a credit line: short text that starts like one.
+func isCreditLine(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Span, atom.Small, atom.Div, atom.Figcaption, atom.Em, atom.I, atom.Cite:
+	default:
+		return false
+	}
+	return creditLine.MatchString(strings.TrimSpace(collapse(textOf(n))))
 }

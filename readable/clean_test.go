@@ -41,6 +41,10 @@ func TestClean(t *testing.T) {
 			[]string{"More on climate"}, nil},
 		{"headings and code are never removed", body + `<pre class="share">code</pre>`,
 			nil, []string{"code"}},
+		{"credit lines", body + `<figure><img src=a.jpg><figcaption>Foto: Jane Doe</figcaption></figure><p>© AFP</p><p><small>Image: GETTY</small></p>`,
+			[]string{"Jane Doe", "AFP", "GETTY"}, nil},
+		{"a caption that says something stays", body + `<figure><img src=a.jpg><figcaption>The bridge at dawn, before the vote.</figcaption></figure><p>Photos of the vote were not allowed, the clerk said.</p>`,
+			nil, []string{"The bridge at dawn", "Photos of the vote"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
