@@ -33,6 +33,7 @@ var fuzzSeeds = []string{
 	"<p>Price: <b>100</b>-<i>200</i> USD</p><p>x<sup>2</sup>+y<sup>3</sup></p>",
 	"<ul><li>0<ol><dl>0</dl></ol></li></ul>",
 	"<p>\u202eevil\u2066</p>",
+	"<p>a\ufeffb &#xFEFF;c</p><pre>\ufeffcode</pre><img alt=\"\ufeffx\" src=a.png>",
 	"<table><tr><td><h3>t</h3><td><pre>1\n2</pre><td><pre>code\n x</pre></table>",
 }
 

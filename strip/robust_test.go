@@ -246,3 +246,18 @@ func TestNoImageText(t *testing.T) {
 		t.Errorf("markdown lost its image: %q", got)
 	}
 }
+
+// TestByteOrderMarkInText: a U+FEFF in mid-text (a byte-order mark pasted
+// along, or written as a reference) is invisible, and is dropped.
+func TestByteOrderMarkInText(t *testing.T) {
+	in := "<p>a\ufeffb &#xFEFF;c</p><pre>\ufeffcode</pre>"
+	for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
+		var out bytes.Buffer
+		if err := Convert(&out, strings.NewReader(in), Options{Format: f, HTML: true}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsRune(out.String(), 0xfeff) || !strings.Contains(out.String(), "ab c") || !strings.Contains(out.String(), "code") {
+			t.Errorf("%s: %q", f, out.String())
+		}
+	}
+}

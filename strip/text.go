@@ -189,8 +189,9 @@ func isHTMLSpace(b byte) bool {
 }
 
 // cleanText removes what must never reach the output: control characters
-// (but tabs and newlines in pre), bidirectional overrides, soft hyphens, and
-// invalid UTF-8.
+// (but tabs and newlines in pre), bidirectional overrides, soft hyphens,
+// zero-width no-break spaces (U+FEFF, a byte-order mark pasted mid-text),
+// and invalid UTF-8.
 func cleanText(b []byte, pre bool) string {
 	if isClean(b, pre) {
 		return string(b)
@@ -207,7 +208,7 @@ func cleanText(b []byte, pre bool) string {
 			} else {
 				out.WriteByte(' ')
 			}
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad || bidiControl(r):
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xad || r == 0xfeff || bidiControl(r):
 		default:
 			out.WriteRune(r) // an invalid byte becomes U+FFFD here
 		}
@@ -253,6 +254,10 @@ func isClean(b []byte, pre bool) bool {
 			// The bidirectional embeddings, overrides and isolates are
 			// U+202A-U+202E and U+2066-U+2069.
 			if c == 0xe2 && i+2 < len(b) && (b[i+1] == 0x80 && b[i+2] >= 0xaa && b[i+2] <= 0xae || b[i+1] == 0x81 && b[i+2] >= 0xa6 && b[i+2] <= 0xa9) {
+				return false
+			}
+			// U+FEFF, a byte-order mark in mid-text.
+			if c == 0xef && i+2 < len(b) && b[i+1] == 0xbb && b[i+2] == 0xbf {
 				return false
 			}
 		case c == '\n' || c == '\t':

@@ -82,10 +82,11 @@ func hidden(n *xhtml.Node) bool {
 	return false
 }
 
-// squeeze removes white space: the form in which element texts compare.
+// squeeze removes white space and the invisible zero-width space, soft
+// hyphen and zero-width no-break space: the form in which texts compare.
 func squeeze(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\u00ad' {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\u00ad' || r == '\ufeff' {
 			return -1
 		}
 		return r
