@@ -85,8 +85,14 @@ func checkFeed(t *testing.T, in []byte, limit int) (cuts int) {
 
 func checkFeedWith(t *testing.T, in []byte, limit int, reader func([]byte) io.Reader) (cuts int) {
 	t.Helper()
-	want, wantTexts, _ := tokenize(bytes.NewReader(bytes.ReplaceAll(in, []byte(cutMarker), nil)), nil)
-	feed := newTextFeed(reader(bytes.ReplaceAll(in, []byte(cutMarker), nil)), limit)
+	// The input must hold no cut marker of its own, which the counting
+	// would take for a cut: removing one can make another
+	// ("<!----<!---->>" leaves "<!---->").
+	for bytes.Contains(in, []byte(cutMarker)) {
+		in = bytes.ReplaceAll(in, []byte(cutMarker), nil)
+	}
+	want, wantTexts, _ := tokenize(bytes.NewReader(in), nil)
+	feed := newTextFeed(reader(in), limit)
 	got, gotTexts, _ := tokenize(feed, feed)
 	if len(got) != len(want) {
 		t.Fatalf("%d tokens with cuts, %d without, on %q:\n%q\n%q", len(got), len(want), in, got, want)
