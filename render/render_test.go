@@ -120,18 +120,19 @@ func shortTempDir(t *testing.T) string {
 	return dir
 }
 
-// leftovers returns the browser processes still running with a profile
-// under dir.
-func leftovers(dir string) []string {
-	var found []string
+// checkNothingLeft fails t if a browser process still runs with a profile
+// under tmp, or anything is left in tmp.
+func checkNothingLeft(t *testing.T, tmp string) {
+	t.Helper()
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
-		b, err := os.ReadFile(p)
-		if err == nil && strings.Contains(string(b), "--user-data-dir="+dir) {
-			found = append(found, p)
+		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), "--user-data-dir="+tmp) {
+			t.Errorf("a browser process is left: %s", p)
 		}
 	}
-	return found
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("left in the temporary folder: %v", entries)
+	}
 }
 
 func TestScriptedPages(t *testing.T) {
@@ -176,12 +177,7 @@ func TestScriptedPages(t *testing.T) {
 	if _, resp, err := render(t, s, "/missing.html", Options{}); err != nil || resp.StatusCode != 404 {
 		t.Errorf("a missing page: %v, %v", resp, err)
 	}
-	if left := leftovers(tmp); len(left) > 0 {
-		t.Errorf("browser processes left: %v", left)
-	}
-	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
-		t.Errorf("left in the temporary folder: %v", entries)
-	}
+	checkNothingLeft(t, tmp)
 }
 
 // TestNeverSettles: a page that changes forever ends at --max-time, with a
@@ -200,12 +196,7 @@ func TestNeverSettles(t *testing.T) {
 	if took := time.Since(start); took > 6*time.Second {
 		t.Errorf("took %v with --max-time 2", took)
 	}
-	if left := leftovers(tmp); len(left) > 0 {
-		t.Errorf("browser processes left: %v", left)
-	}
-	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
-		t.Errorf("left in the temporary folder: %v", entries)
-	}
+	checkNothingLeft(t, tmp)
 }
 
 // TestCredentialsStayHome: -H and -u go to the page's origin, not to
