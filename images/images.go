@@ -186,27 +186,23 @@ func (s *Store) Link(src string) (string, bool) {
 // Close ends the downloads still running, which no link waits for (every
 // link the converter wrote has its answer by now), and removes the files
 // this run stored that no link points to (an image the converter left out).
-func (s *Store) Close() {
-	s.cancel()
-	s.wg.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for name := range s.created {
-		if !s.used[name] {
-			os.Remove(filepath.Join(s.opt.Dir, name))
-		}
-	}
-}
+func (s *Store) Close() { s.end(true) }
 
 // Abort stops the downloads and removes every file this run stored: a
 // failed run leaves the folder as it was.
-func (s *Store) Abort() {
+func (s *Store) Abort() { s.end(false) }
+
+// end stops the downloads and removes the files this run stored, but for
+// those a link points to when keepUsed is set.
+func (s *Store) end(keepUsed bool) {
 	s.cancel()
 	s.wg.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name := range s.created {
-		os.Remove(filepath.Join(s.opt.Dir, name))
+		if !keepUsed || !s.used[name] {
+			os.Remove(filepath.Join(s.opt.Dir, name))
+		}
 	}
 }
 
