@@ -12,8 +12,8 @@ import (
 // measured alone and together on ../shared/realpages (snippet F1) and on
 // go-readability's test pages (word F1 against Readability.js), and kept
 // only where it gained on the first and cost little on the second (whose
-// reference keeps some boilerplate): see README, "Reading mode". Dropping
-// figure captions was measured too and left out: no gain.
+// reference keeps some boilerplate, and every caption): see README,
+// "Reading mode".
 type cleanRule uint
 
 const (
@@ -32,10 +32,13 @@ const (
 	// ruleCreditLine drops short lines that credit a picture ("Foto:
 	// Jane Doe", "© AFP") and say nothing of the story.
 	ruleCreditLine
+	// ruleCaption drops the captions of pictures, unless captions are
+	// much of the article (a gallery, whose story is in its captions).
+	ruleCaption
 )
 
 // cleanRules are the rules Article applies.
-var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection | ruleCreditLine
+var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection | ruleCreditLine | ruleCaption
 
 // boilerplateWords are the words of class and id names that mark an
 // element as something around the article rather than of it.
@@ -65,9 +68,7 @@ func isBoilerplateName(n *html.Node) bool {
 		if a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		for _, w := range strings.FieldsFunc(strings.ToLower(a.Val), func(r rune) bool {
-			return r == '-' || r == '_' || r == ' ' || r == '\t' || r == '\n'
-		}) {
+		for _, w := range nameWords(a.Val) {
 			if boilerplateWords[w] {
 				return true
 			}
@@ -88,6 +89,9 @@ func isBoilerplateName(n *html.Node) bool {
 func clean(article *html.Node, rules cleanRule) {
 	m := measure(article)
 	total := m[article].text
+	if rules&ruleCaption != 0 && captionText(article, m)*maxCaptionShare >= total {
+		rules &^= ruleCaption
+	}
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
@@ -223,6 +227,9 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 	if rules&ruleCreditLine != 0 && s.text > 0 && s.text <= maxCreditLine && isCreditLine(n) {
 		return true
 	}
+	if rules&ruleCaption != 0 && small && s.text > 0 && isCaption(n) {
+		return true
+	}
 	if rules&ruleBoilerplateName != 0 && small && isBoilerplateName(n) {
 		return true
 	}
@@ -257,4 +264,77 @@ func isCreditLine(n *html.Node) bool {
 		return false
 	}
 	return creditLine.MatchString(strings.TrimSpace(collapse(textOf(n))))
+}
+
+// maxCaptionShare: captions that hold a third of an article's text or
+// more are its content.
+const maxCaptionShare = 3
+
+// isCaption reports whether n is a picture's caption: a <figcaption>, an
+// element whose class or id says caption or legend, or the text beside a
+// picture in a <figure>.
+func isCaption(n *html.Node) bool {
+	if n.DataAtom == atom.Figcaption {
+		return true
+	}
+	for _, a := range n.Attr {
+		if a.Key != "class" && a.Key != "id" {
+			continue
+		}
+		for _, w := range nameWords(a.Val) {
+			if w == "legend" || strings.Contains(w, "caption") {
+				return true
+			}
+		}
+	}
+	switch n.DataAtom {
+	case atom.Span, atom.Small, atom.Div:
+		f := n.Parent
+		return f != nil && f.DataAtom == atom.Figure && !hasMedia(n) && hasMedia(f) && !holdsHeading(f)
+	}
+	return false
+}
+
+// holdsHeading reports whether one of n's children is a heading: a
+// <figure> that holds one is a story's header, not a picture.
+func holdsHeading(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.DataAtom == atom.H1 || isHeading(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMedia reports whether n holds a picture or a video.
+func hasMedia(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Img, atom.Picture, atom.Video, atom.Svg, atom.Iframe, atom.Object, atom.Embed, atom.Canvas:
+			return true
+		}
+		if hasMedia(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// captionText returns how much text the captions under root hold.
+func captionText(root *html.Node, m map[*html.Node]size) int {
+	t := 0
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if isCaption(c) {
+			t += m[c].text
+		} else {
+			t += captionText(c, m)
+		}
+	}
+	return t
 }

@@ -43,8 +43,17 @@ func TestClean(t *testing.T) {
 			nil, []string{"code"}},
 		{"credit lines", body + `<figure><img src=a.jpg><figcaption>Foto: Jane Doe</figcaption></figure><p>© AFP</p><p><small>Image: GETTY</small></p>`,
 			[]string{"Jane Doe", "AFP", "GETTY"}, nil},
-		{"a caption that says something stays", body + `<figure><img src=a.jpg><figcaption>The bridge at dawn, before the vote.</figcaption></figure><p>Photos of the vote were not allowed, the clerk said.</p>`,
-			nil, []string{"The bridge at dawn", "Photos of the vote"}},
+		{"captions", body + `<figure><img src=a.jpg><figcaption>The bridge at dawn, before the vote.</figcaption></figure>` +
+			`<div class="wp-caption"><img src=b.jpg><p class="wp-caption-text">The mayor, speaking.</p></div>` +
+			`<figure><picture><img src=c.jpg></picture><span class="description">Repairs in 1998.</span></figure>` +
+			`<p>Photos of the vote were not allowed, the clerk said.</p>`,
+			[]string{"The bridge at dawn", "The mayor", "Repairs in 1998"}, []string{"Photos of the vote"}},
+		{"a figure that is a story's header stays", `<figure><img src=a.jpg><h1>Bridge</h1><div>The council decides in March.</div></figure>` + body,
+			nil, []string{"decides in March"}},
+		{"a quotation in a figure stays", body + `<figure><blockquote>We will build it.</blockquote><div>The mayor, in 1990</div></figure>`,
+			nil, []string{"We will build it", "The mayor, in 1990"}},
+		{"a gallery's captions are its story", strings.Repeat(`<figure><img src=a.jpg><figcaption>A costume for the party: a bowler hat, a black skirt and a red bow tie.</figcaption></figure>`, 8) + body,
+			nil, []string{"bowler hat"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -113,5 +122,41 @@ func TestChoose(t *testing.T) {
 	bigger := parse("<p>" + story + story + "</p>")
 	if got := choose(bigger, marked); got != bigger {
 		t.Errorf("readability's longer article was replaced")
+	}
+}
+
+func TestAddLead(t *testing.T) {
+	const desc = "The city will rebuild the river bridge by 2030, the council decided on Tuesday."
+	story := strings.Repeat("<p>The council met on Tuesday and voted on the river bridge, after a long debate.</p>", 4)
+	cases := []struct {
+		name, page string
+		lead       bool
+	}{
+		{"lead in the header", `<header><h1>Bridge</h1><p class=x>` + desc + `</p><span>By Jane Doe</span></header><div id=body>` + story + `</div>`, true},
+		{"lead already in the article", `<div id=body><p>` + desc + `</p>` + story + `</div>`, false},
+		{"description far from the body", `<p>` + desc + `</p>` + strings.Repeat("<p>Other stories of the week, and more of them, in a list.</p>", 20) + `<div id=body>` + story + `</div>`, false},
+		{"description after the body", `<div id=body>` + story + `</div><p>` + desc + `</p>`, false},
+		{"description in a link", `<a href=/x>` + desc + `</a><div id=body>` + story + `</div>`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader("<body>" + c.page + "</body>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := Select(doc, []string{"#body"})
+			if err != nil || len(body) != 1 {
+				t.Fatal(err)
+			}
+			art := cloneTree(body[0]) // readability's article is a copy
+			addLead(doc, art, desc)
+			got := collapse(textOf(art))
+			if n := strings.Count(got, desc); n != map[bool]int{true: 1, false: strings.Count(collapse(textOf(body[0])), desc)}[c.lead] {
+				t.Errorf("lead %d times in %q", n, got)
+			}
+			if c.lead && !strings.HasPrefix(got, desc) {
+				t.Errorf("lead not first: %q", got)
+			}
+		})
 	}
 }

@@ -26,6 +26,9 @@ type Metadata struct {
 	Site   string
 	Date   string // as published, preferably YYYY-MM-DD
 	URL    string // canonical URL, else the page's URL
+	// Description is the page's summary for search engines and link
+	// previews: often the article's lead.
+	Description string
 }
 
 // ErrNoArticle is returned by Article when the page has no main content
@@ -88,6 +91,7 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 			found = choose(found, c)
 		}
 		clean(found, cleanRules)
+		addLead(doc, found, meta.Description)
 	} else if marked := markedContent(doc); marked != nil && textLength(marked) >= minArticleText {
 		found = marked
 	}
@@ -224,6 +228,7 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 	if strings.HasPrefix(m.Author, "http") {
 		m.Author = "" // article:author is sometimes a profile URL
 	}
+	m.Description = first("og:description", "description", "twitter:description")
 	m.Site = first("og:site_name", "application-name", "twitter:site")
 	m.Date = normalizeDate(first("article:published_time", "datepublished", "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date", "parsely-pub-date"))
 	if m.URL == "" {
