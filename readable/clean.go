@@ -21,7 +21,8 @@ const (
 	// boilerplate: share, related, newsletter, byline, breadcrumb, ...
 	ruleBoilerplateName cleanRule = 1 << iota
 	// ruleLinkDense drops small blocks that are mostly link text: lists
-	// of related stories, "Read also: <link>" lines.
+	// of related stories, "Read also: <link>" lines, other pages' posts
+	// embedded as quotations.
 	ruleLinkDense
 	// ruleChrome drops forms, buttons, nav, aside and footer elements.
 	ruleChrome
@@ -59,7 +60,7 @@ var boilerplateWords = map[string]bool{
 
 // boilerplateStems mark boilerplate inside compound names too
 // ("newsletterForm", "socialbar", "relatedposts").
-var boilerplateStems = []string{"newsletter", "subscri", "social", "related", "breadcrumb", "sponsor", "advert", "comment", "metadata", "affiliat"}
+var boilerplateStems = []string{"cookie", "newsletter", "subscri", "social", "related", "breadcrumb", "sponsor", "advert", "comment", "metadata", "affiliat"}
 
 // isBoilerplateName reports whether n's class or id holds a boilerplate
 // word, words being split at '-', '_' and white space.
@@ -237,6 +238,8 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 		switch n.DataAtom {
 		case atom.Div, atom.Section:
 			return true
+		case atom.Blockquote:
+			return true // another page's post, embedded as a card
 		case atom.P:
 			// "Read also: <a>a story</a>": a label and a link. A
 			// paragraph that is one link alone may be the article's.

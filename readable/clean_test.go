@@ -50,6 +50,8 @@ func TestClean(t *testing.T) {
 			[]string{"The bridge at dawn", "The mayor", "Repairs in 1998"}, []string{"Photos of the vote"}},
 		{"a figure that is a story's header stays", `<figure><img src=a.jpg><h1>Bridge</h1><div>The council decides in March.</div></figure>` + body,
 			nil, []string{"decides in March"}},
+		{"embedded post", body + `<blockquote class="embed"><p><a href="/other">Training on the new helicopter has begun</a></p></blockquote><blockquote>A quotation, with <a href="/x">a link</a> in it, stays.</blockquote>`,
+			[]string{"new helicopter"}, []string{"A quotation"}},
 		{"a quotation in a figure stays", body + `<figure><blockquote>We will build it.</blockquote><div>The mayor, in 1990</div></figure>`,
 			nil, []string{"We will build it", "The mayor, in 1990"}},
 		{"a gallery's captions are its story", strings.Repeat(`<figure><img src=a.jpg><figcaption>A costume for the party: a bowler hat, a black skirt and a red bow tie.</figcaption></figure>`, 8) + body,

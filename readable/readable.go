@@ -87,6 +87,7 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	var found *html.Node
 	if err == nil && art.Node != nil && textLength(art.Node) >= minArticleText {
 		found = art.Node
+		restoreAtoms(found)
 		if c := cascadeCandidate(doc); c != nil {
 			found = choose(found, c)
 		}
@@ -113,6 +114,18 @@ func choose(r, c *html.Node) *html.Node {
 		return cloneTree(c)
 	}
 	return r
+}
+
+// restoreAtoms sets the DataAtom of the elements under n that have only
+// their name: go-readability creates elements (its wrapper, the <p> it
+// makes of a <div> of text) without one, and the rules test atoms.
+func restoreAtoms(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == 0 {
+		n.DataAtom = atom.Lookup([]byte(n.Data))
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		restoreAtoms(c)
+	}
 }
 
 // markedContent returns the element the page marks as its content: a
