@@ -13,6 +13,9 @@ import (
 // mark their article: schema.org's articleBody, <article>, the content
 // classes of common publishing systems, and <main>. The first level with an
 // element of enough text gives the candidate.
+//
+// The first and third levels name the article's body itself; <article>
+// and <main> often hold more (the header, comments, related stories).
 var contentCascade = []cascadia.SelectorGroup{
 	mustGroup(`[itemprop="articleBody"]`),
 	mustGroup(`article`),
@@ -31,11 +34,15 @@ func mustGroup(s string) cascadia.SelectorGroup {
 // minCandidateText is the least text, in bytes, of a cascade candidate.
 const minCandidateText = 200
 
+// bodyLevels are the levels of contentCascade that name the body itself.
+var bodyLevels = [...]bool{0: true, 2: true}
+
 // cascadeCandidate returns the element of the first cascade level that
 // marks one element only, not named as boilerplate ("comments", "related")
-// and with enough text. Several matches (a list of teasers, each an
-// <article>) mark no article.
-func cascadeCandidate(doc *html.Node) *html.Node {
+// and with enough text, and whether that level names the article's body
+// itself. Several matches (a list of teasers, each an <article>) mark no
+// article.
+func cascadeCandidate(doc *html.Node) (n *html.Node, body bool) {
 	// One walk for all levels: the page's tree is large, the levels few.
 	found := make([][]*html.Node, len(contentCascade))
 	var walk func(*html.Node)
@@ -52,12 +59,12 @@ func cascadeCandidate(doc *html.Node) *html.Node {
 		}
 	}
 	walk(doc)
-	for _, nodes := range found {
+	for level, nodes := range found {
 		if len(nodes) == 1 && textLength(nodes[0]) >= minCandidateText {
-			return nodes[0]
+			return nodes[0], level < len(bodyLevels) && bodyLevels[level]
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // shingles returns the set of 4-word runs of the visible text under n,

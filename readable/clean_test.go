@@ -94,7 +94,7 @@ func TestCascadeCandidate(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := ""
-		if n := cascadeCandidate(doc); n != nil {
+		if n, _ := cascadeCandidate(doc); n != nil {
 			got = attr(n, "id")
 		}
 		if got != c.want {
@@ -114,16 +114,25 @@ func TestChoose(t *testing.T) {
 	story := strings.Repeat("The council voted on the river bridge after a long debate. ", 6)
 	login := parse("<p>This e-mail address has no account, or the password is wrong. Please try again later.</p>")
 	marked := parse("<p>" + story + "</p>")
-	if got := choose(login, marked); textOf(got) != textOf(marked) || got == marked {
-		t.Errorf("readability's stray pick was kept, or the page's tree was handed out: %q", textOf(got))
+	for _, body := range []bool{false, true} {
+		if got := choose(login, marked, body); textOf(got) != textOf(marked) || got == marked {
+			t.Errorf("readability's stray pick was kept, or the page's tree was handed out: %q", textOf(got))
+		}
+		bigger := parse("<p>" + story + story + "</p>")
+		if got := choose(bigger, marked, body); got != bigger {
+			t.Errorf("readability's longer article was replaced")
+		}
 	}
 	inside := parse("<p>" + story[:120] + "</p>")
-	if got := choose(inside, marked); got != inside {
-		t.Errorf("readability's article inside the marked content was replaced")
+	if got := choose(inside, marked, false); got != inside {
+		t.Errorf("readability's article inside a marked <article> was replaced")
 	}
-	bigger := parse("<p>" + story + story + "</p>")
-	if got := choose(bigger, marked); got != bigger {
-		t.Errorf("readability's longer article was replaced")
+	if got := choose(inside, marked, true); textOf(got) != textOf(marked) {
+		t.Errorf("readability's part of the marked body was kept: %q", textOf(got))
+	}
+	most := parse("<p>" + story[:len(story)*9/10] + "</p>")
+	if got := choose(most, marked, true); got != most {
+		t.Errorf("readability's article, most of the marked body, was replaced")
 	}
 }
 

@@ -88,8 +88,8 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	if err == nil && art.Node != nil && textLength(art.Node) >= minArticleText {
 		found = art.Node
 		restoreAtoms(found)
-		if c := cascadeCandidate(doc); c != nil {
-			found = choose(found, c)
+		if c, body := cascadeCandidate(doc); c != nil {
+			found = choose(found, c, body)
 		}
 		clean(found, cleanRules)
 		addLead(doc, found, meta.Description)
@@ -103,14 +103,24 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 }
 
 // choose returns the article to keep of readability's (r) and the
-// cascade's candidate (c, in the page's tree, which is not to change):
-// readability's, unless it lies mostly outside the element the page marks
-// as its content and that element holds more text; then the page's own
-// word wins. (Taking the marked content when it is inside readability's
-// article and shorter was measured too, and lost: readability's extra is
-// more often the lead and the title than boilerplate.)
-func choose(r, c *html.Node) *html.Node {
-	if textLength(c) > textLength(r) && sharedShare(shingles(r), shingles(c)) < 0.5 { // lengths first: shingles cost
+// cascade's candidate (c, in the page's tree, which is not to change; body
+// if the page names it its article's body): readability's, unless
+//   - it lies mostly outside c and c holds more text: the page's own word
+//     wins;
+//   - or it lies inside c, c is the body and holds much more text:
+//     readability kept a part of the body (a table, one section).
+//
+// (Taking c when it is inside readability's article and shorter was
+// measured too, and lost: readability's extra is more often the lead and
+// the title than boilerplate. Taking a larger <article> or <main> that
+// holds readability's lost too: they hold comments and related stories.)
+func choose(r, c *html.Node, body bool) *html.Node {
+	lc, lr := textLength(c), textLength(r)
+	if lc <= lr { // lengths first: shingles cost
+		return r
+	}
+	shared := sharedShare(shingles(r), shingles(c))
+	if shared < 0.5 || body && shared >= 0.8 && lc*10 >= lr*13 {
 		return cloneTree(c)
 	}
 	return r
