@@ -36,10 +36,14 @@ const (
 	// ruleCaption drops the captions of pictures, unless captions are
 	// much of the article (a gallery, whose story is in its captions).
 	ruleCaption
+	// ruleTeaser drops cards that point to other pages: a small block
+	// whose heading is a link out, unless such cards are much of the
+	// article (a front page).
+	ruleTeaser
 )
 
 // cleanRules are the rules Article applies.
-var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection | ruleCreditLine | ruleCaption
+var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection | ruleCreditLine | ruleCaption | ruleTeaser
 
 // boilerplateWords are the words of class and id names that mark an
 // element as something around the article rather than of it.
@@ -92,6 +96,9 @@ func clean(article *html.Node, rules cleanRule) {
 	total := m[article].text
 	if rules&ruleCaption != 0 && captionText(article, m)*maxCaptionShare >= total {
 		rules &^= ruleCaption
+	}
+	if rules&ruleTeaser != 0 && teaserText(article, m)*maxTeaserShare >= total {
+		rules &^= ruleTeaser // a front page: its cards are its content
 	}
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -217,6 +224,9 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 		return false
 	}
 	small := s.text*4 < total
+	if rules&ruleTeaser != 0 && small && s.text > 0 && isTeaser(n, s) {
+		return true
+	}
 	if rules&ruleChrome != 0 {
 		switch n.DataAtom {
 		case atom.Form, atom.Button, atom.Select, atom.Input, atom.Textarea:
@@ -337,6 +347,78 @@ func captionText(root *html.Node, m map[*html.Node]size) int {
 			t += m[c].text
 		} else {
 			t += captionText(c, m)
+		}
+	}
+	return t
+}
+
+// maxTeaser is the most text, in bytes, of a teaser; maxTeaserShare:
+// teasers that hold a third of an article's text or more are its
+// content.
+const (
+	maxTeaser      = 600
+	maxTeaserShare = 3
+)
+
+// isTeaser reports whether n, of size s, is a card that points to another
+// page: a block whose first heading is a link out of the page, with a few
+// lines beside it.
+func isTeaser(n *html.Node, s size) bool {
+	switch n.DataAtom {
+	case atom.Div, atom.Section, atom.Article, atom.Li:
+	default:
+		return false
+	}
+	if s.text > maxTeaser {
+		return false
+	}
+	h := firstHeading(n)
+	if h == nil {
+		return false
+	}
+	ht := textLength(h)
+	if ht == 0 {
+		return false
+	}
+	var a *html.Node
+	for c := h.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == atom.A {
+			a = c
+		}
+	}
+	if a == nil || textLength(a) < ht || strings.HasPrefix(attr(a, "href"), "#") {
+		return false
+	}
+	return true
+}
+
+// firstHeading returns the first heading under n.
+func firstHeading(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.H1 || isHeading(c) {
+			return c
+		}
+		if h := firstHeading(c); h != nil {
+			return h
+		}
+	}
+	return nil
+}
+
+// teaserText returns how much text the teasers under root hold.
+func teaserText(root *html.Node, m map[*html.Node]size) int {
+	t := 0
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if s := m[c]; s.text > 0 && isTeaser(c, s) {
+			t += s.text
+		} else {
+			t += teaserText(c, m)
 		}
 	}
 	return t

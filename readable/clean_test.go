@@ -50,6 +50,13 @@ func TestClean(t *testing.T) {
 			[]string{"The bridge at dawn", "The mayor", "Repairs in 1998"}, []string{"Photos of the vote"}},
 		{"a figure that is a story's header stays", `<figure><img src=a.jpg><h1>Bridge</h1><div>The council decides in March.</div></figure>` + body,
 			nil, []string{"decides in March"}},
+		{"teasers", body + `<div class="x"><h3><a href="/other">Flood warnings for the weekend</a></h3><p>Rain is expected.</p></div>` +
+			`<ul><li><h4><a href="https://news.example/b">Bridge tolls rise</a></h4></li></ul>`,
+			[]string{"Flood warnings", "Rain is expected", "Bridge tolls"}, nil},
+		{"a section with a heading anchor stays", body + `<section><h2><a href="#costs">Costs</a></h2><p>Two million.</p></section>`,
+			nil, []string{"Costs", "Two million"}},
+		{"a front page's cards are its content", body + strings.Repeat(`<div><h3><a href="/story">Flood warnings for the weekend</a></h3><p>Rain is expected across the valley, the forecasters said today.</p></div>`, 12),
+			nil, []string{"Flood warnings", "Rain is expected"}},
 		{"embedded post", body + `<blockquote class="embed"><p><a href="/other">Training on the new helicopter has begun</a></p></blockquote><blockquote>A quotation, with <a href="/x">a link</a> in it, stays.</blockquote>`,
 			[]string{"new helicopter"}, []string{"A quotation"}},
 		{"a quotation in a figure stays", body + `<figure><blockquote>We will build it.</blockquote><div>The mayor, in 1990</div></figure>`,
