@@ -153,6 +153,7 @@ func TestAddLead(t *testing.T) {
 		{"lead in the header", `<header><h1>Bridge</h1><p class=x>` + desc + `</p><span>By Jane Doe</span></header><div id=body>` + story + `</div>`, true},
 		{"lead already in the article", `<div id=body><p>` + desc + `</p>` + story + `</div>`, false},
 		{"description far from the body", `<p>` + desc + `</p>` + strings.Repeat("<p>Other stories of the week, and more of them, in a list.</p>", 20) + `<div id=body>` + story + `</div>`, false},
+		{"related links between lead and body", `<p>` + desc + `</p><ul>` + strings.Repeat(`<li><a href="/x">Other stories of the week, and more of them, in a list.</a></li>`, 30) + `</ul><div id=body>` + story + `</div>`, true},
 		{"description after the body", `<div id=body>` + story + `</div><p>` + desc + `</p>`, false},
 		{"description in a link", `<a href=/x>` + desc + `</a><div id=body>` + story + `</div>`, false},
 	}

@@ -1,6 +1,7 @@
 package readable
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,8 +25,9 @@ const (
 	minLead = 30
 	maxLead = 1000
 	// maxLeadGap is the most text, in bytes, between the lead's end and
-	// the body's start: a byline, a date, a picture's caption.
-	maxLeadGap = 600
+	// the body's start: a byline, a date, a picture's credit (links and
+	// asides do not count).
+	maxLeadGap = 1000
 )
 
 // nameWords splits a class or id value into lower-case words.
@@ -36,15 +38,37 @@ func nameWords(v string) []string {
 }
 
 // addLead puts the page's lead at the start of article (extracted from
-// doc) when article lacks it. description is the page's own summary.
-func addLead(doc, article *html.Node, description string) {
+// doc) when article lacks it. descriptions are the page's summaries (its
+// <meta> description, its JSON-LD one), tried in turn.
+func addLead(doc, article *html.Node, descriptions ...string) {
 	start := firstText(article)
 	if start == "" {
 		return
 	}
+	for i, d := range descriptions {
+		if slices.Contains(descriptions[:i], d) {
+			continue
+		}
+		if lead := findLead(doc, start, d); lead != nil {
+			if strings.Contains(collapse(textOf(article)), prefixRunes(collapse(textOf(lead)), 60)) {
+				return
+			}
+			p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p"}
+			for k := lead.FirstChild; k != nil; k = k.NextSibling {
+				p.AppendChild(cloneTree(k))
+			}
+			article.InsertBefore(p, article.FirstChild)
+			return
+		}
+	}
+}
+
+// findLead returns the element of doc that starts as description does,
+// if the article's body (whose text starts with start) follows it soon.
+func findLead(doc *html.Node, start, description string) *html.Node {
 	descKey := prefixRunes(description, 40)
 	if len(descKey) < minLead {
-		return
+		return nil
 	}
 	// One walk of the page, in order, counting visible text: the lead is
 	// the first text that starts as the description does, if the body
@@ -76,26 +100,17 @@ func addLead(doc, article *html.Node, description string) {
 				}
 				switch c.DataAtom {
 				case atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Figure, atom.A:
-					pos += textLength(c)
-					continue
+					continue // links and asides between lead and body do not count
 				}
 				walk(c)
 			}
 		}
 	}
 	walk(doc)
-	if !found || lead == nil || pos-leadEnd > maxLeadGap {
-		return
+	if !found || pos-leadEnd > maxLeadGap {
+		return nil
 	}
-	text := collapse(textOf(lead))
-	if strings.Contains(collapse(textOf(article)), prefixRunes(text, 60)) {
-		return
-	}
-	p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p"}
-	for k := lead.FirstChild; k != nil; k = k.NextSibling {
-		p.AppendChild(cloneTree(k))
-	}
-	article.InsertBefore(p, article.FirstChild)
+	return lead
 }
 
 // leadElement returns the block that holds the text under n (n itself or

@@ -92,7 +92,7 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 			found = choose(found, c, body)
 		}
 		clean(found, cleanRules)
-		addLead(doc, found, meta.Description)
+		addLead(doc, found, meta.Description, art.Excerpt())
 	} else if marked := markedContent(doc); marked != nil && textLength(marked) >= minArticleText {
 		found = marked
 	}
