@@ -154,6 +154,7 @@ func TestAddLead(t *testing.T) {
 		{"lead already in the article", `<div id=body><p>` + desc + `</p>` + story + `</div>`, false},
 		{"description far from the body", `<p>` + desc + `</p>` + strings.Repeat("<p>Other stories of the week, and more of them, in a list.</p>", 20) + `<div id=body>` + story + `</div>`, false},
 		{"related links between lead and body", `<p>` + desc + `</p><ul>` + strings.Repeat(`<li><a href="/x">Other stories of the week, and more of them, in a list.</a></li>`, 30) + `</ul><div id=body>` + story + `</div>`, true},
+		{"lead named so", `<h1>Bridge</h1><div class="article-lead">` + desc + `</div><div id=body>` + story + `</div>`, true},
 		{"description after the body", `<div id=body>` + story + `</div><p>` + desc + `</p>`, false},
 		{"description in a link", `<a href=/x>` + desc + `</a><div id=body>` + story + `</div>`, false},
 	}
@@ -168,7 +169,11 @@ func TestAddLead(t *testing.T) {
 				t.Fatal(err)
 			}
 			art := cloneTree(body[0]) // readability's article is a copy
-			addLead(doc, art, desc)
+			d := desc
+			if strings.Contains(c.name, "named") {
+				d = "" // no description: found by its name
+			}
+			addLead(doc, art, d)
 			got := collapse(textOf(art))
 			if n := strings.Count(got, desc); n != map[bool]int{true: 1, false: strings.Count(collapse(textOf(body[0])), desc)}[c.lead] {
 				t.Errorf("lead %d times in %q", n, got)

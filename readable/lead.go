@@ -14,10 +14,10 @@ import (
 // holds its body: in the article's header, beside the title, where
 // readability does not look. addLead finds it by what the page says of
 // it: its text is the page's description (the summary that the <head>
-// gives search engines and link previews), and it comes just before the
-// body. (Finding leads by class names, "lead", "intro", "standfirst" and
-// the like, was measured too: it found a few more and brought in bylines
-// and teasers of other stories.)
+// gives search engines and link previews), or its class names it a lead;
+// and it comes just before the body. (More names were measured: "intro",
+// "summary", "abstract", "deck" and the like brought in bylines and
+// teasers of other stories.)
 
 const (
 	// minLead and maxLead bound a lead's text, in bytes: shorter is a
@@ -30,11 +30,32 @@ const (
 	maxLeadGap = 1000
 )
 
+// leadWords are the words of class and id names that mark a lead.
+var leadWords = map[string]bool{
+	"lead": true, "leader": true, "standfirst": true,
+	"subtitle": true, "subheadline": true, "subhead": true,
+}
+
 // nameWords splits a class or id value into lower-case words.
 func nameWords(v string) []string {
 	return strings.FieldsFunc(strings.ToLower(v), func(r rune) bool {
 		return r == '-' || r == '_' || r == ' ' || r == '\t' || r == '\n'
 	})
+}
+
+// hasLeadName reports whether n's class or id holds a lead word.
+func hasLeadName(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key != "class" && a.Key != "id" {
+			continue
+		}
+		for _, w := range nameWords(a.Val) {
+			if leadWords[w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addLead puts the page's lead at the start of article (extracted from
@@ -45,34 +66,38 @@ func addLead(doc, article *html.Node, descriptions ...string) {
 	if start == "" {
 		return
 	}
-	for i, d := range descriptions {
-		if slices.Contains(descriptions[:i], d) {
+	var keys []string
+	for _, d := range descriptions {
+		if k := prefixRunes(d, 40); len(k) >= minLead && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	if keys == nil {
+		keys = []string{""} // by name only
+	}
+	for _, k := range keys {
+		lead := findLead(doc, start, k)
+		if lead == nil {
 			continue
 		}
-		if lead := findLead(doc, start, d); lead != nil {
-			if strings.Contains(collapse(textOf(article)), prefixRunes(collapse(textOf(lead)), 60)) {
-				return
-			}
-			p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p"}
-			for k := lead.FirstChild; k != nil; k = k.NextSibling {
-				p.AppendChild(cloneTree(k))
-			}
-			article.InsertBefore(p, article.FirstChild)
+		if strings.Contains(collapse(textOf(article)), prefixRunes(collapse(textOf(lead)), 60)) {
 			return
 		}
+		p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p"}
+		for c := lead.FirstChild; c != nil; c = c.NextSibling {
+			p.AppendChild(cloneTree(c))
+		}
+		article.InsertBefore(p, article.FirstChild)
+		return
 	}
 }
 
-// findLead returns the element of doc that starts as description does,
-// if the article's body (whose text starts with start) follows it soon.
-func findLead(doc *html.Node, start, description string) *html.Node {
-	descKey := prefixRunes(description, 40)
-	if len(descKey) < minLead {
-		return nil
-	}
-	// One walk of the page, in order, counting visible text: the lead is
-	// the first text that starts as the description does, if the body
-	// starts soon after it.
+// findLead returns the first element of doc that starts with descKey (if
+// not "") or is named a lead, if the article's body (whose text starts
+// with start) follows it soon.
+func findLead(doc *html.Node, start, descKey string) *html.Node {
+	// One walk of the page, in order, counting the visible text between
+	// the lead and the body.
 	var (
 		lead    *html.Node
 		leadEnd int
@@ -88,7 +113,7 @@ func findLead(doc *html.Node, start, description string) *html.Node {
 					found = true
 					return
 				}
-				if lead == nil && hasCollapsedPrefix(c.Data, descKey) {
+				if lead == nil && descKey != "" && hasCollapsedPrefix(c.Data, descKey) {
 					if e := leadElement(c.Parent); e != nil {
 						lead, leadEnd = e, pos+textLength(e)
 					}
@@ -97,6 +122,13 @@ func findLead(doc *html.Node, start, description string) *html.Node {
 			case html.ElementNode:
 				if isInvisible(c) {
 					continue
+				}
+				if lead == nil && hasLeadName(c) {
+					if l := textLength(c); l >= minLead && l <= maxLead {
+						lead, leadEnd = c, pos+l
+						pos += l
+						continue
+					}
 				}
 				switch c.DataAtom {
 				case atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Figure, atom.A:
@@ -107,7 +139,7 @@ func findLead(doc *html.Node, start, description string) *html.Node {
 		}
 	}
 	walk(doc)
-	if !found || pos-leadEnd > maxLeadGap {
+	if !found || lead == nil || pos-leadEnd > maxLeadGap {
 		return nil
 	}
 	return lead
