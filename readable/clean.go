@@ -36,6 +36,9 @@ const (
 	// ruleCaption drops the captions of pictures, unless captions are
 	// much of the article (a gallery, whose story is in its captions).
 	ruleCaption
+	// ruleDateLine drops blocks that are only a date or a time, in
+	// numerals: "23.10.2018", "2021-05-04 14:30", "3:59 PM".
+	ruleDateLine
 	// ruleTeaser drops cards that point to other pages: a small block
 	// whose heading is a link out, unless such cards are much of the
 	// article (a front page).
@@ -43,7 +46,7 @@ const (
 )
 
 // cleanRules are the rules Article applies.
-var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection | ruleCreditLine | ruleCaption | ruleTeaser
+var cleanRules = ruleBoilerplateName | ruleLinkDense | ruleChrome | ruleLinkSection | ruleCreditLine | ruleCaption | ruleTeaser | ruleDateLine
 
 // boilerplateWords are the words of class and id names that mark an
 // element as something around the article rather than of it.
@@ -238,6 +241,9 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 	if rules&ruleCreditLine != 0 && s.text > 0 && s.text <= maxCreditLine && isCreditLine(n) {
 		return true
 	}
+	if rules&ruleDateLine != 0 && s.text > 0 && s.text <= maxDateLine && isDateLine(n) {
+		return true
+	}
 	if rules&ruleCaption != 0 && small && s.text > 0 && isCaption(n) {
 		return true
 	}
@@ -422,4 +428,21 @@ func teaserText(root *html.Node, m map[*html.Node]size) int {
 		}
 	}
 	return t
+}
+
+// maxDateLine is the longest date line, in bytes of text.
+const maxDateLine = 25
+
+// dateLine matches a date or a time written in numerals, alone.
+var dateLine = regexp.MustCompile(`^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\.?,?)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?i:[ap]\.?m\.?|h|uhr)?)?$`)
+
+// isDateLine reports whether n, a block or a small inline element, holds
+// only a date or a time.
+func isDateLine(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Span, atom.Small, atom.Div, atom.Time:
+	default:
+		return false
+	}
+	return dateLine.MatchString(strings.TrimSpace(collapse(textOf(n))))
 }
