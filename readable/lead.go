@@ -14,8 +14,8 @@ import (
 // holds its body: in the article's header, beside the title, where
 // readability does not look. addLead finds it by what the page says of
 // it: its text is the page's description (the summary that the <head>
-// gives search engines and link previews), or its class names it a lead;
-// and it comes just before the body. (More names were measured: "intro",
+// gives search engines and link previews), or its class names it a lead,
+// or it is the subtitle in an <hgroup>; and it comes just before the body. (More names were measured: "intro",
 // "summary", "abstract", "deck" and the like brought in bylines and
 // teasers of other stories.)
 
@@ -58,12 +58,26 @@ func hasLeadName(n *html.Node) bool {
 	return false
 }
 
+// isSubtitle reports whether n follows the title in an <hgroup>: the
+// title's subtitle.
+func isSubtitle(n *html.Node) bool {
+	if n.Parent == nil || n.Parent.DataAtom != atom.Hgroup {
+		return false
+	}
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type == html.ElementNode {
+			return p.DataAtom == atom.H1 || isHeading(p)
+		}
+	}
+	return false
+}
+
 // addLead puts the page's lead at the start of article (extracted from
 // doc) when article lacks it. descriptions are the page's summaries (its
 // <meta> description, its JSON-LD one), tried in turn.
 func addLead(doc, article *html.Node, descriptions ...string) {
-	start := firstText(article)
-	if start == "" {
+	first, start := bodyStart(article)
+	if first == nil {
 		return
 	}
 	var keys []string
@@ -87,7 +101,17 @@ func addLead(doc, article *html.Node, descriptions ...string) {
 		for c := lead.FirstChild; c != nil; c = c.NextSibling {
 			p.AppendChild(cloneTree(c))
 		}
-		article.InsertBefore(p, article.FirstChild)
+		// Before the body's first block: after the title, if the
+		// article holds it.
+		block := first.Parent
+		for block.Parent != nil && block != article && !isLeadBlock(block) {
+			block = block.Parent
+		}
+		if block == article {
+			article.InsertBefore(p, article.FirstChild)
+		} else {
+			block.Parent.InsertBefore(p, block)
+		}
 		return
 	}
 }
@@ -98,11 +122,14 @@ func addLead(doc, article *html.Node, descriptions ...string) {
 func findLead(doc *html.Node, start, descKey string) *html.Node {
 	// One walk of the page, in order, counting the visible text between
 	// the lead and the body.
+	type candidate struct {
+		n   *html.Node
+		end int // where its text ends in the page's text
+	}
 	var (
-		lead    *html.Node
-		leadEnd int
-		pos     int
-		found   bool
+		cands []candidate
+		pos   int
+		found bool
 	)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -113,9 +140,9 @@ func findLead(doc *html.Node, start, descKey string) *html.Node {
 					found = true
 					return
 				}
-				if lead == nil && descKey != "" && hasCollapsedPrefix(c.Data, descKey) {
+				if descKey != "" && hasCollapsedPrefix(c.Data, descKey) {
 					if e := leadElement(c.Parent); e != nil {
-						lead, leadEnd = e, pos+textLength(e)
+						cands = append(cands, candidate{e, pos + textLength(e)})
 					}
 				}
 				pos += collapsedLen(c.Data)
@@ -123,10 +150,10 @@ func findLead(doc *html.Node, start, descKey string) *html.Node {
 				if isInvisible(c) {
 					continue
 				}
-				if lead == nil && hasLeadName(c) {
+				if hasLeadName(c) || isSubtitle(c) {
 					if l := textLength(c); l >= minLead && l <= maxLead {
-						lead, leadEnd = c, pos+l
 						pos += l
+						cands = append(cands, candidate{c, pos})
 						continue
 					}
 				}
@@ -139,10 +166,15 @@ func findLead(doc *html.Node, start, descKey string) *html.Node {
 		}
 	}
 	walk(doc)
-	if !found || lead == nil || pos-leadEnd > maxLeadGap {
+	if !found {
 		return nil
 	}
-	return lead
+	for _, c := range cands {
+		if pos-c.end <= maxLeadGap {
+			return c.n // the first near enough
+		}
+	}
+	return nil
 }
 
 // leadElement returns the block that holds the text under n (n itself or
@@ -161,20 +193,23 @@ func leadElement(n *html.Node) *html.Node {
 	return nil
 }
 
-// firstText returns the start of the first text of n that is long
-// enough to find again: a 40-character key of its first paragraph.
-func firstText(n *html.Node) string {
-	var key string
+// bodyStart returns the first text of n's body, past any heading (the
+// title): its text node, and a 40-character key to find it again by.
+func bodyStart(n *html.Node) (*html.Node, string) {
+	var (
+		text *html.Node
+		key  string
+	)
 	var walk func(*html.Node) bool
 	walk = func(n *html.Node) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch {
 			case c.Type == html.TextNode:
 				if t := collapse(c.Data); len(t) >= 20 {
-					key = prefixRunes(t, 40)
+					text, key = c, prefixRunes(t, 40)
 					return true
 				}
-			case c.Type == html.ElementNode && !isInvisible(c):
+			case c.Type == html.ElementNode && !isInvisible(c) && c.DataAtom != atom.H1 && !isHeading(c):
 				if walk(c) {
 					return true
 				}
@@ -183,7 +218,16 @@ func firstText(n *html.Node) string {
 		return false
 	}
 	walk(n)
-	return key
+	return text, key
+}
+
+// isLeadBlock reports whether n is a block a lead can go before.
+func isLeadBlock(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Div, atom.Section, atom.Blockquote, atom.Ul, atom.Ol, atom.Table, atom.Pre, atom.Figure:
+		return true
+	}
+	return false
 }
 
 // hasCollapsedPrefix reports whether s, its white space collapsed as
