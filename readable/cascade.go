@@ -93,6 +93,19 @@ func shingles(n *html.Node) map[uint64]bool {
 		switch {
 		case n.Type == html.TextNode:
 			for _, r := range n.Data {
+				if r < utf8.RuneSelf { // the common case, without tables
+					switch c := byte(r); {
+					case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+						h = (h ^ uint64(c)) * prime
+						inWord = true
+					case 'A' <= c && c <= 'Z':
+						h = (h ^ uint64(c+'a'-'A')) * prime
+						inWord = true
+					case c == ' ' || '\t' <= c && c <= '\r':
+						endWord()
+					}
+					continue
+				}
 				switch {
 				case unicode.IsSpace(r):
 					endWord()

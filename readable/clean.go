@@ -3,6 +3,8 @@ package readable
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -69,6 +71,20 @@ var boilerplateWords = map[string]bool{
 // ("newsletterForm", "socialbar", "relatedposts").
 var boilerplateStems = []string{"cookie", "newsletter", "subscri", "social", "related", "breadcrumb", "sponsor", "advert", "comment", "metadata", "affiliat"}
 
+// isBoilerplateWord reports whether w, a word of a class or id, is or
+// holds a boilerplate word.
+func isBoilerplateWord(w string) bool {
+	if boilerplateWords[w] {
+		return true
+	}
+	for _, stem := range boilerplateStems {
+		if strings.Contains(w, stem) {
+			return true
+		}
+	}
+	return false
+}
+
 // isBoilerplateName reports whether n's class or id holds a boilerplate
 // word, words being split at '-', '_' and white space.
 func isBoilerplateName(n *html.Node) bool {
@@ -76,15 +92,8 @@ func isBoilerplateName(n *html.Node) bool {
 		if a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		for _, w := range nameWords(a.Val) {
-			if boilerplateWords[w] {
-				return true
-			}
-			for _, stem := range boilerplateStems {
-				if strings.Contains(w, stem) {
-					return true
-				}
-			}
+		if hasNameWord(a.Val, isBoilerplateWord) {
+			return true
 		}
 	}
 	return false
@@ -238,10 +247,10 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 			return small
 		}
 	}
-	if rules&ruleCreditLine != 0 && s.text > 0 && s.text <= maxCreditLine && isCreditLine(n) {
+	if rules&ruleCreditLine != 0 && s.text > 0 && s.text <= maxCreditLine && canStartCredit(firstRune(n)) && isCreditLine(n) {
 		return true
 	}
-	if rules&ruleDateLine != 0 && s.text > 0 && s.text <= maxDateLine && isDateLine(n) {
+	if rules&ruleDateLine != 0 && s.text > 0 && s.text <= maxDateLine && unicode.IsDigit(firstRune(n)) && isDateLine(n) {
 		return true
 	}
 	if rules&ruleCaption != 0 && small && s.text > 0 && isCaption(n) {
@@ -300,10 +309,8 @@ func isCaption(n *html.Node) bool {
 		if a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		for _, w := range nameWords(a.Val) {
-			if w == "legend" || strings.Contains(w, "caption") {
-				return true
-			}
+		if hasNameWord(a.Val, isCaptionWord) {
+			return true
 		}
 	}
 	switch n.DataAtom {
@@ -324,6 +331,10 @@ func holdsHeading(n *html.Node) bool {
 	}
 	return false
 }
+
+// isCaptionWord reports whether w, a word of a class or id, names a
+// caption.
+func isCaptionWord(w string) bool { return w == "legend" || strings.Contains(w, "caption") }
 
 // hasMedia reports whether n holds a picture or a video.
 func hasMedia(n *html.Node) bool {
@@ -445,4 +456,34 @@ func isDateLine(n *html.Node) bool {
 		return false
 	}
 	return dateLine.MatchString(strings.TrimSpace(collapse(textOf(n))))
+}
+
+// firstRune returns the first character of n's visible text that is not
+// white space, or 0. The rules that read a line's text look at it first:
+// building the text of every small element of a large page costs.
+func firstRune(n *html.Node) rune {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode:
+			if t := strings.TrimLeftFunc(c.Data, unicode.IsSpace); t != "" {
+				r, _ := utf8.DecodeRuneInString(t)
+				return r
+			}
+		case c.Type == html.ElementNode && !isInvisible(c):
+			if r := firstRune(c); r != 0 {
+				return r
+			}
+		}
+	}
+	return 0
+}
+
+// canStartCredit reports whether a credit line can start with r: a
+// label's first letter (see creditLine), a copyright sign, or "(c)".
+func canStartCredit(r rune) bool {
+	switch unicode.ToLower(r) {
+	case 'f', 'p', 'b', 'i', 'c', 'q', 'g', '©', '(':
+		return true
+	}
+	return false
 }

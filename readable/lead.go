@@ -36,11 +36,24 @@ var leadWords = map[string]bool{
 	"subtitle": true, "subheadline": true, "subhead": true,
 }
 
-// nameWords splits a class or id value into lower-case words.
-func nameWords(v string) []string {
-	return strings.FieldsFunc(strings.ToLower(v), func(r rune) bool {
-		return r == '-' || r == '_' || r == ' ' || r == '\t' || r == '\n'
-	})
+// hasNameWord reports whether the class or id value v holds a word
+// (split at '-', '_' and white space, lower-cased) for which match is
+// true. It allocates nothing for the usual lower-case ASCII names: it
+// runs on every element of large pages.
+func hasNameWord(v string, match func(w string) bool) bool {
+	for v != "" {
+		i := strings.IndexAny(v, "-_ \t\n")
+		w := v
+		if i >= 0 {
+			w, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		if w != "" && match(strings.ToLower(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasLeadName reports whether n's class or id holds a lead word.
@@ -49,10 +62,8 @@ func hasLeadName(n *html.Node) bool {
 		if a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		for _, w := range nameWords(a.Val) {
-			if leadWords[w] {
-				return true
-			}
+		if hasNameWord(a.Val, func(w string) bool { return leadWords[w] }) {
+			return true
 		}
 	}
 	return false
