@@ -87,17 +87,7 @@ func isBoilerplateWord(w string) bool {
 
 // isBoilerplateName reports whether n's class or id holds a boilerplate
 // word, words being split at '-', '_' and white space.
-func isBoilerplateName(n *html.Node) bool {
-	for _, a := range n.Attr {
-		if a.Key != "class" && a.Key != "id" {
-			continue
-		}
-		if hasNameWord(a.Val, isBoilerplateWord) {
-			return true
-		}
-	}
-	return false
-}
+func isBoilerplateName(n *html.Node) bool { return nameHas(n, isBoilerplateWord) }
 
 // clean removes from article what the rules find, leaving at least most
 // of its text: an element is removed only when it is small next to the
@@ -106,10 +96,10 @@ func isBoilerplateName(n *html.Node) bool {
 func clean(article *html.Node, rules cleanRule) {
 	m := measure(article)
 	total := m[article].text
-	if rules&ruleCaption != 0 && captionText(article, m)*maxCaptionShare >= total {
+	if rules&ruleCaption != 0 && textOfMarked(article, m, func(n *html.Node, _ size) bool { return isCaption(n) })*maxCaptionShare >= total {
 		rules &^= ruleCaption
 	}
-	if rules&ruleTeaser != 0 && teaserText(article, m)*maxTeaserShare >= total {
+	if rules&ruleTeaser != 0 && textOfMarked(article, m, isTeaser)*maxTeaserShare >= total {
 		rules &^= ruleTeaser // a front page: its cards are its content
 	}
 	var walk func(n *html.Node)
@@ -305,13 +295,8 @@ func isCaption(n *html.Node) bool {
 	if n.DataAtom == atom.Figcaption {
 		return true
 	}
-	for _, a := range n.Attr {
-		if a.Key != "class" && a.Key != "id" {
-			continue
-		}
-		if hasNameWord(a.Val, isCaptionWord) {
-			return true
-		}
+	if nameHas(n, isCaptionWord) {
+		return true
 	}
 	switch n.DataAtom {
 	case atom.Span, atom.Small, atom.Div:
@@ -353,17 +338,18 @@ func hasMedia(n *html.Node) bool {
 	return false
 }
 
-// captionText returns how much text the captions under root hold.
-func captionText(root *html.Node, m map[*html.Node]size) int {
+// textOfMarked returns how much text the elements under root for which
+// is reports true hold (not counting those inside another).
+func textOfMarked(root *html.Node, m map[*html.Node]size, is func(*html.Node, size) bool) int {
 	t := 0
 	for c := root.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {
 			continue
 		}
-		if isCaption(c) {
-			t += m[c].text
+		if s := m[c]; s.text > 0 && is(c, s) {
+			t += s.text
 		} else {
-			t += captionText(c, m)
+			t += textOfMarked(c, m, is)
 		}
 	}
 	return t
@@ -423,22 +409,6 @@ func firstHeading(n *html.Node) *html.Node {
 		}
 	}
 	return nil
-}
-
-// teaserText returns how much text the teasers under root hold.
-func teaserText(root *html.Node, m map[*html.Node]size) int {
-	t := 0
-	for c := root.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode {
-			continue
-		}
-		if s := m[c]; s.text > 0 && isTeaser(c, s) {
-			t += s.text
-		} else {
-			t += teaserText(c, m)
-		}
-	}
-	return t
 }
 
 // maxDateLine is the longest date line, in bytes of text.

@@ -56,17 +56,20 @@ func hasNameWord(v string, match func(w string) bool) bool {
 	return false
 }
 
-// hasLeadName reports whether n's class or id holds a lead word.
-func hasLeadName(n *html.Node) bool {
+// nameHas reports whether a word of n's class or id is one for which
+// match is true.
+func nameHas(n *html.Node, match func(w string) bool) bool {
 	for _, a := range n.Attr {
-		if a.Key != "class" && a.Key != "id" {
-			continue
-		}
-		if hasNameWord(a.Val, func(w string) bool { return leadWords[w] }) {
+		if (a.Key == "class" || a.Key == "id") && hasNameWord(a.Val, match) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasLeadName reports whether n's class or id holds a lead word.
+func hasLeadName(n *html.Node) bool {
+	return nameHas(n, func(w string) bool { return leadWords[w] })
 }
 
 // isSubtitle reports whether n follows the title in an <hgroup>: the
