@@ -191,3 +191,27 @@ func TestAddLead(t *testing.T) {
 		})
 	}
 }
+
+func TestHasCollapsedPrefix(t *testing.T) {
+	cases := []struct {
+		s, prefix string
+		want      bool
+	}{
+		{"The city will", "The city", true},
+		{"\n  The \t city\n will", "The city will", true},
+		{"\u00a0The\u00a0city", "The city", true}, // collapse treats no-break spaces as spaces
+		{"The city", "The city will", false},
+		{"The cityscape", "The city will", false},
+		{"Thecity", "The city", false},
+		{"Die Stadt", "Die Stadt", true},
+		{"", "", true},
+	}
+	for _, c := range cases {
+		if got := hasCollapsedPrefix(c.s, c.prefix); got != c.want {
+			t.Errorf("hasCollapsedPrefix(%q, %q) = %v", c.s, c.prefix, got)
+		}
+		if c.want && !strings.HasPrefix(collapse(c.s), c.prefix) {
+			t.Errorf("%q: collapse disagrees", c.s)
+		}
+	}
+}

@@ -15,9 +15,9 @@ import (
 // readability does not look. addLead finds it by what the page says of
 // it: its text is the page's description (the summary that the <head>
 // gives search engines and link previews), or its class names it a lead,
-// or it is the subtitle in an <hgroup>; and it comes just before the body. (More names were measured: "intro",
-// "summary", "abstract", "deck" and the like brought in bylines and
-// teasers of other stories.)
+// or it is the subtitle in an <hgroup>; and it comes just before the
+// body. (More names were measured: "intro", "summary", "abstract",
+// "deck" and the like brought in bylines and teasers of other stories.)
 
 const (
 	// minLead and maxLead bound a lead's text, in bytes: shorter is a
@@ -247,7 +247,7 @@ func isLeadBlock(n *html.Node) bool {
 // hasCollapsedPrefix reports whether s, its white space collapsed as
 // collapse does, starts with prefix (which has no white space runs).
 func hasCollapsedPrefix(s, prefix string) bool {
-	s = strings.TrimLeft(s, " \t\n\r\f")
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	for prefix != "" {
 		if s == "" {
 			return false
