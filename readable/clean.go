@@ -269,9 +269,10 @@ const maxCreditLine = 100
 
 // creditLine matches the start of a picture's credit, in the languages of
 // the pages measured: a label and a colon, slash or bar ("Foto: Jane
-// Doe", "Image: GETTY"), or a copyright sign. (An agency and a slash,
+// Doe", "Image: GETTY", "(Credit: Jane Doe / Grist)"), or a copyright
+// sign. (An agency and a slash,
 // "AFP / JANE DOE", was measured too: no gain, and a risk for "USA / ...".)
-var creditLine = regexp.MustCompile(`^(?i:(?:foto|fotos|photo|photos|bild|bilder|image|images|picture|credit|credits|crédit|crédito|imagen|quelle|illustration|grafik)\s*[:/©|]|©|\(c\)\s)`)
+var creditLine = regexp.MustCompile(`^(?i:\(?(?:foto|fotos|photo|photos|bild|bilder|titelbild|titelfoto|image|images|picture|credit|credits|crédit|crédito|imagen|quelle|illustration|grafik)\s*[:/©|]|©|\(c\)\s)`)
 
 // isCreditLine reports whether n, a block or a small inline element, is
 // a credit line: short text that starts like one.
@@ -452,7 +453,7 @@ func firstRune(n *html.Node) rune {
 // label's first letter (see creditLine), a copyright sign, or "(c)".
 func canStartCredit(r rune) bool {
 	switch unicode.ToLower(r) {
-	case 'f', 'p', 'b', 'i', 'c', 'q', 'g', '©', '(':
+	case 'f', 'p', 'b', 't', 'i', 'c', 'q', 'g', '©', '(':
 		return true
 	}
 	return false
