@@ -41,8 +41,9 @@ func TestClean(t *testing.T) {
 			[]string{"More on climate"}, nil},
 		{"headings and code are never removed", body + `<pre class="share">code</pre>`,
 			nil, []string{"code"}},
-		{"credit lines", body + `<figure><img src=a.jpg><figcaption>Foto: Jane Doe</figcaption></figure><p>© AFP</p><p><small>Image: GETTY</small></p>`,
-			[]string{"Jane Doe", "AFP", "GETTY"}, nil},
+		{"credit lines", body + `<figure><img src=a.jpg><figcaption>Foto: Jane Doe</figcaption></figure><p>© AFP</p><p><small>Image: GETTY</small></p>` +
+			`<p>It rained. <em>(Credit: Clay Doe / Grist)</em></p><p>Titelbild: Max Muster</p>`,
+			[]string{"Jane Doe", "AFP", "GETTY", "Clay Doe", "Max Muster"}, []string{"It rained"}},
 		{"captions", body + `<figure><img src=a.jpg><figcaption>The bridge at dawn, before the vote.</figcaption></figure>` +
 			`<div class="wp-caption"><img src=b.jpg><p class="wp-caption-text">The mayor, speaking.</p></div>` +
 			`<figure><picture><img src=c.jpg></picture><span class="description">Repairs in 1998.</span></figure>` +
