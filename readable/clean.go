@@ -290,13 +290,17 @@ func isCreditLine(n *html.Node) bool {
 const maxCaptionShare = 3
 
 // isCaption reports whether n is a picture's caption: a <figcaption>, an
-// element whose class or id says caption or legend, or the text beside a
-// picture in a <figure>.
+// element whose class or id says caption or legend, the text beside a
+// picture in a <figure>, or a short line that a figure's number starts
+// ("Figure 4: ...", "Abb. 2."); a table's title is left alone.
 func isCaption(n *html.Node) bool {
 	if n.DataAtom == atom.Figcaption {
 		return true
 	}
 	if nameHas(n, isCaptionWord) {
+		return true
+	}
+	if isNumberedCaption(n) {
 		return true
 	}
 	switch n.DataAtom {
@@ -305,6 +309,30 @@ func isCaption(n *html.Node) bool {
 		return f != nil && f.DataAtom == atom.Figure && !hasMedia(n) && hasMedia(f) && !holdsHeading(f)
 	}
 	return false
+}
+
+// maxNumberedCaption is the longest numbered caption, in bytes of text.
+const maxNumberedCaption = 200
+
+// numberedCaption matches the start of a figure's caption: a label and a
+// number, in the languages of the pages measured.
+var numberedCaption = regexp.MustCompile(`^(?i:fig\.|figure|figura|abb\.|abbildung|grafik)\s*\d+\s*[:.]`)
+
+// isNumberedCaption reports whether n, a paragraph or a small inline
+// element, is a short line that starts as a figure's caption does.
+func isNumberedCaption(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Span, atom.Small, atom.Em, atom.I, atom.Div:
+	default:
+		return false
+	}
+	switch unicode.ToLower(firstRune(n)) {
+	case 'f', 'a', 'g':
+	default:
+		return false
+	}
+	t := collapse(textOf(n))
+	return len(t) <= maxNumberedCaption && numberedCaption.MatchString(t)
 }
 
 // holdsHeading reports whether one of n's children is a heading: a

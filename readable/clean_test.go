@@ -64,6 +64,8 @@ func TestClean(t *testing.T) {
 			nil, []string{"23.10.2018 the bridge", "2018"}},
 		{"embedded post", body + `<blockquote class="embed"><p><a href="/other">Training on the new helicopter has begun</a></p></blockquote><blockquote>A quotation, with <a href="/x">a link</a> in it, stays.</blockquote>`,
 			[]string{"new helicopter"}, []string{"A quotation"}},
+		{"numbered captions", body + `<p><em>Abbildung 4: The weak layer.</em></p><p>Fig. 2. The river in 1990.</p><p>Table 1: Costs by year</p><p>Figure 3 shows the costs, which rose every year since the vote.</p>`,
+			[]string{"weak layer", "river in 1990"}, []string{"Table 1", "Figure 3 shows"}},
 		{"a quotation in a figure stays", body + `<figure><blockquote>We will build it.</blockquote><div>The mayor, in 1990</div></figure>`,
 			nil, []string{"We will build it", "The mayor, in 1990"}},
 		{"a gallery's captions are its story", strings.Repeat(`<figure><img src=a.jpg><figcaption>A costume for the party: a bowler hat, a black skirt and a red bow tie.</figcaption></figure>`, 8) + body,
