@@ -71,6 +71,37 @@ var boilerplateWords = map[string]bool{
 // ("newsletterForm", "socialbar", "relatedposts").
 var boilerplateStems = []string{"cookie", "newsletter", "subscri", "social", "related", "breadcrumb", "sponsor", "advert", "comment", "metadata", "affiliat"}
 
+// hasNameWord reports whether the class or id value v holds a word
+// (split at '-', '_' and white space, lower-cased) for which match is
+// true. It allocates nothing for the usual lower-case ASCII names: it
+// runs on every element of large pages.
+func hasNameWord(v string, match func(w string) bool) bool {
+	for v != "" {
+		i := strings.IndexAny(v, "-_ \t\n")
+		w := v
+		if i >= 0 {
+			w, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		if w != "" && match(strings.ToLower(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameHas reports whether a word of n's class or id is one for which
+// match is true.
+func nameHas(n *html.Node, match func(w string) bool) bool {
+	for _, a := range n.Attr {
+		if (a.Key == "class" || a.Key == "id") && hasNameWord(a.Val, match) {
+			return true
+		}
+	}
+	return false
+}
+
 // isBoilerplateWord reports whether w, a word of a class or id, is or
 // holds a boilerplate word.
 func isBoilerplateWord(w string) bool {

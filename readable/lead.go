@@ -36,37 +36,6 @@ var leadWords = map[string]bool{
 	"subtitle": true, "subheadline": true, "subhead": true,
 }
 
-// hasNameWord reports whether the class or id value v holds a word
-// (split at '-', '_' and white space, lower-cased) for which match is
-// true. It allocates nothing for the usual lower-case ASCII names: it
-// runs on every element of large pages.
-func hasNameWord(v string, match func(w string) bool) bool {
-	for v != "" {
-		i := strings.IndexAny(v, "-_ \t\n")
-		w := v
-		if i >= 0 {
-			w, v = v[:i], v[i+1:]
-		} else {
-			v = ""
-		}
-		if w != "" && match(strings.ToLower(w)) {
-			return true
-		}
-	}
-	return false
-}
-
-// nameHas reports whether a word of n's class or id is one for which
-// match is true.
-func nameHas(n *html.Node, match func(w string) bool) bool {
-	for _, a := range n.Attr {
-		if (a.Key == "class" || a.Key == "id") && hasNameWord(a.Val, match) {
-			return true
-		}
-	}
-	return false
-}
-
 // hasLeadName reports whether n's class or id holds a lead word.
 func hasLeadName(n *html.Node) bool {
 	return nameHas(n, func(w string) bool { return leadWords[w] })
