@@ -1,5 +1,5 @@
 // Package readable narrows a page down before it is converted: to its main
-// article (found by codeberg.org/readeck/go-readability), or to the elements
+// article (found by Readability's scoring, see extract), or to the elements
 // that match CSS selectors (github.com/andybalholm/cascadia). It also reads
 // the page's metadata. It works on a parsed tree, and hands the converters
 // of package strip the nodes it keeps (strip.ConvertNodes).
@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode"
 
-	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -55,44 +54,39 @@ const minArticleText = 25
 // resolves relative links and is the fallback canonical URL. doc is left
 // as it was.
 //
-// go-readability does the extraction; a second candidate, the element the
-// page marks as its article (see contentCascade), replaces it when the two
-// disagree (see choose); clean then drops what readers skip (see
-// cleanRules). When it finds nothing, the element the page itself
-// marks as its content (a single <article>, <main> or articleBody) is used,
-// if it holds enough text.
+// extract scores the page as Readability does; a second candidate, the
+// element the page marks as its article (see contentCascade), replaces its
+// article when the two disagree (see choose); clean then drops what
+// readers skip (see cleanRules). When it finds nothing, the element the
+// page itself marks as its content (a single <article>, <main> or
+// articleBody) is used, if it holds enough text.
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	meta := PageMetadata(doc, base)
-	parser := readability.NewParser()
-	parser.KeepClasses = true
-	// ParseDocument works on a copy: doc stays whole for the fallback,
-	// and for printing the whole page when there is no article.
-	art, err := parser.ParseDocument(doc, base)
-	if err == nil {
-		if t := art.Title(); t != "" && meta.Title == "" {
-			meta.Title = t
-		}
-		if b := strings.TrimSpace(art.Byline()); b != "" && meta.Author == "" {
-			meta.Author = b
-		}
-		if s := art.SiteName(); s != "" && meta.Site == "" {
-			meta.Site = s
-		}
-		if meta.Date == "" {
-			if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
-				meta.Date = t.Format(time.DateOnly)
-			}
-		}
+	art, x := extract(doc, meta.Title)
+	ld := readLinkedData(x.jsonLD)
+	if meta.Title == "" {
+		meta.Title = ld.Title
+	}
+	if meta.Author == "" {
+		meta.Author = x.byline
+	}
+	if meta.Author == "" {
+		meta.Author = ld.Author
+	}
+	if meta.Site == "" {
+		meta.Site = ld.Site
+	}
+	if meta.Date == "" {
+		meta.Date = ld.Date
 	}
 	var found *html.Node
-	if err == nil && art.Node != nil && textLength(art.Node) >= minArticleText {
-		found = art.Node
-		restoreAtoms(found)
+	if art != nil && textLength(art) >= minArticleText {
+		found = art
 		if c, body := cascadeCandidate(doc); c != nil {
 			found = choose(found, c, body)
 		}
 		clean(found, cleanRules)
-		addLead(doc, found, meta.Description, art.Excerpt())
+		addLead(doc, found, meta.Description, ld.Description)
 	} else if marked := markedContent(doc); marked != nil && textLength(marked) >= minArticleText {
 		found = marked
 	}
@@ -124,18 +118,6 @@ func choose(r, c *html.Node, body bool) *html.Node {
 		return cloneTree(c)
 	}
 	return r
-}
-
-// restoreAtoms sets the DataAtom of the elements under n that have only
-// their name: go-readability creates elements (its wrapper, the <p> it
-// makes of a <div> of text) without one, and the rules test atoms.
-func restoreAtoms(n *html.Node) {
-	if n.Type == html.ElementNode && n.DataAtom == 0 {
-		n.DataAtom = atom.Lookup([]byte(n.Data))
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		restoreAtoms(c)
-	}
 }
 
 // markedContent returns the element the page marks as its content: a
@@ -205,6 +187,16 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
+			case atom.Body:
+				// The head is where metadata lives; but a stray element
+				// in it (an <iframe>, text) starts the body early, and
+				// what follows lands at the body's top level.
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode && (c.DataAtom == atom.Meta || c.DataAtom == atom.Title || c.DataAtom == atom.Link) {
+						walk(c)
+					}
+				}
+				return
 			case atom.Meta:
 				key := strings.ToLower(attr(n, "property"))
 				if key == "" {
@@ -226,8 +218,6 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 				if strings.EqualFold(attr(n, "rel"), "canonical") && m.URL == "" {
 					m.URL = resolve(base, attr(n, "href"))
 				}
-			case atom.Body:
-				return // the head is where metadata lives
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {

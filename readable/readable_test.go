@@ -10,7 +10,6 @@ import (
 	"testing/iotest"
 
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/insert-from-url/insert-from-url/strip"
 )
@@ -177,16 +176,5 @@ func TestReadHead(t *testing.T) {
 	head, whole, _ = ReadHead(strings.NewReader(short))
 	if all, _ := io.ReadAll(whole); string(head) != short || string(all) != short {
 		t.Errorf("short page: head %q, page %q", head, all)
-	}
-}
-
-func TestRestoreAtoms(t *testing.T) {
-	// go-readability builds elements from their names alone.
-	p := &html.Node{Type: html.ElementNode, Data: "p"}
-	div := &html.Node{Type: html.ElementNode, Data: "div"}
-	div.AppendChild(p)
-	restoreAtoms(div)
-	if div.DataAtom != atom.Div || p.DataAtom != atom.P {
-		t.Errorf("atoms not restored: %v %v", div.DataAtom, p.DataAtom)
 	}
 }
