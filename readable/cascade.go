@@ -1,41 +1,69 @@
 package readable
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// contentCascade lists, most telling first, the elements by which pages
-// mark their article: schema.org's articleBody, <article>, the content
-// classes of common publishing systems, and <main>. The first level with an
-// element of enough text gives the candidate.
+// The content cascade lists, most telling first, the elements by which
+// pages mark their article: schema.org's articleBody, <article>, the
+// content classes of common publishing systems, and <main>. The first
+// level with one element of enough text gives the candidate.
 //
 // The first and third levels name the article's body itself; <article>
 // and <main> often hold more (the header, comments, related stories).
-var contentCascade = []cascadia.SelectorGroup{
-	mustGroup(`[itemprop="articleBody"]`),
-	mustGroup(`article`),
-	mustGroup(`.entry-content, .post-content, .post-body, .article-body, .article-content, .article__body, .article-text, .articleBody, .story-body, .story-content, .content-body, #article-body, #story-body, #articleBody`),
-	mustGroup(`main, [role="main"]`),
-}
+const (
+	levelArticleBody  = iota // itemprop="articleBody"
+	levelArticle             // <article>
+	levelContentClass        // .entry-content, #article-body, …
+	levelMain                // <main>, role="main"
+	cascadeLevels
+)
 
-func mustGroup(s string) cascadia.SelectorGroup {
-	g, err := cascadia.ParseGroup(s)
-	if err != nil {
-		panic(err)
+// contentClasses and contentIDs name the body in common publishing
+// systems.
+var (
+	contentClasses = map[string]bool{"entry-content": true, "post-content": true, "post-body": true, "article-body": true, "article-content": true, "article__body": true, "article-text": true, "articleBody": true, "story-body": true, "story-content": true, "content-body": true}
+	contentIDs     = map[string]bool{"article-body": true, "story-body": true, "articleBody": true}
+)
+
+// cascadeMatch reports the levels of the content cascade that n matches.
+// (Written out rather than as CSS selectors: it runs on every element.)
+func cascadeMatch(n *html.Node) (levels [cascadeLevels]bool) {
+	switch n.DataAtom {
+	case atom.Article:
+		levels[levelArticle] = true
+	case atom.Main:
+		levels[levelMain] = true
 	}
-	return g
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "itemprop":
+			levels[levelArticleBody] = levels[levelArticleBody] || a.Val == "articleBody"
+		case "role":
+			levels[levelMain] = levels[levelMain] || a.Val == "main"
+		case "id":
+			levels[levelContentClass] = levels[levelContentClass] || contentIDs[a.Val]
+		case "class":
+			if !levels[levelContentClass] {
+				for _, w := range strings.Fields(a.Val) {
+					if contentClasses[w] {
+						levels[levelContentClass] = true
+						break
+					}
+				}
+			}
+		}
+	}
+	return levels
 }
 
 // minCandidateText is the least text, in bytes, of a cascade candidate.
 const minCandidateText = 200
-
-// bodyLevels are the levels of contentCascade that name the body itself.
-var bodyLevels = [...]bool{0: true, 2: true}
 
 // cascadeCandidate returns the element of the first cascade level that
 // marks one element only, not named as boilerplate ("comments", "related")
@@ -44,13 +72,16 @@ var bodyLevels = [...]bool{0: true, 2: true}
 // article.
 func cascadeCandidate(doc *html.Node) (n *html.Node, body bool) {
 	// One walk for all levels: the page's tree is large, the levels few.
-	found := make([][]*html.Node, len(contentCascade))
+	var found [cascadeLevels][]*html.Node
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			for level, g := range contentCascade {
-				if g.Match(n) && !isBoilerplateName(n) {
-					found[level] = append(found[level], n)
+			levels := cascadeMatch(n)
+			if levels != [cascadeLevels]bool{} && !isBoilerplateName(n) {
+				for level, ok := range levels {
+					if ok {
+						found[level] = append(found[level], n)
+					}
 				}
 			}
 		}
@@ -61,7 +92,7 @@ func cascadeCandidate(doc *html.Node) (n *html.Node, body bool) {
 	walk(doc)
 	for level, nodes := range found {
 		if len(nodes) == 1 && textLength(nodes[0]) >= minCandidateText {
-			return nodes[0], level < len(bodyLevels) && bodyLevels[level]
+			return nodes[0], level == levelArticleBody || level == levelContentClass
 		}
 	}
 	return nil, false

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 )
 
@@ -129,23 +130,23 @@ func TestChoose(t *testing.T) {
 	login := parse("<p>This e-mail address has no account, or the password is wrong. Please try again later.</p>")
 	marked := parse("<p>" + story + "</p>")
 	for _, body := range []bool{false, true} {
-		if got := choose(login, marked, body); textOf(got) != textOf(marked) || got == marked {
+		if got := choose(extracted{article: login}, marked, body); textOf(got) != textOf(marked) || got == marked {
 			t.Errorf("readability's stray pick was kept, or the page's tree was handed out: %q", textOf(got))
 		}
 		bigger := parse("<p>" + story + story + "</p>")
-		if got := choose(bigger, marked, body); got != bigger {
+		if got := choose(extracted{article: bigger}, marked, body); got != bigger {
 			t.Errorf("readability's longer article was replaced")
 		}
 	}
 	inside := parse("<p>" + story[:120] + "</p>")
-	if got := choose(inside, marked, false); got != inside {
+	if got := choose(extracted{article: inside}, marked, false); got != inside {
 		t.Errorf("readability's article inside a marked <article> was replaced")
 	}
-	if got := choose(inside, marked, true); textOf(got) != textOf(marked) {
+	if got := choose(extracted{article: inside}, marked, true); textOf(got) != textOf(marked) {
 		t.Errorf("readability's part of the marked body was kept: %q", textOf(got))
 	}
 	most := parse("<p>" + story[:len(story)*9/10] + "</p>")
-	if got := choose(most, marked, true); got != most {
+	if got := choose(extracted{article: most}, marked, true); got != most {
 		t.Errorf("readability's article, most of the marked body, was replaced")
 	}
 }
@@ -216,5 +217,39 @@ func TestHasCollapsedPrefix(t *testing.T) {
 		if c.want && !strings.HasPrefix(collapse(c.s), c.prefix) {
 			t.Errorf("%q: collapse disagrees", c.s)
 		}
+	}
+}
+
+func TestPlacement(t *testing.T) {
+	doc, err := html.Parse(strings.NewReader(`<main id=c><div id=a><p id=a1>x</p></div><p id=b>y</p></main><aside id=d><p id=d1>z</p></aside>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := func(id string) *html.Node {
+		return cascadia.Query(doc, cascadia.MustCompile("#"+id))
+	}
+	c := byID("c")
+	cases := []struct {
+		name          string
+		sources       []string
+		inside, apart bool
+	}{
+		{"inside", []string{"a", "b"}, true, false},
+		{"c itself", []string{"c"}, true, false},
+		{"apart", []string{"d", "d1"}, false, true},
+		{"mixed", []string{"a", "d"}, false, false},
+		{"holding c", []string{"c", "d"}, false, false},
+	}
+	for _, k := range cases {
+		var sources []*html.Node
+		for _, id := range k.sources {
+			sources = append(sources, byID(id))
+		}
+		if in, ap := placement(sources, c); in != k.inside || ap != k.apart {
+			t.Errorf("%s: inside %v apart %v, want %v %v", k.name, in, ap, k.inside, k.apart)
+		}
+	}
+	if in, ap := placement([]*html.Node{c.Parent}, c); in || ap {
+		t.Errorf("a source holding c: inside %v apart %v, want neither", in, ap)
 	}
 }

@@ -140,15 +140,24 @@ type candidate struct {
 
 // extraction is what attempts share.
 type extraction struct {
-	title  string // the page's title, to drop the heading that repeats it
-	byline string // found in the page, and then skipped
+	title  string     // the page's title, to drop the heading that repeats it
+	mark   *html.Node // an element of the page whose copy is wanted
+	byline string     // found in the page, and then skipped
 	jsonLD []string
+}
+
+// extracted is an article.
+type extracted struct {
+	article  *html.Node   // a new tree
+	sources  []*html.Node // the elements of the page it was copied from
+	markCopy *html.Node   // the copy of the mark, if article holds one
 }
 
 // attempt is one reading of the page with a set of flags.
 type attempt struct {
 	*extraction
 	flags       passFlags
+	markCopy    *html.Node
 	removed     map[*html.Node]bool
 	divs        map[*html.Node]*divInfo
 	replaced    map[*html.Node]bool // a <p> standing for its div
@@ -158,19 +167,16 @@ type attempt struct {
 	titleHeader bool         // the heading repeating the title was dropped
 }
 
-// extract returns the article of doc as a new tree, or nil, and the
-// byline it found. doc is not changed.
-func extract(doc *html.Node, title string) (article *html.Node, x *extraction) {
-	x = &extraction{title: title}
+// extract returns the article of doc, or one with a nil article, copying
+// mark if the article holds it; x holds what it found on the way. doc is
+// not changed.
+func extract(doc *html.Node, title string, mark *html.Node) (best extracted, x *extraction) {
+	x = &extraction{title: title, mark: mark}
 	body := findBody(doc)
 	if body == nil {
-		return nil, x
+		return extracted{}, x
 	}
-	type tried struct {
-		n   *html.Node
-		len int
-	}
-	var best tried
+	bestLen := 0
 	for _, flags := range []passFlags{allFlags, allFlags &^ flagStripUnlikely, flagCleanConditionally, 0} {
 		a := &attempt{extraction: x, flags: flags,
 			removed:  map[*html.Node]bool{},
@@ -179,17 +185,18 @@ func extract(doc *html.Node, title string) (article *html.Node, x *extraction) {
 			cands:    map[*html.Node]*candidate{},
 		}
 		a.visit(body, 0, noAncestor, noAncestor, noAncestor)
-		art := a.article(body)
+		art, sources := a.article(body)
 		a.prepare(art)
+		e := extracted{art, sources, a.markCopy}
 		n := charCount(art)
 		if n >= minArticleLength {
-			return art, x
+			return e, x
 		}
-		if n > best.len {
-			best = tried{art, n}
+		if n > bestLen {
+			best, bestLen = e, n
 		}
 	}
-	return best.n, x
+	return best, x
 }
 
 // charCount counts the characters of n's text as Readability does: runs

@@ -12,8 +12,9 @@ import (
 // This file picks the best candidate of an attempt and gathers it, with
 // the siblings that belong to it, into a new tree.
 
-// article returns a new tree holding the attempt's article.
-func (a *attempt) article(body *html.Node) *html.Node {
+// article returns a new tree holding the attempt's article, and the
+// elements of the page it copied.
+func (a *attempt) article(body *html.Node) (*html.Node, []*html.Node) {
 	for _, c := range a.order {
 		c.score *= 1 - c.stats.linkDensity()
 	}
@@ -25,12 +26,13 @@ func (a *attempt) article(body *html.Node) *html.Node {
 	root := &html.Node{Type: html.ElementNode, DataAtom: atom.Div, Data: "div"}
 	if len(top) == 0 || top[0].n.DataAtom == atom.Body {
 		a.appendChildren(root, body)
-		return root
+		return root, []*html.Node{body}
 	}
 	best := a.bestCandidate(top)
 	bestScore := a.scoreOf(best)
 	threshold := max(10, bestScore*0.2)
 	class := attr(best, "class")
+	var sources []*html.Node
 	for _, sib := range a.children(best.Parent) {
 		keep := sib.n == best
 		if !keep {
@@ -49,6 +51,11 @@ func (a *attempt) article(body *html.Node) *html.Node {
 		if !keep {
 			continue
 		}
+		if sib.n != nil {
+			sources = append(sources, sib.n)
+		} else {
+			sources = append(sources, sib.r.first)
+		}
 		n := a.cloneChild(sib)
 		switch n.DataAtom {
 		case atom.Div, atom.Article, atom.Section, atom.P, atom.Ol, atom.Ul:
@@ -57,7 +64,7 @@ func (a *attempt) article(body *html.Node) *html.Node {
 		}
 		root.AppendChild(n)
 	}
-	return root
+	return root, sources
 }
 
 var sentenceEnd = regexp.MustCompile(`\.( |$)`)
@@ -229,8 +236,16 @@ func (a *attempt) runParagraph(r *run, from *html.Node) *html.Node {
 }
 
 // clone copies n into a new tree as Readability sees it, or returns nil
-// if Readability removed it.
+// if Readability removed it. It notes the copy of the mark.
 func (a *attempt) clone(n *html.Node) *html.Node {
+	c := a.copyOf(n)
+	if n == a.mark && c != nil {
+		a.markCopy = c
+	}
+	return c
+}
+
+func (a *attempt) copyOf(n *html.Node) *html.Node {
 	switch n.Type {
 	case html.TextNode:
 		return &html.Node{Type: html.TextNode, Data: n.Data}

@@ -55,14 +55,15 @@ const minArticleText = 25
 // as it was.
 //
 // extract scores the page as Readability does; a second candidate, the
-// element the page marks as its article (see contentCascade), replaces its
+// element the page marks as its article (see cascadeMatch), replaces its
 // article when the two disagree (see choose); clean then drops what
 // readers skip (see cleanRules). When it finds nothing, the element the
 // page itself marks as its content (a single <article>, <main> or
 // articleBody) is used, if it holds enough text.
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	meta := PageMetadata(doc, base)
-	art, x := extract(doc, meta.Title)
+	c, body := cascadeCandidate(doc)
+	e, x := extract(doc, meta.Title, c)
 	ld := readLinkedData(x.jsonLD)
 	if meta.Title == "" {
 		meta.Title = ld.Title
@@ -80,10 +81,10 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 		meta.Date = ld.Date
 	}
 	var found *html.Node
-	if art != nil && textLength(art) >= minArticleText {
-		found = art
-		if c, body := cascadeCandidate(doc); c != nil {
-			found = choose(found, c, body)
+	if e.article != nil && textLength(e.article) >= minArticleText {
+		found = e.article
+		if c != nil {
+			found = choose(e, c, body)
 		}
 		clean(found, cleanRules)
 		addLead(doc, found, meta.Description, ld.Description)
@@ -96,28 +97,68 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	return found, meta, nil
 }
 
-// choose returns the article to keep of readability's (r) and the
-// cascade's candidate (c, in the page's tree, which is not to change; body
-// if the page names it its article's body): readability's, unless
+// choose returns the article to keep of extract's (r) and the cascade's
+// candidate (c, in the page's tree, which is not to change; body if the
+// page names it its article's body): r's, unless
 //   - it lies mostly outside c and c holds more text: the page's own word
 //     wins;
-//   - or it lies inside c, c is the body and holds much more text:
-//     readability kept a part of the body (a table, one section).
+//   - or it lies inside c, c is the body and holds much more text: the
+//     scoring kept a part of the body (a table, one section).
 //
-// (Taking c when it is inside readability's article and shorter was
-// measured too, and lost: readability's extra is more often the lead and
-// the title than boilerplate. Taking a larger <article> or <main> that
-// holds readability's lost too: they hold comments and related stories.)
-func choose(r, c *html.Node, body bool) *html.Node {
-	lc, lr := textLength(c), textLength(r)
+// (Taking c when it is inside r and shorter was measured too, and lost:
+// r's extra is more often the lead and the title than boilerplate. Taking
+// a larger <article> or <main> that holds r lost too: they hold comments
+// and related stories.)
+func choose(r extracted, c *html.Node, body bool) *html.Node {
+	lc, lr := textLength(c), textLength(r.article)
 	if lc <= lr { // lengths first: shingles cost
-		return r
+		return r.article
 	}
-	shared := sharedShare(shingles(r), shingles(c))
+	var shared float64
+	switch inside, apart := placement(r.sources, c); {
+	case inside:
+		shared = 1
+	case apart:
+		shared = 0
+	case len(r.sources) == 1:
+		// c lies in r's one source: r's text in c is that of c's copy,
+		// if the cleaning kept it.
+		if r.markCopy != nil && isWithin(r.markCopy, r.article) && lr > 0 {
+			shared = float64(textLength(r.markCopy)) / float64(lr)
+		}
+	default:
+		shared = sharedShare(shingles(r.article), shingles(c))
+	}
 	if shared < 0.5 || body && shared >= 0.8 && lc*10 >= lr*13 {
 		return cloneTree(c)
 	}
-	return r
+	return r.article
+}
+
+// placement reports whether all of sources lie inside c, or all apart
+// from it (neither holding the other); then the text they share is known
+// without comparing it.
+func placement(sources []*html.Node, c *html.Node) (inside, apart bool) {
+	if len(sources) == 0 {
+		return false, false
+	}
+	inside, apart = true, true
+	for _, s := range sources {
+		in := isWithin(s, c)
+		inside = inside && in
+		apart = apart && !in && !isWithin(c, s)
+	}
+	return inside, apart
+}
+
+// isWithin reports whether n is anc or lies under it.
+func isWithin(n, anc *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n == anc {
+			return true
+		}
+	}
+	return false
 }
 
 // markedContent returns the element the page marks as its content: a
