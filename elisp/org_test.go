@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/insert-from-url/insert-from-url/bench/fidelity"
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 	"github.com/insert-from-url/insert-from-url/strip"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -175,11 +175,7 @@ func TestOrgRealPages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("converts 130 pages and runs Emacs over them")
 	}
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/readeck/go-readability/v2").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
-	}
-	pages, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "test-pages", "*", "source.html"))
+	pages := testpages.Readability()
 	if len(pages) == 0 {
 		t.Skip("no test pages")
 	}
@@ -314,11 +310,10 @@ func TestOrgFidelityFloors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("converts 134 pages and exports them with Org")
 	}
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/readeck/go-readability/v2").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
+	pages := testpages.Readability()
+	if len(pages) == 0 {
+		t.Skip("no test pages")
 	}
-	pages, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "test-pages", "*", "source.html"))
 	base, _ := url.Parse("http://fakehost/test/page.html")
 	dir := t.TempDir()
 	for i, page := range pages {

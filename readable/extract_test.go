@@ -3,7 +3,6 @@ package readable
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -145,11 +145,7 @@ func TestExtractAgreesWithReadability(t *testing.T) {
 	if testing.Short() {
 		t.Skip("extracts 130 pages twice")
 	}
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/readeck/go-readability/v2").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
-	}
-	pages, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "test-pages", "*", "source.html"))
+	pages := testpages.Readability()
 	if len(pages) == 0 {
 		t.Skip("no test pages")
 	}

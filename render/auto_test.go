@@ -2,10 +2,11 @@ package render
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 )
 
 func TestNeedsScripts(t *testing.T) {
@@ -31,10 +32,7 @@ func TestNeedsScripts(t *testing.T) {
 // TestStaticPagesNotRendered: no real page of go-readability's test set, nor
 // of ../shared/realpages when it is there, would start a browser in auto.
 func TestStaticPagesNotRendered(t *testing.T) {
-	var pages []string
-	if out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/readeck/go-readability/v2").Output(); err == nil {
-		pages, _ = filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "test-pages", "*", "source.html"))
-	}
+	pages := testpages.Readability()
 	shared, _ := filepath.Glob("../../shared/realpages/pages/*.html")
 	pages = append(pages, shared...)
 	if len(pages) == 0 {

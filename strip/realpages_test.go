@@ -3,7 +3,6 @@ package strip
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 	xhtml "golang.org/x/net/html"
+
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 )
 
 // realPages returns the source.html files of go-readability's test pages:
@@ -19,14 +20,9 @@ import (
 // module, which this project depends on, so every checkout has them.
 func realPages(t *testing.T) []string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "codeberg.org/readeck/go-readability/v2").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
-	}
-	dir := strings.TrimSpace(string(out))
-	pages, _ := filepath.Glob(filepath.Join(dir, "test-pages", "*", "source.html"))
+	pages := testpages.Readability()
 	if len(pages) == 0 {
-		t.Skip("no test pages in " + dir)
+		t.Skip("no go-readability test pages")
 	}
 	return pages
 }
