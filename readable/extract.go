@@ -582,9 +582,9 @@ func (a *attempt) shapeDiv(n *html.Node) *divInfo {
 	}
 	end()
 	switch {
-	case blocks == 1 && ps == 1 && len(info.runs) == 0 && linkDensityOf(n) < 0.25:
+	case blocks == 1 && ps == 1 && len(info.runs) == 0 && a.measure(n).linkDensity() < 0.25:
 		info.shape, info.only = divCollapse, firstP
-	case blocks == 0 && len(info.runs) == 1 && linkDensityOf(n) < 0.25:
+	case blocks == 0 && len(info.runs) == 1 && a.measure(n).linkDensity() < 0.25:
 		info.shape = divCollapse
 	case len(info.runs) == 0 && !hasBlockInside(n):
 		info.shape = divToP
@@ -592,9 +592,18 @@ func (a *attempt) shapeDiv(n *html.Node) *divInfo {
 	return info
 }
 
-// nextIsBr reports whether a <br> follows br, white space apart.
+// nextIsBr and prevIsBr report whether a <br> follows or precedes br,
+// white space apart.
 func nextIsBr(br *html.Node) bool {
-	for c := br.NextSibling; c != nil; c = c.NextSibling {
+	return brBeside(br, func(n *html.Node) *html.Node { return n.NextSibling })
+}
+
+func prevIsBr(br *html.Node) bool {
+	return brBeside(br, func(n *html.Node) *html.Node { return n.PrevSibling })
+}
+
+func brBeside(br *html.Node, step func(*html.Node) *html.Node) bool {
+	for c := step(br); c != nil; c = step(c) {
 		if c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" || c.Type == html.CommentNode {
 			continue
 		}
@@ -660,23 +669,24 @@ func isPhrasing(n *html.Node, descend bool) bool {
 	return false
 }
 
-// linkDensityOf measures the links of n's subtree; for small subtrees.
-func linkDensityOf(n *html.Node) float64 {
-	var walk func(*html.Node) textStats
-	walk = func(n *html.Node) textStats {
-		if n.Type == html.TextNode {
-			return measureText(n.Data)
-		}
-		var s textStats
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			s.add(walk(c))
-		}
-		if n.Type == html.ElementNode && n.DataAtom == atom.A {
-			s.links = float64(s.chars) * linkWeight(n)
-		}
-		return s
+// measure measures n's subtree, without what the attempt removed so far;
+// for the few subtrees (a div's only paragraph, the article's siblings)
+// that are measured apart from the one walk.
+func (a *attempt) measure(n *html.Node) textStats {
+	switch {
+	case n.Type == html.TextNode:
+		return measureText(n.Data)
+	case n.Type != html.ElementNode || a.removed[n]:
+		return textStats{}
 	}
-	return walk(n).linkDensity()
+	var s textStats
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		s.add(a.measure(c))
+	}
+	if n.DataAtom == atom.A {
+		s.links = float64(s.chars) * linkWeight(n)
+	}
+	return s
 }
 
 // score adds the score of a paragraph measuring s to its ancestors (the

@@ -3,7 +3,6 @@ package readable
 import (
 	"regexp"
 	"sort"
-	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -185,24 +184,7 @@ func (a *attempt) statsOf(c child) textStats {
 	if cand := a.cands[c.n]; cand != nil {
 		return cand.stats
 	}
-	var walk func(*html.Node) textStats
-	walk = func(n *html.Node) textStats {
-		switch {
-		case n.Type == html.TextNode:
-			return measureText(n.Data)
-		case n.Type != html.ElementNode || a.removed[n]:
-			return textStats{}
-		}
-		var s textStats
-		for k := n.FirstChild; k != nil; k = k.NextSibling {
-			s.add(walk(k))
-		}
-		if n.DataAtom == atom.A {
-			s.links = float64(s.chars) * linkWeight(n)
-		}
-		return s
-	}
-	return walk(c.n)
+	return a.measure(c.n)
 }
 
 func (a *attempt) textOfChild(c child) string {
@@ -307,15 +289,4 @@ func (a *attempt) appendChildren(to, from *html.Node) {
 			to.AppendChild(k)
 		}
 	}
-}
-
-// prevIsBr reports whether a <br> precedes br, white space apart.
-func prevIsBr(br *html.Node) bool {
-	for c := br.PrevSibling; c != nil; c = c.PrevSibling {
-		if c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" || c.Type == html.CommentNode {
-			continue
-		}
-		return c.Type == html.ElementNode && c.DataAtom == atom.Br
-	}
-	return false
 }
