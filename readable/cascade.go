@@ -181,11 +181,18 @@ func sharedShare(a, b map[uint64]bool) float64 {
 
 // cloneTree returns a deep copy of n, without its parent and siblings.
 func cloneTree(n *html.Node) *html.Node {
-	c := &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace, Attr: append([]html.Attribute(nil), n.Attr...)}
+	c := &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace, Attr: sharedAttrs(n)}
 	for k := n.FirstChild; k != nil; k = k.NextSibling {
 		c.AppendChild(cloneTree(k))
 	}
 	return c
+}
+
+// sharedAttrs returns n's attributes for a copy of n: the same array,
+// which nothing changes in place, capped so that an append to the copy's
+// makes its own.
+func sharedAttrs(n *html.Node) []html.Attribute {
+	return n.Attr[:len(n.Attr):len(n.Attr)]
 }
 
 // isInvisible reports whether n is an element whose content is not text

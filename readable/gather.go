@@ -204,7 +204,7 @@ func (a *attempt) cloneChild(c child) *html.Node {
 func (a *attempt) runParagraph(r *run, from *html.Node) *html.Node {
 	p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p"}
 	if from != nil {
-		p.Attr = append([]html.Attribute(nil), from.Attr...)
+		p.Attr = sharedAttrs(from)
 	}
 	for c := r.first; ; c = c.NextSibling {
 		if k := a.clone(c); k != nil {
@@ -264,7 +264,7 @@ func (a *attempt) copyOf(n *html.Node) *html.Node {
 }
 
 func (a *attempt) shallow(n *html.Node) *html.Node {
-	return &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace, Attr: append([]html.Attribute(nil), n.Attr...)}
+	return &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace, Attr: sharedAttrs(n)}
 }
 
 // appendChildren appends copies of from's children, as Readability sees
