@@ -41,6 +41,7 @@ const (
 	nTopCandidates   = 5   // kept for the search of a common ancestor
 	minArticleLength = 500 // a shorter article makes another attempt
 	maxByline        = 100
+	maxTitleHeading  = 1000 // a longer heading is no title
 )
 
 // textStats measures text: its length with white space collapsed, its
@@ -365,6 +366,7 @@ func (a *attempt) skips(n *html.Node, depth, table, code int) bool {
 		return true
 	}
 	if !a.titleHeader && (n.DataAtom == atom.H1 || n.DataAtom == atom.H2) && a.title != "" &&
+		textLengthUpTo(n, maxTitleHeading) < maxTitleHeading &&
 		textSimilarity(a.title, strings.TrimSpace(textOf(n))) > 0.75 {
 		a.titleHeader = true
 		return true
@@ -388,14 +390,21 @@ func (a *attempt) skips(n *html.Node, depth, table, code int) bool {
 	return false
 }
 
+// maxBylineElements bounds the search of a byline's name: a byline is a
+// line, and elements named "author" can nest (a page's author box holding
+// its article), which would make the search quadratic.
+const maxBylineElements = 64
+
 // takeByline takes n's text as the byline, or that of an element in it
 // whose itemprop names it, and reports whether it did.
 func (a *attempt) takeByline(n *html.Node) bool {
 	var named *html.Node
+	budget := maxBylineElements
 	var find func(*html.Node)
 	find = func(m *html.Node) {
-		for c := m.FirstChild; c != nil && named == nil; c = c.NextSibling {
+		for c := m.FirstChild; c != nil && named == nil && budget > 0; c = c.NextSibling {
 			if c.Type == html.ElementNode {
+				budget--
 				if strings.Contains(attr(c, "itemprop"), "name") {
 					named = c
 					return
@@ -405,9 +414,12 @@ func (a *attempt) takeByline(n *html.Node) bool {
 		}
 	}
 	find(n)
-	if named != nil {
+	if named != nil && textLengthUpTo(named, maxByline) < maxByline {
 		a.byline = strings.TrimSpace(textOf(named))
 		return true
+	}
+	if textLengthUpTo(n, maxByline) >= maxByline {
+		return false
 	}
 	text := strings.TrimSpace(textOf(n))
 	if l := utf8.RuneCountInString(text); l > 0 && l < maxByline {
@@ -415,6 +427,30 @@ func (a *attempt) takeByline(n *html.Node) bool {
 		return true
 	}
 	return false
+}
+
+// textLengthUpTo is textLength(n), or limit if that is more: it stops
+// counting there.
+func textLengthUpTo(n *html.Node, limit int) int {
+	total := 0
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		switch {
+		case n.Type == html.TextNode:
+			total += collapsedLen(n.Data)
+			return total < limit
+		case n.Type == html.ElementNode && isInvisible(n):
+			return true
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(n)
+	return min(total, limit)
 }
 
 func isByline(n *html.Node, match string) bool {

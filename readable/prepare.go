@@ -75,7 +75,7 @@ func isShare(n *html.Node) bool {
 	if !containsFold(class, "share") && !containsFold(id, "share") {
 		return false // most elements: no need to build the string
 	}
-	return shareName.MatchString(class+" "+id) && textLength(n) < minArticleLength
+	return shareName.MatchString(class+" "+id) && textLengthUpTo(n, minArticleLength) < minArticleLength
 }
 
 // containsFold reports whether s holds word, ASCII letters of any case;
