@@ -127,7 +127,7 @@ func isBoilerplateName(n *html.Node) bool { return nameHas(n, isBoilerplateWord)
 func clean(article *html.Node, rules cleanRule) {
 	m := measure(article)
 	total := m[article].text
-	if rules&ruleCaption != 0 && textOfMarked(article, m, func(n *html.Node, _ size) bool { return isCaption(n) })*maxCaptionShare >= total {
+	if rules&ruleCaption != 0 && textOfMarked(article, m, isCaption)*maxCaptionShare >= total {
 		rules &^= ruleCaption
 	}
 	if rules&ruleTeaser != 0 && textOfMarked(article, m, isTeaser)*maxTeaserShare >= total {
@@ -274,7 +274,7 @@ func removable(n *html.Node, rules cleanRule, s size, total int) bool {
 	if rules&ruleDateLine != 0 && s.text > 0 && s.text <= maxDateLine && unicode.IsDigit(firstRune(n)) && isDateLine(n) {
 		return true
 	}
-	if rules&ruleCaption != 0 && small && s.text > 0 && isCaption(n) {
+	if rules&ruleCaption != 0 && small && s.text > 0 && isCaption(n, s) {
 		return true
 	}
 	if rules&ruleBoilerplateName != 0 && small && isBoilerplateName(n) {
@@ -323,15 +323,16 @@ const maxCaptionShare = 3
 // isCaption reports whether n is a picture's caption: a <figcaption>, an
 // element whose class or id says caption or legend, the text beside a
 // picture in a <figure>, or a short line that a figure's number starts
-// ("Figure 4: ...", "Abb. 2."); a table's title is left alone.
-func isCaption(n *html.Node) bool {
+// ("Figure 4: ...", "Abb. 2."); a table's title is left alone. s is n's
+// size.
+func isCaption(n *html.Node, s size) bool {
 	if n.DataAtom == atom.Figcaption {
 		return true
 	}
 	if nameHas(n, isCaptionWord) {
 		return true
 	}
-	if isNumberedCaption(n) {
+	if s.text <= maxNumberedCaption && isNumberedCaption(n) {
 		return true
 	}
 	switch n.DataAtom {

@@ -30,14 +30,13 @@ func (a *attempt) prepare(root *html.Node) {
 			return !isVideoEmbed(n)
 		case atom.Footer, atom.Link, atom.Aside, atom.Input, atom.Textarea, atom.Select, atom.Button:
 			return true
+		case atom.H1, atom.H2:
+			if classWeight(n, a.flags) < 0 {
+				return true // a heading named as boilerplate
+			}
 		}
 		return isShare(n)
 	})
-	if a.flags&flagWeightClasses != 0 {
-		removeWhere(root, func(n *html.Node) bool {
-			return (n.DataAtom == atom.H1 || n.DataAtom == atom.H2) && classWeight(n, a.flags) < 0
-		})
-	}
 	if conditional {
 		// Readability judges tables, lists and divs each kind in its
 		// own pass; one pass judges them all here, each element after
