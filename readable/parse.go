@@ -16,10 +16,11 @@ import (
 const maxNesting = 256
 
 // MaxInput is the largest page Parse reads, in bytes. A parsed tree and
-// the copy that extraction works on take about 28 times the page in memory
-// (measured on the Node.js API page: 8.4 MB takes 236 MB, 25 MB takes
-// 681 MB), so that past this size a page would take more than a gigabyte.
-// Plain conversion streams and has no such limit.
+// the article copied from it take up to 26 times the page in memory, at
+// peak (measured on the Node.js API page, whose article is all of it:
+// 8.4 MB takes 216 MB; four copies of it cut at 33 MB take 444 MB), so
+// that past this size a page could take a gigabyte. Plain conversion
+// streams and has no such limit.
 const MaxInput = 32 << 20
 
 // ErrTooLarge is returned by Parse for a page over MaxInput.
