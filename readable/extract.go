@@ -157,15 +157,18 @@ type extracted struct {
 // attempt is one reading of the page with a set of flags.
 type attempt struct {
 	*extraction
-	flags       passFlags
-	markCopy    *html.Node
-	removed     map[*html.Node]bool
-	divs        map[*html.Node]*divInfo
-	replaced    map[*html.Node]bool // a <p> standing for its div
-	cands       map[*html.Node]*candidate
-	order       []*candidate
-	chain       []*html.Node // the scoring ancestors of the node visited
-	titleHeader bool         // the heading repeating the title was dropped
+	flags    passFlags
+	markCopy *html.Node
+	// copiedTables and copiedForms say whether the article holds tables,
+	// forms or fieldsets: if not, their walks are saved.
+	copiedTables, copiedForms bool
+	removed                   map[*html.Node]bool
+	divs                      map[*html.Node]*divInfo
+	replaced                  map[*html.Node]bool // a <p> standing for its div
+	cands                     map[*html.Node]*candidate
+	order                     []*candidate
+	chain                     []*html.Node // the scoring ancestors of the node visited
+	titleHeader               bool         // the heading repeating the title was dropped
 }
 
 // extract returns the article of doc, or one with a nil article, copying

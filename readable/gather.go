@@ -264,6 +264,12 @@ func (a *attempt) copyOf(n *html.Node) *html.Node {
 }
 
 func (a *attempt) shallow(n *html.Node) *html.Node {
+	switch n.DataAtom {
+	case atom.Table:
+		a.copiedTables = true
+	case atom.Form, atom.Fieldset:
+		a.copiedForms = true
+	}
 	return &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace, Attr: sharedAttrs(n)}
 }
 

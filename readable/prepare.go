@@ -19,9 +19,12 @@ import (
 
 // prepare cleans root, the attempt's article, in place.
 func (a *attempt) prepare(root *html.Node) {
-	data := dataTables(root)
+	var data map[*html.Node]bool
+	if a.copiedTables {
+		data = dataTables(root)
+	}
 	conditional := a.flags&flagCleanConditionally != 0
-	if conditional {
+	if conditional && a.copiedForms {
 		a.cleanConditionally(root, data, atom.Form, atom.Fieldset)
 	}
 	removeWhere(root, func(n *html.Node) bool {
@@ -49,7 +52,9 @@ func (a *attempt) prepare(root *html.Node) {
 		}
 		return n.DataAtom == atom.P && !hasContent(n) || n.DataAtom == atom.Br && nextElementIsP(n)
 	})
-	unwrapSingleCellTables(root)
+	if a.copiedTables {
+		unwrapSingleCellTables(root)
+	}
 }
 
 // removeWhere removes the elements under root that drop reports, looking
