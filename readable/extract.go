@@ -593,8 +593,8 @@ func (a *attempt) shapeDiv(n *html.Node) *divInfo {
 		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.CommentNode {
-			continue
+		if c.Type == html.CommentNode || c.Type == html.ElementNode && isInvisible(c) {
+			continue // gone before Readability shapes its divs
 		}
 		if c.Type == html.ElementNode && c.DataAtom == atom.Br && nextIsBr(c) {
 			end() // two <br>s end a paragraph

@@ -156,7 +156,7 @@ func (a *attempt) children(n *html.Node) []child {
 			ri++
 			continue
 		}
-		if c.Type != html.ElementNode || a.removed[c] {
+		if c.Type != html.ElementNode || a.removed[c] || info != nil && isParagraphBreak(c) {
 			continue
 		}
 		tag := c.DataAtom
@@ -215,6 +215,12 @@ func (a *attempt) runParagraph(r *run, from *html.Node) *html.Node {
 		}
 	}
 	return p
+}
+
+// isParagraphBreak reports whether n is a <br> of two or more in a row:
+// in a div, the end of a paragraph.
+func isParagraphBreak(n *html.Node) bool {
+	return n.Type == html.ElementNode && n.DataAtom == atom.Br && (nextIsBr(n) || prevIsBr(n))
 }
 
 // clone copies n into a new tree as Readability sees it, or returns nil
@@ -288,8 +294,8 @@ func (a *attempt) appendChildren(to, from *html.Node) {
 			ri++
 			continue
 		}
-		if info != nil && c.Type == html.ElementNode && c.DataAtom == atom.Br && (nextIsBr(c) || prevIsBr(c)) {
-			continue // a paragraph break, made by the runs
+		if info != nil && isParagraphBreak(c) {
+			continue // the runs make the paragraphs
 		}
 		if k := a.clone(c); k != nil {
 			to.AppendChild(k)
