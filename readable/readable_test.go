@@ -178,3 +178,18 @@ func TestReadHead(t *testing.T) {
 		t.Errorf("short page: head %q, page %q", head, all)
 	}
 }
+
+func TestPageMetadataStrayHead(t *testing.T) {
+	// An <iframe> in the head starts the body: what follows it lands at
+	// the body's top level, and is still the page's metadata; a <meta>
+	// deeper in the body is not.
+	page := `<html><head><iframe src="x"></iframe><title>The title</title><meta name="author" content="Jane Doe"></head>` +
+		`<body><p>Text.<div><meta property="og:site_name" content="Not the site"></div>`
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := PageMetadata(doc, nil); m.Title != "The title" || m.Author != "Jane Doe" || m.Site != "" {
+		t.Errorf("got %+v", m)
+	}
+}
