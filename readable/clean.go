@@ -126,62 +126,80 @@ func isBoilerplateName(n *html.Node) bool { return nameHas(n, isBoilerplateWord)
 // of links is never emptied.
 func clean(article *html.Node, rules cleanRule) {
 	m := measure(article)
-	total := m[article].text
+	total := m[0].text
 	if rules&ruleCaption != 0 && textOfMarked(article, m, isCaption)*maxCaptionShare >= total {
 		rules &^= ruleCaption
 	}
 	if rules&ruleTeaser != 0 && textOfMarked(article, m, isTeaser)*maxTeaserShare >= total {
 		rules &^= ruleTeaser // a front page: its cards are its content
 	}
+	next := 1 // the entry of the next measured element
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
-			next := c.NextSibling
-			if c.Type == html.ElementNode && removable(c, rules, m[c], total) {
-				n.RemoveChild(c)
-			} else {
-				walk(c)
+			after := c.NextSibling
+			if measured(c) {
+				e := m[next]
+				if removable(c, rules, e.size, total) {
+					n.RemoveChild(c)
+					next += e.span
+				} else {
+					next++
+					walk(c)
+				}
 			}
-			c = next
+			c = after
 		}
 	}
 	walk(article)
+	m = nil // free before it is measured again
 	if rules&ruleLinkSection != 0 {
 		dropLinkSections(article, measure(article), total)
 	}
 }
 
 // dropLinkSections removes the headings under root whose section (the
-// siblings up to the next heading) is mostly links, or empty.
-func dropLinkSections(root *html.Node, m map[*html.Node]size, total int) {
-	var headings []*html.Node
+// siblings up to the next heading) is mostly links, or empty. m measures
+// root.
+func dropLinkSections(root *html.Node, m sizes, total int) {
+	type heading struct {
+		n     *html.Node
+		entry int
+	}
+	var headings []heading
+	next := 1
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode {
+			if !measured(c) {
 				continue
 			}
 			if isHeading(c) {
-				headings = append(headings, c)
+				headings = append(headings, heading{c, next})
+				next += m[next].span
 			} else {
+				next++
 				walk(c)
 			}
 		}
 	}
 	walk(root)
-	for _, h := range headings {
+	for _, hd := range headings {
+		h := hd.n
 		var section []*html.Node
 		var s size
+		entry := hd.entry + m[hd.entry].span // the next sibling's
 		for c := h.NextSibling; c != nil && !(c.Type == html.ElementNode && isHeading(c)); c = c.NextSibling {
 			section = append(section, c)
-			if c.Type == html.ElementNode {
-				s.text += m[c].text
-				s.links += m[c].links
+			if measured(c) {
+				s.text += m[entry].text
+				s.links += m[entry].links
+				entry += m[entry].span
 			} else if c.Type == html.TextNode {
 				s.text += collapsedLen(c.Data)
 			}
 		}
-		if (s.text+m[h].text)*4 >= total {
+		if (s.text+m[hd.entry].text)*4 >= total {
 			continue
 		}
 		if s.text == 0 && h.NextSibling != nil && !lastInArticle(h, root) {
@@ -220,9 +238,38 @@ func isHeading(n *html.Node) bool {
 // inside links.
 type size struct{ text, links int }
 
-// measure returns the size of every element under root, in one pass.
-func measure(root *html.Node) map[*html.Node]size {
-	m := map[*html.Node]size{}
+// sizes holds the size of root, an element, and of the elements under it
+// that hold visible text (see measured), in document order: a slice, not
+// a map, as pages have hundreds of thousands of elements. Walks that go
+// through the elements in the same order find each one's entry by
+// counting; an element's span skips its descendants.
+type sizes []sized
+
+type sized struct {
+	size
+	span int // entries of the element and its descendants
+}
+
+// measured reports whether n is an element that measure gives an entry.
+func measured(n *html.Node) bool { return n.Type == html.ElementNode && !isInvisible(n) }
+
+// measure returns the sizes of root and of the elements under it, in one
+// pass.
+func measure(root *html.Node) sizes {
+	// Counted first: growing the slice of a large page would allocate it
+	// several times over.
+	var count func(*html.Node) int
+	count = func(n *html.Node) int {
+		if !measured(n) {
+			return 0
+		}
+		k := 1
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			k += count(c)
+		}
+		return k
+	}
+	m := make(sizes, 0, count(root))
 	var walk func(n *html.Node, inLink bool) size
 	walk = func(n *html.Node, inLink bool) size {
 		var s size
@@ -233,18 +280,18 @@ func measure(root *html.Node) map[*html.Node]size {
 				s.links = s.text
 			}
 			return s
-		case n.Type == html.ElementNode && isInvisible(n):
+		case !measured(n):
 			return s
 		}
-		inLink = inLink || n.Type == html.ElementNode && n.DataAtom == atom.A
+		entry := len(m)
+		m = append(m, sized{})
+		inLink = inLink || n.DataAtom == atom.A
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			cs := walk(c, inLink)
 			s.text += cs.text
 			s.links += cs.links
 		}
-		if n.Type == html.ElementNode {
-			m[n] = s
-		}
+		m[entry].size, m[entry].span = s, len(m)-entry
 		return s
 	}
 	walk(root, false)
@@ -400,20 +447,28 @@ func hasMedia(n *html.Node) bool {
 }
 
 // textOfMarked returns how much text the elements under root for which
-// is reports true hold (not counting those inside another).
-func textOfMarked(root *html.Node, m map[*html.Node]size, is func(*html.Node, size) bool) int {
-	t := 0
-	for c := root.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode {
-			continue
+// is reports true hold (not counting those inside another). m measures
+// root.
+func textOfMarked(root *html.Node, m sizes, is func(*html.Node, size) bool) int {
+	next := 1
+	var walk func(*html.Node) int
+	walk = func(n *html.Node) int {
+		t := 0
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !measured(c) {
+				continue
+			}
+			if e := m[next]; e.text > 0 && is(c, e.size) {
+				t += e.text
+				next += e.span
+			} else {
+				next++
+				t += walk(c)
+			}
 		}
-		if s := m[c]; s.text > 0 && is(c, s) {
-			t += s.text
-		} else {
-			t += textOfMarked(c, m, is)
-		}
+		return t
 	}
-	return t
+	return walk(root)
 }
 
 // maxTeaser is the most text, in bytes, of a teaser; maxTeaserShare:
