@@ -145,6 +145,7 @@ type extraction struct {
 	mark   *html.Node // an element of the page whose copy is wanted
 	byline string     // found in the page, and then skipped
 	jsonLD []string
+	h1s    []*html.Node // the page's <h1>s, but those inside a removed element
 }
 
 // extracted is an article.
@@ -180,6 +181,7 @@ func extract(doc *html.Node, title string, mark *html.Node) (best extracted, x *
 	if body == nil {
 		return extracted{}, x
 	}
+	x.collectLinkedData(body.Parent, body) // the head's; the body's come with the first attempt
 	bestLen := 0
 	for _, flags := range []passFlags{allFlags, allFlags &^ flagStripUnlikely, flagCleanConditionally, 0} {
 		a := &attempt{extraction: x, flags: flags,
@@ -231,6 +233,25 @@ func charCount(n *html.Node) int {
 	return total
 }
 
+// collectLinkedData collects the JSON-LD scripts under n, but not under
+// skip.
+func (x *extraction) collectLinkedData(n, skip *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c == skip || c.Type != html.ElementNode {
+			continue
+		}
+		if isLinkedData(c) {
+			x.jsonLD = append(x.jsonLD, textOf(c))
+			continue
+		}
+		x.collectLinkedData(c, skip)
+	}
+}
+
+func isLinkedData(n *html.Node) bool {
+	return n.DataAtom == atom.Script && strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json")
+}
+
 func findBody(n *html.Node) *html.Node {
 	if n.Type == html.ElementNode && n.DataAtom == atom.Body {
 		return n
@@ -263,6 +284,9 @@ func (a *attempt) visit(n *html.Node, depth, table, code, pre int) textStats {
 	case html.ElementNode:
 	default:
 		return textStats{}
+	}
+	if n.DataAtom == atom.H1 && a.flags == allFlags {
+		a.h1s = append(a.h1s, n)
 	}
 	if a.skips(n, depth, table, code) {
 		a.removed[n] = true
@@ -351,7 +375,7 @@ func linkWeight(n *html.Node) float64 {
 func (a *attempt) skips(n *html.Node, depth, table, code int) bool {
 	switch n.DataAtom {
 	case atom.Script:
-		if a.flags == allFlags && strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") {
+		if a.flags == allFlags && isLinkedData(n) {
 			a.jsonLD = append(a.jsonLD, textOf(n))
 		}
 		return true

@@ -153,7 +153,8 @@ func TestReadLinkedData(t *testing.T) {
 
 // TestExtractAgreesWithReadability compares our extractor's articles with
 // go-readability's, whose scoring it follows, on go-readability's test
-// pages (real pages, in the module cache of every checkout).
+// pages (real pages, in the module cache of every checkout); and Article's
+// metadata with what go-readability finds.
 func TestExtractAgreesWithReadability(t *testing.T) {
 	if testing.Short() {
 		t.Skip("extracts 130 pages twice")
@@ -163,6 +164,7 @@ func TestExtractAgreesWithReadability(t *testing.T) {
 		t.Skip("no test pages")
 	}
 	total, low := 0.0, 0
+	var found, lost [4]int // title, author, date, site
 	for _, p := range pages {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -179,6 +181,22 @@ func TestExtractAgreesWithReadability(t *testing.T) {
 		}
 		e, _ := extract(doc, theirs.Title(), nil)
 		f1 := WordF1(articleText(t, e.article), articleText(t, theirs.Node))
+		_, meta, _ := Article(doc, nil)
+		date, _ := theirs.PublishedTime()
+		for i, has := range [4][2]bool{
+			{theirs.Title() != "", meta.Title != ""},
+			{strings.TrimSpace(theirs.Byline()) != "", meta.Author != ""},
+			{!date.IsZero(), meta.Date != ""},
+			{theirs.SiteName() != "", meta.Site != ""},
+		} {
+			if has[0] {
+				found[i]++
+				if !has[1] {
+					lost[i]++
+					t.Logf("%s: metadata field %d that go-readability finds is missing", filepath.Base(filepath.Dir(p)), i)
+				}
+			}
+		}
 		total += f1
 		if f1 < 0.9 {
 			low++
@@ -189,5 +207,11 @@ func TestExtractAgreesWithReadability(t *testing.T) {
 	t.Logf("mean word F1 against go-readability over %d pages: %.3f; %d under 0.9", len(pages), mean, low)
 	if mean < 0.97 || low > 5 {
 		t.Errorf("our extractor strays from go-readability's scoring: mean %.3f, %d pages under 0.9", mean, low)
+	}
+	t.Logf("title, author, date, site found by go-readability on %v pages, missing in ours on %v", found, lost)
+	for i := range lost {
+		if lost[i] > 2 {
+			t.Errorf("metadata field %d: go-readability finds it on %d pages, we miss it on %d", i, found[i], lost[i])
+		}
 	}
 }

@@ -68,6 +68,9 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	if meta.Title == "" {
 		meta.Title = ld.Title
 	}
+	if meta.Title == "" && len(x.h1s) == 1 {
+		meta.Title = collapse(textOf(x.h1s[0])) // a page without <title>
+	}
 	if meta.Author == "" {
 		meta.Author = x.byline
 	}
@@ -278,7 +281,7 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 		// og:title is the article's title; <title> often adds the site.
 		m.Title = t
 	}
-	m.Author = first("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+	m.Author = first("author", "article:author", "og:article:author", "dc.creator", "parsely-author", "sailthru.author")
 	if strings.HasPrefix(m.Author, "http") {
 		m.Author = "" // article:author is sometimes a profile URL
 	}

@@ -193,3 +193,22 @@ func TestPageMetadataStrayHead(t *testing.T) {
 		t.Errorf("got %+v", m)
 	}
 }
+
+func TestArticleTitleFallbacks(t *testing.T) {
+	story := strings.Repeat("<p>The council met on Tuesday, after a long debate, and voted on the river bridge.</p>", 8)
+	cases := []struct{ name, page, want string }{
+		{"the <title>", `<title>The title</title><h1>The heading</h1>` + story, "The title"},
+		{"JSON-LD's headline", `<script type="application/ld+json">{"@type": "NewsArticle", "headline": "The headline"}</script><h1>The heading</h1>` + story, "The headline"},
+		{"the only <h1>", `<h1>The  heading</h1>` + story, "The heading"},
+		{"not one of two <h1>s", `<h1>One</h1><h1>Two</h1>` + story, ""},
+	}
+	for _, c := range cases {
+		_, meta, err := extractText(t, c.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if meta.Title != c.want {
+			t.Errorf("%s: title %q, want %q", c.name, meta.Title, c.want)
+		}
+	}
+}
