@@ -167,6 +167,7 @@ func TestAddLead(t *testing.T) {
 		{"subtitle in a heading group", `<hgroup><h1>Bridge</h1><h2>` + desc + `</h2></hgroup><div id=body>` + story + `</div>`, true},
 		{"description after the body", `<div id=body>` + story + `</div><p>` + desc + `</p>`, false},
 		{"description in a link", `<a href=/x>` + desc + `</a><div id=body>` + story + `</div>`, false},
+		{"named so, but a video", `<div class="lead-video"><figure><iframe src="https://v.example/1"></iframe><figcaption>` + desc + `</figcaption></figure></div><div id=body>` + story + `</div>`, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -180,7 +181,7 @@ func TestAddLead(t *testing.T) {
 			}
 			art := cloneTree(body[0]) // readability's article is a copy
 			d := desc
-			if strings.Contains(c.name, "named") || strings.Contains(c.name, "heading group") {
+			if strings.Contains(c.name, "named") || strings.Contains(c.name, "heading group") || strings.Contains(c.name, "video") {
 				d = "" // no description: found by its name
 			}
 			addLead(doc, art, d)

@@ -133,7 +133,7 @@ func findLead(doc *html.Node, start, descKey string) *html.Node {
 				if isInvisible(c) {
 					continue
 				}
-				if hasLeadName(c) || isSubtitle(c) {
+				if (hasLeadName(c) || isSubtitle(c)) && !hasMedia(c) { // a lead is text; "lead-video" is not one
 					if l := textLength(c); l >= minLead && l <= maxLead {
 						pos += l
 						cands = append(cands, candidate{c, pos})
