@@ -123,9 +123,35 @@ func FuzzArticle(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Parse: %v", err)
 		}
+		var before strings.Builder
+		html.Render(&before, doc)
 		node, _, err := Article(doc, nil)
 		if err == nil && node == nil {
 			t.Fatal("no node and no error")
+		}
+		var after strings.Builder
+		html.Render(&after, doc)
+		if after.String() != before.String() {
+			t.Fatal("Article changed the page")
+		}
+		// The article holds the page's own text, nothing else.
+		texts := map[string]bool{}
+		var walk func(n *html.Node, add bool)
+		walk = func(n *html.Node, add bool) {
+			if n.Type == html.TextNode {
+				if add {
+					texts[n.Data] = true
+				} else if !texts[n.Data] {
+					t.Fatalf("text not in the page: %q", n.Data)
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c, add)
+			}
+		}
+		walk(doc, true)
+		if node != nil {
+			walk(node, false)
 		}
 	})
 }
