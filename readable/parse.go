@@ -16,9 +16,9 @@ import (
 const maxNesting = 256
 
 // MaxInput is the largest page Parse reads, in bytes. A parsed tree and
-// the article copied from it take up to 21 times the page in memory, at
+// the article copied from it take up to 18 times the page in memory, at
 // peak (measured on the Node.js API page, whose article is all of it:
-// 8.4 MB takes 174 MB; four copies of it cut at 33 MB take 422 MB), so
+// 8.4 MB takes 154 MB; four copies of it cut at 33 MB take 406 MB), so
 // that past this size a page could take a gigabyte. Plain conversion
 // streams and has no such limit.
 const MaxInput = 32 << 20
