@@ -36,11 +36,11 @@ const (
 )
 
 const (
-	minScoredText    = 25  // a shorter paragraph does not count
-	maxScoredLevels  = 5   // a paragraph's score goes up this many ancestors
-	nTopCandidates   = 5   // kept for the search of a common ancestor
-	minArticleLength = 500 // a shorter article makes another attempt
-	maxByline        = 100
+	minScoredText    = 25   // a shorter paragraph does not count
+	maxScoredLevels  = 5    // a paragraph's score goes up this many ancestors
+	nTopCandidates   = 5    // kept for the search of a common ancestor
+	minArticleLength = 500  // a shorter article makes another attempt
+	maxByline        = 100  // a longer text is no byline
 	maxTitleHeading  = 1000 // a longer heading is no title
 )
 
