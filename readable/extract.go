@@ -146,6 +146,9 @@ type extraction struct {
 	byline string     // found in the page, and then skipped
 	jsonLD []string
 	h1s    []*html.Node // the page's <h1>s, but those inside a removed element
+	// swaps are the images that <noscript>s hold, each in place of the
+	// element it stands for: the lazy image before it, or itself.
+	swaps map[*html.Node]*html.Node
 }
 
 // extracted is an article.
@@ -162,21 +165,21 @@ type attempt struct {
 	markCopy *html.Node
 	// copiedTables and copiedForms say whether the article holds tables,
 	// forms or fieldsets: if not, their walks are saved.
-	copiedTables, copiedForms bool
-	removed                   map[*html.Node]bool
-	divs                      map[*html.Node]*divInfo
-	replaced                  map[*html.Node]bool // a <p> standing for its div
-	cands                     map[*html.Node]*candidate
-	order                     []*candidate
-	chain                     []*html.Node // the scoring ancestors of the node visited
-	titleHeader               bool         // the heading repeating the title was dropped
+	copiedTables, copiedForms, copiedImages bool
+	removed                                 map[*html.Node]bool
+	divs                                    map[*html.Node]*divInfo
+	replaced                                map[*html.Node]bool // a <p> standing for its div
+	cands                                   map[*html.Node]*candidate
+	order                                   []*candidate
+	chain                                   []*html.Node // the scoring ancestors of the node visited
+	titleHeader                             bool         // the heading repeating the title was dropped
 }
 
 // extract returns the article of doc, or one with a nil article, copying
 // mark if the article holds it; x holds what it found on the way. doc is
 // not changed.
 func extract(doc *html.Node, title string, mark *html.Node) (best extracted, x *extraction) {
-	x = &extraction{title: title, mark: mark}
+	x = &extraction{title: title, mark: mark, swaps: map[*html.Node]*html.Node{}}
 	body := findBody(doc)
 	if body == nil {
 		return extracted{}, x
@@ -379,8 +382,15 @@ func (a *attempt) skips(n *html.Node, depth, table, code int) bool {
 			a.jsonLD = append(a.jsonLD, textOf(n))
 		}
 		return true
-	case atom.Style, atom.Noscript, atom.Template, atom.Head:
+	case atom.Noscript:
+		a.swapNoscriptImage(n)
 		return true
+	case atom.Style, atom.Template, atom.Head:
+		return true
+	case atom.Img:
+		if !hasImageSource(n) {
+			return true // a placeholder: its <noscript> holds the image
+		}
 	}
 	if a.replaced[n] {
 		return false // Readability put it in its div's place, unexamined
@@ -796,4 +806,111 @@ func (a *attempt) initialScore(n *html.Node) float64 {
 		s -= 5
 	}
 	return s
+}
+
+// imageFile matches an image's file name in an attribute.
+var imageFile = regexp.MustCompile(`(?i)\.(jpg|jpeg|png|webp)`)
+
+// hasImageSource reports whether an <img> has a source, or an attribute
+// that names an image file (a lazy loader's).
+func hasImageSource(img *html.Node) bool {
+	for _, at := range img.Attr {
+		switch at.Key {
+		case "src", "data-src", "srcset", "data-srcset":
+			return true
+		}
+		if imageFile.MatchString(at.Val) {
+			return true
+		}
+	}
+	return false
+}
+
+// swapNoscriptImage notes the image that the <noscript> n holds, if that
+// is all it holds, in place of the lazy image before it (whose image
+// attributes it keeps, renamed data-old-* where they differ) or else of n
+// itself, as Readability does. The page holds a <noscript>'s content as
+// text, parsed here.
+func (a *attempt) swapNoscriptImage(n *html.Node) {
+	img := noscriptImage(n)
+	if img == nil {
+		return
+	}
+	prev := n.PrevSibling
+	for prev != nil && (prev.Type != html.ElementNode || prev.DataAtom == atom.Img && !hasImageSource(prev)) {
+		prev = prev.PrevSibling
+	}
+	if old := singleImage(prev); old != nil {
+		for _, at := range old.Attr {
+			if at.Val == "" || at.Key != "src" && at.Key != "srcset" && !imageFile.MatchString(at.Val) {
+				continue
+			}
+			if v, ok := attrOK(img, at.Key); ok {
+				if v == at.Val {
+					continue
+				}
+				at.Key = "data-old-" + at.Key
+			}
+			img.Attr = append(img.Attr, at)
+		}
+		a.swaps[prev] = img
+		return
+	}
+	if attr(img, "width") == "1" && attr(img, "height") == "1" {
+		return // a tracking pixel
+	}
+	a.swaps[n] = img
+}
+
+// noscriptImage returns the <img> that the <noscript> n holds, if it holds
+// nothing else.
+func noscriptImage(n *html.Node) *html.Node {
+	body := &html.Node{Type: html.ElementNode, DataAtom: atom.Body, Data: "body"}
+	nodes, err := html.ParseFragment(strings.NewReader(textOf(n)), body)
+	if err != nil {
+		return nil
+	}
+	for _, c := range nodes {
+		body.AppendChild(c)
+	}
+	img := singleImage(body)
+	if img == nil {
+		return nil
+	}
+	// The image alone: a wrapper's text, if any, is white space.
+	return &html.Node{Type: html.ElementNode, DataAtom: atom.Img, Data: "img", Attr: img.Attr}
+}
+
+// singleImage returns the <img> that n is, or that n holds alone, through
+// elements of one child and no text.
+func singleImage(n *html.Node) *html.Node {
+	for n != nil && n.Type == html.ElementNode {
+		if n.DataAtom == atom.Img {
+			return n
+		}
+		var only *html.Node
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
+				return nil
+			case c.Type == html.ElementNode:
+				if only != nil {
+					return nil
+				}
+				only = c
+			}
+		}
+		n = only
+	}
+	return nil
+}
+
+// attrOK returns n's attribute key, and whether n has it.
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, at := range n.Attr {
+		if at.Key == key {
+			return at.Val, true
+		}
+	}
+	return "", false
 }

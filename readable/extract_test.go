@@ -122,6 +122,61 @@ func TestExtract(t *testing.T) {
 	}
 }
 
+func TestExtractImages(t *testing.T) {
+	story := strings.Repeat(para, 5)
+	cases := []struct {
+		name, page string
+		want       []string // the images' sources, in order
+	}{
+		{"a <noscript> after a lazy image replaces it",
+			`<img src="data:image/gif;base64,R0lGOD" data-src="/small.jpg"><noscript><img src="/big.jpg" alt="pic"></noscript>`,
+			[]string{"/big.jpg"}},
+		{"a <noscript> alone is its image",
+			`<div class="lazy"><noscript>
+				<img src="/only.jpg">
+			</noscript></div>`,
+			[]string{"/only.jpg"}},
+		{"a placeholder without source is dropped",
+			`<img class="placeholder"><noscript><img src="/real.jpg"></noscript>`,
+			[]string{"/real.jpg"}},
+		{"a tracking pixel in a <noscript> is not",
+			`<noscript><img src="/t.gif" width="1" height="1"></noscript>`,
+			nil},
+		{"a <noscript> with more than an image is not",
+			`<noscript><img src="/a.jpg"> Enable JavaScript</noscript>`,
+			nil},
+		{"a figure without a picture takes the image its attribute names",
+			`<figure itemid="https://img.example/photo.jpg"><figcaption>A caption</figcaption></figure>`,
+			[]string{"https://img.example/photo.jpg"}},
+		{"a lazy image takes the source a loader keeps",
+			`<img class="lazyload" src="/blank.gif" data-full="/full.png">`,
+			[]string{"/full.png"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader(`<body><article>` + story + c.page + story + `</article>`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var before strings.Builder
+			html.Render(&before, doc)
+			e, _ := extract(doc, "", nil)
+			var got []string
+			for _, img := range cascadia.QueryAll(e.article, cascadia.MustCompile("img")) {
+				got = append(got, attr(img, "src"))
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("images %q, want %q", got, c.want)
+			}
+			var after strings.Builder
+			html.Render(&after, doc)
+			if after.String() != before.String() {
+				t.Errorf("the page was changed")
+			}
+		})
+	}
+}
+
 func TestExtractDeepPage(t *testing.T) {
 	// Measures are gathered in one walk: a deep page takes as long as a
 	// flat one of its size, and the article is found in it.

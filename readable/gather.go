@@ -234,6 +234,9 @@ func (a *attempt) clone(n *html.Node) *html.Node {
 }
 
 func (a *attempt) copyOf(n *html.Node) *html.Node {
+	if img := a.swaps[n]; img != nil {
+		return &html.Node{Type: html.ElementNode, DataAtom: atom.Img, Data: "img", Attr: sharedAttrs(img)}
+	}
 	switch n.Type {
 	case html.TextNode:
 		return &html.Node{Type: html.TextNode, Data: n.Data}
@@ -271,6 +274,8 @@ func (a *attempt) copyOf(n *html.Node) *html.Node {
 
 func (a *attempt) shallow(n *html.Node) *html.Node {
 	switch n.DataAtom {
+	case atom.Img, atom.Picture, atom.Figure:
+		a.copiedImages = true
 	case atom.Table:
 		a.copiedTables = true
 	case atom.Form, atom.Fieldset:
