@@ -2,7 +2,6 @@ package readable
 
 import (
 	"math"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -494,105 +493,4 @@ func elementChildren(n *html.Node) int {
 		}
 	}
 	return k
-}
-
-var (
-	lazySrcset  = regexp.MustCompile(`(?i)\.(jpg|jpeg|png|webp)\s+\d`)
-	lazySrc     = regexp.MustCompile(`(?i)^\s*\S+\.(jpg|jpeg|png|webp)\S*\s*$`)
-	base64Image = regexp.MustCompile(`(?i)^data:\s*([^\s;,]+)\s*;\s*base64\s*,`)
-)
-
-// minBase64Pic is the length in base64 of the smallest picture that is no
-// placeholder.
-const minBase64Pic = 133
-
-// fixLazyImages gives the lazy images under root the source that a
-// lazy loader keeps in another attribute, whatever its name, as
-// Readability does: an <img> or <picture> without src or srcset, or whose
-// class says lazy, takes it as src or srcset; a <figure> with no picture
-// gets an <img>; a tiny base64 placeholder gives way to such a source.
-func fixLazyImages(root *html.Node) {
-	removeWhere(root, func(n *html.Node) bool {
-		switch n.DataAtom {
-		case atom.Img, atom.Picture, atom.Figure:
-			fixLazyImage(n)
-		}
-		return false
-	})
-}
-
-func fixLazyImage(n *html.Node) {
-	src, srcset := attr(n, "src"), attr(n, "srcset")
-	if m := base64Image.FindStringSubmatch(src); m != nil {
-		if m[1] == "image/svg+xml" {
-			return // an SVG can say much in a few bytes
-		}
-		elsewhere := false
-		for _, at := range n.Attr {
-			elsewhere = elsewhere || at.Key != "src" && imageFile.MatchString(at.Val) && isRequestURI(at.Val)
-		}
-		if elsewhere && len(src)-(strings.Index(src, "base64")+7) < minBase64Pic {
-			src = ""
-			setAttr(n, "src", "")
-		}
-	}
-	if (src != "" || srcset != "") && !strings.Contains(strings.ToLower(attr(n, "class")), "lazy") {
-		return
-	}
-	for _, at := range n.Attr {
-		if at.Key == "src" || at.Key == "srcset" || at.Key == "alt" {
-			continue
-		}
-		to := ""
-		switch {
-		case lazySrcset.MatchString(at.Val):
-			to = "srcset"
-		case lazySrc.MatchString(at.Val):
-			to = "src"
-		}
-		if to == "" || !isRequestURI(at.Val) {
-			continue
-		}
-		switch {
-		case n.DataAtom != atom.Figure:
-			setAttr(n, to, at.Val)
-		case !holdsPicture(n):
-			img := &html.Node{Type: html.ElementNode, DataAtom: atom.Img, Data: "img", Attr: []html.Attribute{{Key: to, Val: at.Val}}}
-			n.AppendChild(img)
-		}
-	}
-}
-
-func isRequestURI(s string) bool {
-	_, err := url.ParseRequestURI(s)
-	return err == nil
-}
-
-func holdsPicture(n *html.Node) bool {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode && (c.DataAtom == atom.Img || c.DataAtom == atom.Picture || holdsPicture(c)) {
-			return true
-		}
-	}
-	return false
-}
-
-// setAttr sets n's attribute key to val (removes it if val is ""), on a
-// copy of n's attributes: copies share theirs with the page.
-func setAttr(n *html.Node, key, val string) {
-	attrs := make([]html.Attribute, 0, len(n.Attr)+1)
-	set := false
-	for _, at := range n.Attr {
-		if at.Key == key {
-			if set || val == "" {
-				continue
-			}
-			at.Val, set = val, true
-		}
-		attrs = append(attrs, at)
-	}
-	if !set && val != "" {
-		attrs = append(attrs, html.Attribute{Key: key, Val: val})
-	}
-	n.Attr = attrs
 }
