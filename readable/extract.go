@@ -143,7 +143,7 @@ type candidate struct {
 type extraction struct {
 	title  string     // the page's title, to drop the heading that repeats it
 	mark   *html.Node // an element of the page whose copy is wanted
-	byline string     // found in the page, and then skipped
+	byline string     // the page's author: from its metadata, or its byline (then skipped)
 	jsonLD []string
 	h1s    []*html.Node // the page's <h1>s, but those inside a removed element
 	// swaps are the images that <noscript>s hold, each in place of the
@@ -176,15 +176,20 @@ type attempt struct {
 }
 
 // extract returns the article of doc, or one with a nil article, copying
-// mark if the article holds it; x holds what it found on the way. doc is
-// not changed.
-func extract(doc *html.Node, title string, mark *html.Node) (best extracted, x *extraction) {
+// mark if the article holds it; x holds what it found on the way. title
+// and author are the page's, from its metadata: a page whose author is
+// known has no byline to look for, as in Readability. doc is not changed.
+func extract(doc *html.Node, title, author string, mark *html.Node) (best extracted, x *extraction) {
 	x = &extraction{title: title, mark: mark, swaps: map[*html.Node]*html.Node{}}
 	body := findBody(doc)
 	if body == nil {
 		return extracted{}, x
 	}
 	x.collectLinkedData(body.Parent, body) // the head's; the body's come with the first attempt
+	if author == "" {
+		author = readLinkedData(x.jsonLD).Author
+	}
+	x.byline = author
 	bestLen := 0
 	for _, flags := range []passFlags{allFlags, allFlags &^ flagStripUnlikely, flagCleanConditionally, 0} {
 		a := &attempt{extraction: x, flags: flags,

@@ -89,7 +89,7 @@ func TestExtract(t *testing.T) {
 			}
 			var before, after strings.Builder
 			html.Render(&before, doc)
-			e, x := extract(doc, "The bridge vote", nil)
+			e, x := extract(doc, "The bridge vote", "", nil)
 			// The text as it is in the tree: the converter hides some
 			// elements (hidden ones) itself.
 			got := collapse(textOf(e.article))
@@ -160,7 +160,7 @@ func TestExtractImages(t *testing.T) {
 			}
 			var before strings.Builder
 			html.Render(&before, doc)
-			e, _ := extract(doc, "", nil)
+			e, _ := extract(doc, "", "", nil)
 			var got []string
 			for _, img := range cascadia.QueryAll(e.article, cascadia.MustCompile("img")) {
 				got = append(got, attr(img, "src"))
@@ -177,6 +177,24 @@ func TestExtractImages(t *testing.T) {
 	}
 }
 
+func TestExtractKnownAuthor(t *testing.T) {
+	// An element named for its author, holding a name by itemprop, is a
+	// byline to Readability, even when it holds the story: a page whose
+	// author its metadata gives has no byline to look for.
+	page := `<body><article class="post displayed_author"><span itemprop="name">The Paper</span>` + strings.Repeat(para, 5) + `</article>`
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, x := extract(doc, "", "Jane Doe", nil)
+	if got := collapse(textOf(e.article)); !strings.Contains(got, "The council met") {
+		t.Errorf("the story was taken for a byline: %q", got)
+	}
+	if x.byline != "Jane Doe" {
+		t.Errorf("byline %q", x.byline)
+	}
+}
+
 func TestExtractDeepPage(t *testing.T) {
 	// Measures are gathered in one walk: a deep page takes as long as a
 	// flat one of its size, and the article is found in it.
@@ -185,7 +203,7 @@ func TestExtractDeepPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ := extract(doc, "", nil)
+	e, _ := extract(doc, "", "", nil)
 	if got := articleText(t, e.article); !strings.Contains(got, "The council met") {
 		t.Errorf("article lost in a deep page: %q", got)
 	}
@@ -234,7 +252,7 @@ func TestExtractAgreesWithReadability(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		e, _ := extract(doc, theirs.Title(), nil)
+		e, _ := extract(doc, theirs.Title(), PageMetadata(doc, nil).Author, nil)
 		f1 := WordF1(articleText(t, e.article), articleText(t, theirs.Node))
 		_, meta, _ := Article(doc, nil)
 		date, _ := theirs.PublishedTime()

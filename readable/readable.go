@@ -63,7 +63,7 @@ const minArticleText = 25
 func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	meta := PageMetadata(doc, base)
 	c, body := cascadeCandidate(doc)
-	e, x := extract(doc, meta.Title, c)
+	e, x := extract(doc, meta.Title, meta.Author, c)
 	ld := readLinkedData(x.jsonLD)
 	if meta.Title == "" {
 		meta.Title = ld.Title
