@@ -403,7 +403,7 @@ func (a *attempt) skips(n *html.Node, depth, table, code int) bool {
 	if !probablyVisible(n) || attr(n, "aria-modal") == "true" && attr(n, "role") == "dialog" {
 		return true
 	}
-	match := attr(n, "class") + " " + attr(n, "id")
+	match := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
 	if a.byline == "" && isByline(n, match) && a.takeByline(n) {
 		return true
 	}
@@ -415,8 +415,7 @@ func (a *attempt) skips(n *html.Node, depth, table, code int) bool {
 	}
 	if a.flags&flagStripUnlikely != 0 {
 		if n.DataAtom != atom.Body && n.DataAtom != atom.A && !within(table, depth) && !within(code, depth) {
-			lower := strings.ToLower(match)
-			if containsAny(lower, unlikelyWords) && !containsAny(lower, maybeWords) {
+			if containsAny(match, unlikelyWords) && !containsAny(match, maybeWords) {
 				return true
 			}
 		}
@@ -471,33 +470,11 @@ func (a *attempt) takeByline(n *html.Node) bool {
 	return false
 }
 
-// textLengthUpTo is textLength(n), or limit if that is more: it stops
-// counting there.
-func textLengthUpTo(n *html.Node, limit int) int {
-	total := 0
-	var walk func(*html.Node) bool
-	walk = func(n *html.Node) bool {
-		switch {
-		case n.Type == html.TextNode:
-			total += collapsedLen(n.Data)
-			return total < limit
-		case n.Type == html.ElementNode && isInvisible(n):
-			return true
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if !walk(c) {
-				return false
-			}
-		}
-		return true
-	}
-	walk(n)
-	return min(total, limit)
-}
-
+// isByline reports whether n is named a byline; match is its class and
+// id, lower-cased.
 func isByline(n *html.Node, match string) bool {
 	return attr(n, "rel") == "author" || strings.Contains(attr(n, "itemprop"), "author") ||
-		containsAny(strings.ToLower(match), bylineWords)
+		containsAny(match, bylineWords)
 }
 
 var (

@@ -111,16 +111,6 @@ func singleImage(n *html.Node) *html.Node {
 	return nil
 }
 
-// lookupAttr returns n's attribute key, and whether n has it.
-func lookupAttr(n *html.Node, key string) (string, bool) {
-	for _, at := range n.Attr {
-		if at.Key == key {
-			return at.Val, true
-		}
-	}
-	return "", false
-}
-
 var (
 	lazySrcset  = regexp.MustCompile(`(?i)\.(jpg|jpeg|png|webp)\s+\d`)
 	lazySrc     = regexp.MustCompile(`(?i)^\s*\S+\.(jpg|jpeg|png|webp)\S*\s*$`)

@@ -8,6 +8,7 @@ package readable
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -84,14 +85,15 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 		meta.Date = ld.Date
 	}
 	var found *html.Node
-	if e.article != nil && textLength(e.article) >= minArticleText {
+	// Enough text is all these ask: counting stops there.
+	if e.article != nil && textLengthUpTo(e.article, minArticleText) >= minArticleText {
 		found = e.article
 		if c != nil {
 			found = choose(e, c, body)
 		}
 		clean(found, cleanRules)
 		addLead(doc, found, meta.Description, ld.Description)
-	} else if marked := markedContent(doc); marked != nil && textLength(marked) >= minArticleText {
+	} else if marked := markedContent(doc); marked != nil && textLengthUpTo(marked, minArticleText) >= minArticleText {
 		found = marked
 	}
 	if found == nil {
@@ -319,13 +321,19 @@ func resolve(base *url.URL, href string) string {
 	return u.String()
 }
 
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
+// lookupAttr returns n's attribute key, and whether n has it.
+func lookupAttr(n *html.Node, key string) (string, bool) {
+	for _, at := range n.Attr {
+		if at.Key == key {
+			return at.Val, true
 		}
 	}
-	return ""
+	return "", false
+}
+
+func attr(n *html.Node, key string) string {
+	v, _ := lookupAttr(n, key)
+	return v
 }
 
 func textOf(n *html.Node) string {
@@ -348,21 +356,31 @@ func textLength(n *html.Node) int {
 	if n == nil {
 		return 0
 	}
+	return textLengthUpTo(n, math.MaxInt)
+}
+
+// textLengthUpTo is textLength(n), or limit if that is more: it stops
+// counting there.
+func textLengthUpTo(n *html.Node, limit int) int {
 	total := 0
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
 		switch {
 		case n.Type == html.TextNode:
 			total += collapsedLen(n.Data)
+			return total < limit
 		case n.Type == html.ElementNode && isInvisible(n):
-			return
+			return true
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			if !walk(c) {
+				return false
+			}
 		}
+		return true
 	}
 	walk(n)
-	return total
+	return min(total, limit)
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
