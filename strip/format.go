@@ -93,7 +93,7 @@ func (textSyntax) emphasis(k spanKind) (string, string) {
 	return "", ""
 }
 func (textSyntax) emphasisOK(rune, string, rune, spanKind) bool { return true }
-func (textSyntax) code(c string, _ bool) string                 { return c }
+func (textSyntax) code(c string, _ bool) string                 { return verbatimSafe(FormatText, c) }
 func (textSyntax) link(string, string, bool) (string, string)   { return "", "" }
 func (textSyntax) autolink(h string, _ bool) string             { return h }
 func (textSyntax) image(alt, _ string, _ bool) string {
@@ -121,7 +121,11 @@ func (textSyntax) quote() (string, string)      { return "> ", "> " }
 func (textSyntax) quoteBlock() (string, string) { return "", "" }
 func (textSyntax) hr() string                   { return "* * *" }
 func (textSyntax) codeBlock(_, content string) []string {
-	return strings.Split(content, "\n")
+	lines := strings.Split(content, "\n")
+	for i, l := range lines {
+		lines[i] = verbatimSafe(FormatText, l)
+	}
+	return lines
 }
 func (textSyntax) cellBreak() string            { return "" }
 func (textSyntax) tableLines(t *table) []string { return t.aligned() }
@@ -268,6 +272,7 @@ func (markdownSyntax) emphasisOK(before rune, content string, after rune, k span
 }
 
 func (markdownSyntax) code(c string, inTable bool) string {
+	c = verbatimSafe(FormatMarkdown, c)
 	if inTable {
 		c = strings.ReplaceAll(c, "|", `\|`)
 	}
@@ -389,8 +394,10 @@ func (markdownSyntax) hr() string { return "* * *" }
 
 func (markdownSyntax) codeBlock(lang, content string) []string {
 	fence := strings.Repeat("`", max(3, longestRun(content, '`')+1))
-	lines := []string{fence + lang}
-	lines = append(lines, strings.Split(content, "\n")...)
+	lines := []string{fence + markdownLanguages[lang]}
+	for _, l := range strings.Split(content, "\n") {
+		lines = append(lines, verbatimSafe(FormatMarkdown, l))
+	}
 	return append(lines, fence)
 }
 
@@ -441,110 +448,13 @@ func (m markdownSyntax) tableLines(t *table) []string {
 
 type orgSyntax struct{}
 
-// zwsp is how Org text is escaped: a zero-width space keeps a line from
-// starting with markup and splits "[[" without showing anything.
-const zwsp = "\u200b"
-
+// escape escapes a whole string of the page's text that no markup splits:
+// an attribute's value. Text from the page's text nodes is escaped later,
+// by the escaper of the sink that writes it, over the whole run.
 func (orgSyntax) escape(s string, inTable bool) string {
-	// Most text needs nothing: find the first byte that does, without
-	// building anything.
-	first := -1
-	for i := strings.IndexAny(s, orgSpecial); i >= 0 && i < len(s); {
-		if orgEscape(s, i, inTable) != "" {
-			first = i
-			break
-		}
-		j := strings.IndexAny(s[i+1:], orgSpecial)
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	if first < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:first])
-	for i := first; i < len(s); i++ {
-		if e := orgEscape(s, i, inTable); e != "" {
-			b.WriteString(e)
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-// orgEscape returns what the byte at s[i] is written as when Org would read
-// it as markup there, or "" when it stays as it is.
-func orgEscape(s string, i int, inTable bool) string {
-	c := s[i]
-	var prev, next byte = ' ', ' '
-	if i > 0 {
-		prev = s[i-1]
-	}
-	if i+1 < len(s) {
-		next = s[i+1]
-	}
-	switch c {
-	case '[':
-		// A link, or a footnote reference that would break export.
-		if next == '[' || strings.HasPrefix(s[i+1:], "fn:") {
-			return "[" + zwsp
-		}
-	case '<', '@', '{':
-		// A target <<x>>, an export snippet @@html:x@@, a macro {{{x}}}.
-		if next == c {
-			return string(c) + zwsp
-		}
-	case '|':
-		if inTable {
-			return `\vert{}`
-		}
-	case ':':
-		// A plain link of a type that runs a command or opens a file.
-		if next != ' ' && orgLinkTypeBefore(s[:i]) {
-			return zwsp + ":"
-		}
-	case '*', '/', '_', '=', '~', '+':
-		// Emphasis opens after white space or one of -({'" and before a
-		// character that is not white space, which a zero-width space is
-		// to Org.
-		if next != ' ' && (i == 0 || strings.IndexByte(" -({'\"", prev) >= 0) {
-			return string(c) + zwsp
-		}
-	}
-	if (c == '_' || c == '^') && prev != ' ' && (isWordByte(next) || strings.IndexByte("{(*+-", next) >= 0) {
-		// x_1, x^2, a_{b}: a subscript or superscript on export.
-		return string(c) + zwsp
-	}
-	return ""
-}
-
-// orgSpecial are the bytes that Org may read as markup in text.
-const orgSpecial = "[<@{|:*/_=~+^"
-
-// orgLinkTypes are the link types of a stock Org that a plain "type:path"
-// in text would make a link of, but http, https and mailto.
-var orgLinkTypes = map[string]bool{
-	"attachment": true, "bbdb": true, "bibtex": true, "docview": true, "doi": true, "elisp": true,
-	"eww": true, "file": true, "file+emacs": true, "file+sys": true, "ftp": true, "gnus": true,
-	"help": true, "id": true, "info": true, "irc": true, "man": true, "mhe": true, "news": true,
-	"rmail": true, "shell": true, "w3m": true, "woman": true,
-}
-
-// orgLinkTypeBefore reports whether s ends with a word that is one of
-// orgLinkTypes.
-func orgLinkTypeBefore(s string) bool {
-	i := len(s)
-	for i > 0 && (isLetter(s[i-1]) || s[i-1] == '+') {
-		i--
-	}
-	if i == len(s) || i > 0 && isWordByte(s[i-1]) {
-		return false
-	}
-	return orgLinkTypes[strings.ToLower(s[i:])]
+	e := newEscaper(FormatOrg, inTable)
+	e.wrote(" ")
+	return e.text(s)
 }
 
 // escapeLineStart puts a zero-width space before what Org reads as
@@ -617,6 +527,7 @@ func (orgSyntax) emphasisOK(before rune, content string, after rune, k spanKind)
 }
 
 func (o orgSyntax) code(c string, inTable bool) string {
+	c = verbatimSafe(FormatOrg, c)
 	if inTable {
 		c = strings.ReplaceAll(c, "|", `\vert{}`)
 	}
@@ -676,7 +587,30 @@ func (orgSyntax) heading(level int, text string) []string {
 	if text == "" {
 		return nil
 	}
-	return []string{strings.Repeat("*", level) + " " + text}
+	return []string{strings.Repeat("*", level) + " " + orgHeadingText(text)}
+}
+
+// orgHeadingText keeps escaped heading text from reading as a heading's
+// parts: a first word in capitals would be a TODO keyword (any word can be
+// one) or COMMENT, and a final ":a:b:" would be tags (":ARCHIVE:" folds the
+// entry away, ":noexport:" drops it from exports).
+func orgHeadingText(text string) string {
+	word := text
+	if i := strings.IndexByte(text, ' '); i >= 0 {
+		word = text[:i]
+	}
+	if len(word) >= 2 && strings.IndexFunc(word, func(r rune) bool { return !unicode.IsUpper(r) }) < 0 {
+		text = zwsp + text
+	}
+	if t := strings.TrimRight(text, " \t"); len(t) > 2 && t[len(t)-1] == ':' {
+		i := strings.LastIndexAny(t[:len(t)-1], " \t")
+		if tags := t[i+1:]; i >= 0 && tags[0] == ':' && strings.IndexFunc(tags, func(r rune) bool {
+			return !(r == ':' || r == '_' || r == '@' || r == '#' || r == '%' || unicode.IsLetter(r) || unicode.IsDigit(r))
+		}) < 0 {
+			text = t[:len(t)-1] + zwsp + ":" + text[len(t):]
+		}
+	}
+	return text
 }
 
 func (orgSyntax) bullet(ordered bool, n int, first bool, start int, _ bool) string {
@@ -695,12 +629,12 @@ func (orgSyntax) hr() string                   { return "-----" }
 
 func (orgSyntax) codeBlock(lang, content string) []string {
 	begin, end := "#+begin_example", "#+end_example"
-	if lang != "" {
+	if lang = orgLanguages[lang]; lang != "" {
 		begin, end = "#+begin_src "+lang, "#+end_src"
 	}
 	lines := []string{begin}
 	for _, l := range strings.Split(content, "\n") {
-		lines = append(lines, orgEscapeCodeLine(l))
+		lines = append(lines, orgEscapeCodeLine(verbatimSafe(FormatOrg, l)))
 	}
 	return append(lines, end)
 }
@@ -737,6 +671,11 @@ func (o orgSyntax) tableLines(t *table) []string {
 			c := ""
 			if i < len(r) {
 				c = r[i]
+			}
+			if strings.HasPrefix(c, "=") || strings.HasPrefix(c, ":=") {
+				// A field formula: Org installs it and evaluates it
+				// (Lisp too) when point leaves the cell.
+				c = zwsp + c
 			}
 			b.WriteString(" " + c)
 			if pad {

@@ -158,7 +158,7 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 		nbsp = " "
 	}
 	escapeMarker := map[Format]string{FormatMarkdown: `\`, FormatOrg: zwsp}[opt.Format]
-	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart, nbsp, escapeMarker)
+	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart, nbsp, escapeMarker, newEscaper(opt.Format, false))
 	return c
 }
 
@@ -623,7 +623,7 @@ func (c *converter) open(e *element, at attrs) {
 		c.openTable()
 	case atom.Caption:
 		if c.table != nil && c.innerTable == 0 {
-			c.table.caption = &cellSink{nbsp: c.bw.nbsp}
+			c.table.caption = &cellSink{nbsp: c.bw.nbsp, esc: newEscaper(c.opt.Format, false)}
 		}
 	case atom.Tr:
 		c.openRow()
@@ -693,7 +693,7 @@ func (c *converter) closeMath() {
 	case tex != "" && c.opt.Format == FormatText:
 		c.piece(tex, true)
 	case text != "":
-		c.piece(c.syn.escape(text, c.inTable()), true)
+		c.textPiece(text)
 	}
 	if m.block {
 		c.block(2)
@@ -863,7 +863,7 @@ func codeLanguage(class string) string {
 				}) >= 0 {
 					return ""
 				}
-				return lang
+				return strings.ToLower(lang)
 			}
 		}
 	}
@@ -1055,7 +1055,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		case src == "":
 			// Nothing to show: the alternative text stands in, as text.
 			if alt != "" {
-				out = c.syn.escape("["+alt+"]", c.inTable())
+				out = c.textEscape("[" + alt + "]")
 			}
 		case c.opt.Format == FormatOrg && c.linkSpan() != nil:
 			// Org links cannot nest: the link decides at its end where

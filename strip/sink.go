@@ -77,6 +77,11 @@ type blockWriter struct {
 	digitsOnly   bool
 	escapeMarker string
 	escapeStart  func(string) string
+	// esc escapes the page's text over the whole run of output; escaped
+	// says the pieces written now were escaped already (a layout table's
+	// cells, written out as paragraphs).
+	esc     *escaper
+	escaped bool
 }
 
 type wordPiece struct {
@@ -84,8 +89,8 @@ type wordPiece struct {
 	text bool
 }
 
-func newBlockWriter(w *bufio.Writer, width int, escapeStart func(string) string, nbsp, escapeMarker string) *blockWriter {
-	return &blockWriter{w: w, width: width, escapeStart: escapeStart, last: '\n', nbsp: nbsp, escapeMarker: escapeMarker}
+func newBlockWriter(w *bufio.Writer, width int, escapeStart func(string) string, nbsp, escapeMarker string, esc *escaper) *blockWriter {
+	return &blockWriter{w: w, width: width, escapeStart: escapeStart, last: '\n', nbsp: nbsp, escapeMarker: escapeMarker, esc: esc}
 }
 
 func allDigits(s string) bool {
@@ -169,14 +174,25 @@ func (b *blockWriter) emit(s string, text bool) {
 		}
 		b.digitsOnly = b.digitsOnly && glued && text && allDigits(s)
 		if b.hardSpaces > 0 {
-			b.w.WriteString(strings.Repeat(b.nbsp, b.hardSpaces))
+			sp := strings.Repeat(b.nbsp, b.hardSpaces)
+			b.w.WriteString(sp)
+			b.esc.wrote(sp)
 			b.col += b.hardSpaces
 		}
 		if b.softSpace {
 			b.w.WriteByte(' ')
+			b.esc.wrote(" ")
 			b.col++
 		}
 		b.softSpace, b.hardSpaces = false, 0
+	}
+	switch {
+	case b.escaped:
+		b.esc.wrote(s)
+	case text:
+		s = b.esc.text(s)
+	default:
+		s = b.esc.markup(s)
 	}
 	b.w.WriteString(s)
 	if b.width > 0 {
@@ -205,6 +221,11 @@ func (b *blockWriter) openLine(trimmed bool) bool {
 		}
 		for i := 1; i < b.pendingNL; i++ {
 			b.blankLine()
+		}
+		if b.pendingNL > 1 {
+			b.esc.paragraph()
+		} else {
+			b.esc.newline()
 		}
 	}
 	b.pendingNL = 0
@@ -237,6 +258,7 @@ func (b *blockWriter) writePrefix() {
 			p, c.usedFirst = c.first, true
 		}
 		b.w.WriteString(p)
+		b.esc.wrote(p)
 		b.col += displayWidth(p)
 	}
 	b.prefixCols = b.col
@@ -324,6 +346,7 @@ func (b *blockWriter) rawLine(s string) {
 	}
 	b.startLine()
 	b.w.WriteString(s)
+	b.esc.paragraph() // a line of a block of its own: no text construct spans it
 	b.col += displayWidth(s)
 	b.last = '\n'
 	b.pendingNL = 1
@@ -374,6 +397,7 @@ func (b *blockWriter) finish() {
 // cellSink collects the lines of a table cell.
 type cellSink struct {
 	nbsp  string
+	esc   *escaper // escapes the cell's text, a line at a time
 	lines []strings.Builder
 	// textStart says which lines start with the page's text rather than
 	// markup, should they be written as lines of their own.
@@ -399,6 +423,7 @@ func (c *cellSink) piece(s string, text bool) {
 		c.lines = append(c.lines, strings.Builder{})
 		c.textStart = append(c.textStart, false)
 		c.softSpace, c.hardSpaces = false, 0
+		c.esc.newline()
 	}
 	c.pendingNL = false
 	l := c.cur()
@@ -406,12 +431,19 @@ func (c *cellSink) piece(s string, text bool) {
 		c.textStart[len(c.lines)-1] = text
 	}
 	if l.Len() > 0 {
-		l.WriteString(strings.Repeat(c.nbsp, c.hardSpaces))
+		sp := strings.Repeat(c.nbsp, c.hardSpaces)
 		if c.softSpace {
-			l.WriteByte(' ')
+			sp += " "
 		}
+		l.WriteString(sp)
+		c.esc.wrote(sp)
 	}
 	c.softSpace, c.hardSpaces = false, 0
+	if text {
+		s = c.esc.text(s)
+	} else {
+		s = c.esc.markup(s)
+	}
 	l.WriteString(s)
 }
 

@@ -274,7 +274,7 @@ func (c *converter) resolvePending(after rune) {
 		if c.syn.emphasisOK(s.before, content, after, spanCode) {
 			c.piece(c.syn.code(content, c.inTable()), false)
 		} else {
-			c.piece(c.syn.escape(content, c.inTable()), true)
+			c.textPiece(content)
 		}
 		return
 	}
@@ -330,13 +330,10 @@ func (c *converter) closeLink(s *span) {
 		}
 		return
 	case FormatOrg:
+		// The description's text is escaped as it is written, by the
+		// escaper of the sink, which knows it is inside a description.
 		if c.orgLinkImages(s, href) {
 			return
-		}
-		for i, e := range s.events {
-			if e.kind == evText {
-				s.events[i].s = orgDescription(e.s)
-			}
 		}
 	}
 	open, close := c.syn.link(text, href, c.inTable())
@@ -378,7 +375,7 @@ func (c *converter) reference(href string) int {
 
 func (c *converter) closeHeading(s *span) {
 	s.trim()
-	text := strings.TrimSpace(collapseRuns(s.plain()))
+	text := strings.TrimSpace(collapseRuns(c.headingText(s)))
 	if text == "" {
 		return
 	}
@@ -408,6 +405,29 @@ func (c *converter) closeHeading(s *span) {
 	}
 	c.bw.noWrap--
 	c.block(2)
+}
+
+// headingText is a heading's content on one line. Org's text is escaped
+// here, over the whole heading, since a heading is written as a raw line.
+func (c *converter) headingText(s *span) string {
+	if c.opt.Format != FormatOrg {
+		return s.plain()
+	}
+	e := newEscaper(FormatOrg, false)
+	e.wrote(" ")
+	var b strings.Builder
+	for _, ev := range s.events {
+		switch ev.kind {
+		case evSpace, evHardSpace:
+			b.WriteByte(' ')
+			e.wrote(" ")
+		case evText:
+			b.WriteString(e.text(ev.s))
+		default:
+			b.WriteString(e.markup(ev.s))
+		}
+	}
+	return b.String()
 }
 
 // collapseRuns turns runs of spaces into one.

@@ -54,7 +54,7 @@ func (c *converter) openCell(header bool, colspan string) {
 	c.table.colspan = min(n, maxColspan)
 	c.table.paragraphs = 0
 	c.table.header = header
-	c.table.cell = &cellSink{nbsp: c.bw.nbsp}
+	c.table.cell = &cellSink{nbsp: c.bw.nbsp, esc: newEscaper(c.opt.Format, true)}
 }
 
 func (c *converter) closeCell() {
@@ -263,7 +263,9 @@ func (c *converter) cellLines(lines []string, textStart []bool) {
 		case FormatOrg:
 			l = strings.ReplaceAll(l, `\vert{}`, "|")
 		}
+		c.bw.escaped = true // by the cell's escaper
 		c.bw.piece(l, textStart == nil || textStart[i])
+		c.bw.escaped = false
 	}
 }
 

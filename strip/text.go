@@ -135,12 +135,25 @@ func isBlank(b []byte) bool {
 // that in Markdown a final "<" or "&" could become a tag or an entity with
 // what follows, and is escaped too.
 func (c *converter) escapeAt(s string, open bool) string {
-	e := c.syn.escape(s, c.inTable())
+	e := c.textEscape(s)
 	if open && c.opt.Format == FormatMarkdown && (strings.HasSuffix(e, "<") || strings.HasSuffix(e, "&")) && !strings.HasSuffix(e, `\<`) && !strings.HasSuffix(e, `\&`) {
 		e = e[:len(e)-1] + `\` + e[len(e)-1:]
 	}
 	return e
 }
+
+// textEscape escapes text s that is written as a text piece. Org's text is
+// escaped later, over the whole run, by the sink's escaper; Markdown's is
+// escaped here, a piece at a time.
+func (c *converter) textEscape(s string) string {
+	if c.opt.Format == FormatOrg {
+		return s
+	}
+	return c.syn.escape(s, c.inTable())
+}
+
+// textPiece writes text s, escaped, as a text piece.
+func (c *converter) textPiece(s string) { c.piece(c.textEscape(s), true) }
 
 // collapseHTMLSpace trims s and turns each run of HTML white space inside it
 // into one space; lead and trail report the white space trimmed.

@@ -46,7 +46,7 @@ func words(out string, quotes bool) string {
 		out = strings.ReplaceAll(out, ">", "")
 	}
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\n' || r == '\t' || r == '\\' || r == '\u200b' || r == '\u00a0' {
+		if r == ' ' || r == '\n' || r == '\t' || r == '\\' || r == '\u200b' || r == '\u2060' || r == '\u00a0' {
 			return -1
 		}
 		return r
