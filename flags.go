@@ -38,6 +38,7 @@ type options struct {
 	Select         []string
 	Metadata       bool
 	Images         string
+	Local          bool // stdin is a local page (--local)
 	WriteOut       string
 	Render         string // "", "auto" or "always"
 	Browser        string
@@ -78,6 +79,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.Render, "render", "", "load the page in a headless browser and convert what its scripts build (`MODE`: always, the default of a bare --render; auto: only when the page as served shows almost no text and has scripts; never)")
 	fs.Lookup("render").NoOptDefVal = "always"
 	fs.StringVar(&o.Browser, "browser", "", "the browser --render runs (`PATH`; default: chromium, chromium-browser, google-chrome… on PATH)")
+	fs.BoolVar(&o.Local, "local", false, "with -, stdin is a local page: its file: and relative links are kept (against the working directory) and --images copies its local images; without it stdin is a page from the network")
 	fs.StringVar(&o.Charset, "charset", "", "decode the body from `NAME`, whatever it declares")
 	fs.BoolVar(&o.NoDecode, "no-decode", false, "print the body's bytes as served (decompressed, but no charset decoding or conversion)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write to `FILE` (replaced only when the whole body arrived)")
@@ -165,6 +167,10 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		case o.Format != strip.FormatMarkdown && o.Format != strip.FormatOrg:
 			return nil, errors.New("--images works with -f markdown and -f org")
 		}
+	}
+	if o.Local && o.Input != "-" {
+		// A file is local already, and a URL never is.
+		return nil, errors.New("--local is for stdin (-)")
 	}
 	if err := readable.CheckSelectors(o.Select); err != nil {
 		return nil, err

@@ -272,7 +272,7 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 		_, err := output.Copy(w, body)
 		return err
 	}
-	base, local := resp.URL, resp.URL == nil
+	base, local := resp.URL, c.isLocal(resp)
 	if local {
 		base = resp.LocalURL
 	}
@@ -289,11 +289,23 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 	}
 	switch {
 	case body.HTML && (o.Readable || len(o.Select) > 0 || o.Images != ""):
-		return c.writeNarrowed(ctx, w, body, resp.URL, base, opt)
+		return c.writeNarrowed(ctx, w, body, base, opt)
 	case body.HTML && o.Metadata:
 		return c.writeWithMetadata(w, body, base, opt)
 	}
 	return strip.Convert(w, body, opt)
+}
+
+// isLocal reports whether the page in resp is one the user keeps on this
+// machine, whose file: links and images are theirs: a file, or stdin with
+// --local. Stdin is otherwise a page from the network (curl … | us), with
+// the rules of one: no file: link, no local image copied, no credentials
+// sent for its images.
+func (c *command) isLocal(resp *fetch.Response) bool {
+	if resp.URL != nil {
+		return false
+	}
+	return c.opts.Input != "-" || c.opts.Local
 }
 
 // writeWithMetadata converts the whole page after its metadata, which
@@ -334,9 +346,9 @@ var errNoMatch = errors.New("no element matches --select")
 // keeps (the whole page without them), after the metadata that --metadata
 // asks for, with the images that --images stores. These need the whole
 // tree of the page, where the plain conversion streams; the converter then
-// reads the tree it keeps, without parsing it again. fetched is the URL
-// the page came from, nil for a file.
-func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader, fetched, pageURL *url.URL, opt strip.Options) error {
+// reads the tree it keeps, without parsing it again. pageURL is where the
+// page's relative links lead (nil: nowhere).
+func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
 	o := c.opts
 	doc, err := readable.Parse(body)
 	if err != nil {
@@ -377,7 +389,7 @@ func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader
 	if o.Images == "" {
 		return strip.ConvertNodes(w, nodes, opt)
 	}
-	store, err := c.startImages(ctx, fetched, strip.ImageSources(nodes, base, opt.Local))
+	store, err := c.startImages(ctx, opt.Local, strip.ImageSources(nodes, base, opt.Local))
 	if err != nil {
 		return err
 	}

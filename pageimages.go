@@ -12,8 +12,9 @@ import (
 )
 
 // startImages opens the --images folder and starts downloading srcs, the
-// images of the page at page (nil for a file), with the page's fetch rules.
-func (c *command) startImages(ctx context.Context, page *url.URL, srcs []string) (*images.Store, error) {
+// images of the page, with the page's fetch rules; the local files among
+// them are copied only when the page is local.
+func (c *command) startImages(ctx context.Context, local bool, srcs []string) (*images.Store, error) {
 	o := c.opts
 	maxSize := o.Fetch.MaxSize
 	if maxSize <= 0 {
@@ -22,8 +23,10 @@ func (c *command) startImages(ctx context.Context, page *url.URL, srcs []string)
 	store, err := images.New(ctx, images.Options{
 		Dir:     o.Images,
 		LinkDir: imageLinkDir(o.Images, o.Output, o.ImagesRelative),
-		Client:  fetch.NewClient(o.Fetch, page),
+		Client:  fetch.NewClient(o.Fetch, credentialsOrigin(o.Input)),
 		MaxSize: maxSize,
+		MaxTime: o.Fetch.MaxTime,
+		Local:   local,
 		Warn:    c.warn,
 	})
 	if err != nil {
@@ -38,6 +41,20 @@ func (c *command) startImages(ctx context.Context, page *url.URL, srcs []string)
 		return fmt.Sprintf("  images %d/%d", done, total)
 	})
 	return store, nil
+}
+
+// credentialsOrigin is the URL whose origin -u and -H are for: the one
+// the user gave, not the one a redirect led to (whose request went without
+// them, and whose images must too); nil for a file or stdin.
+func credentialsOrigin(input string) *url.URL {
+	if input == "-" {
+		return nil
+	}
+	u, _, err := fetch.ParseInput(input)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // imageLinkDir is how the output's links name the images folder dir: from

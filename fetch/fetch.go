@@ -157,16 +157,18 @@ func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Respo
 
 // A Client fetches the resources of one page (its images) over one pool
 // of connections, with the rules the page was fetched with: the same
-// timeouts, size cap and redirect rules, and its credentials (-u, and
-// Authorization, Cookie and Proxy-Authorization headers) only for the
-// page's own origin.
+// timeouts, size cap and redirect rules, and its credentials (User) and
+// extra headers (Header) only for the origin they were given for.
 type Client struct {
 	o      Options
 	page   *url.URL
 	client *http.Client
 }
 
-// NewClient returns a Client for the resources of the page at page.
+// NewClient returns a Client for the resources of a page. page is the URL
+// the user asked for, before any redirect: the origin that o.User and
+// o.Header are meant for (a page that redirected to another origin was
+// fetched without them, and its resources are too); nil sends them nowhere.
 func NewClient(o Options, page *url.URL) *Client {
 	c := &Client{o: o, page: page}
 	c.client = newClient(&c.o)
@@ -182,10 +184,7 @@ func (c *Client) Get(ctx context.Context, u *url.URL) (*Response, error) {
 	o := c.o
 	if c.page == nil || !SameOrigin(u, c.page) {
 		o.User = ""
-		o.Header = o.Header.Clone()
-		for _, h := range credentialHeaders {
-			o.Header.Del(h)
-		}
+		o.Header = removals(o.Header)
 		u = cloneURL(u)
 		u.User = nil
 	}
@@ -193,8 +192,37 @@ func (c *Client) Get(ctx context.Context, u *url.URL) (*Response, error) {
 }
 
 // credentialHeaders are the request headers that say who the user is:
-// they go to the origin they were given for and nowhere else.
+// they go to the origin they were given for and nowhere else. So do all
+// the headers of Options.Header (an X-Api-Key is as secret as a Cookie).
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+
+// isRemoval reports whether the values of a header in Options.Header say
+// to remove it ("Name:").
+func isRemoval(values []string) bool { return len(values) == 1 && values[0] == "" }
+
+// removals returns the headers of h that remove a header: the part of
+// Options.Header that is no secret and goes to every origin.
+func removals(h http.Header) http.Header {
+	out := http.Header{}
+	for name, values := range h {
+		if isRemoval(values) {
+			out[name] = values
+		}
+	}
+	return out
+}
+
+// defaultHeader is what a request carries before Options.Header: the
+// Accept-Encoding we decode and the User-Agent ("" keeps Go from sending
+// its own).
+func defaultHeader(o *Options) http.Header {
+	h := http.Header{}
+	if !o.NoDecompress {
+		h.Set("Accept-Encoding", AcceptEncoding)
+	}
+	h.Set("User-Agent", o.UserAgent)
+	return h
+}
 
 func cloneURL(u *url.URL) *url.URL {
 	c := *u
@@ -407,8 +435,9 @@ func newClient(o *Options) *http.Client {
 }
 
 // checkRedirect applies curl's rules to a redirect: only http and https,
-// at most MaxRedirects, credentials only to the origin they were given for,
-// and never a Referer.
+// never from https down to http, at most MaxRedirects, credentials and
+// the user's headers only to the origin they were given for, and never a
+// Referer.
 func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 	max := o.maxRedirects()
 	if max == 0 {
@@ -418,13 +447,38 @@ func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 		return &Error{Kind: KindRedirectRefused, URL: redact(via[0].URL),
 			Msg: "redirect to " + redact(req.URL) + " refused: only http and https are followed"}
 	}
+	if prev := via[len(via)-1].URL; prev.Scheme == "https" && req.URL.Scheme == "http" {
+		// What came over TLS must not send us where anyone on the path
+		// can read and change the page. curl follows such a redirect
+		// unless --proto-redir forbids it, and then fails with
+		// CURLE_UNSUPPORTED_PROTOCOL (1): KindRedirectRefused, as for a
+		// redirect to file: or ftp:, is that exit code.
+		return &Error{Kind: KindRedirectRefused, URL: redact(via[0].URL),
+			Msg: "redirect from https to " + redact(req.URL) + " refused: plain http after https is not followed"}
+	}
 	if len(via) > max {
 		return &Error{Kind: KindTooManyRedirects, URL: redact(via[0].URL),
 			Msg: fmt.Sprintf("more than %d redirects (--max-redirs)", max)}
 	}
 	req.Header.Del("Referer")
 	req.URL.RawQuery = escapeQuery(req.URL.RawQuery) // a Location with a raw space
-	if !SameOrigin(req.URL, via[0].URL) {
+	if leftOrigin(req, via) {
+		// net/http copies the first request's headers to every hop, and
+		// drops only Authorization and Cookie, and only when the host
+		// changes: every header the user gave is dropped here, when the
+		// scheme, host or port changes (and for the rest of the chain, as
+		// net/http does for its own), and what it replaced is restored.
+		def := defaultHeader(o)
+		for name, values := range o.Header {
+			if isRemoval(values) {
+				continue // a removal stays: it is no secret
+			}
+			delete(req.Header, name)
+			req.Header.Del(name)
+			if v, ok := def[http.CanonicalHeaderKey(name)]; ok {
+				req.Header[http.CanonicalHeaderKey(name)] = v
+			}
+		}
 		for _, h := range credentialHeaders {
 			req.Header.Del(h)
 		}
@@ -433,6 +487,20 @@ func checkRedirect(req *http.Request, via []*http.Request, o *Options) error {
 		req.URL.User = nil
 	}
 	return nil
+}
+
+// leftOrigin reports whether the redirect chain via, then req, has been to
+// another origin than the first request's.
+func leftOrigin(req *http.Request, via []*http.Request) bool {
+	if !SameOrigin(req.URL, via[0].URL) {
+		return true
+	}
+	for _, r := range via[1:] {
+		if !SameOrigin(r.URL, via[0].URL) {
+			return true
+		}
+	}
+	return false
 }
 
 // SameOrigin reports whether a and b have one origin: scheme, host and
@@ -472,27 +540,21 @@ func get(parent context.Context, u *url.URL, o *Options, client *http.Client) (*
 		cancel()
 		return nil, &Error{Kind: KindBadURL, URL: redact(u), Msg: "malformed URL", Err: err}
 	}
-	if !o.NoDecompress {
-		req.Header.Set("Accept-Encoding", AcceptEncoding)
-	}
-	if o.UserAgent != "" {
-		req.Header.Set("User-Agent", o.UserAgent)
-	} else {
-		req.Header.Set("User-Agent", "") // Go would send its own otherwise
-	}
+	req.Header = defaultHeader(o)
 	if o.User != "" {
 		user, pass, _ := strings.Cut(o.User, ":")
 		req.SetBasicAuth(user, pass)
 	}
 	for name, values := range o.Header {
-		if len(values) == 1 && values[0] == "" {
+		name = http.CanonicalHeaderKey(name) // as checkRedirect finds it
+		if isRemoval(values) {
 			req.Header.Del(name)
 			if name == "User-Agent" {
 				req.Header.Set(name, "") // Go would send its own otherwise
 			}
 			continue
 		}
-		if strings.EqualFold(name, "Host") {
+		if name == "Host" {
 			req.Host = values[len(values)-1]
 			continue
 		}

@@ -27,6 +27,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
 )
@@ -58,6 +60,14 @@ type Options struct {
 	Client *fetch.Client
 	// MaxSize caps one image in bytes; 0 means fetch.DefaultMaxSize.
 	MaxSize int64
+	// MaxTime bounds the copy of one local image, as Client's MaxTime
+	// bounds a download; 0 means fetch.DefaultMaxTime, a negative value
+	// means no limit.
+	MaxTime time.Duration
+	// Local says the page is a file the user chose, whose file: images
+	// are copied; those of any other page are refused (the converter
+	// does not link them either).
+	Local bool
 	// MaxImages and MaxTotal: 0 means DefaultMaxImages, DefaultMaxTotal.
 	MaxImages int
 	MaxTotal  int64
@@ -107,6 +117,9 @@ func New(ctx context.Context, opt Options) (*Store, error) {
 	}
 	if opt.MaxSize <= 0 {
 		opt.MaxSize = fetch.DefaultMaxSize
+	}
+	if opt.MaxTime == 0 {
+		opt.MaxTime = fetch.DefaultMaxTime
 	}
 	if opt.Warn == nil {
 		opt.Warn = func(string) {}
@@ -219,6 +232,9 @@ func (s *Store) store(src string) (string, error) {
 	if err == nil && u.Scheme == "file" {
 		// Only a local page links file: images (the converter
 		// drops them from a remote one): a saved page's page_files/.
+		if !s.opt.Local {
+			return "", fmt.Errorf("a local image of a page that is not local: %s", src)
+		}
 		return s.copyFile(u)
 	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
@@ -249,18 +265,109 @@ func (s *Store) store(src string) (string, error) {
 	return name, nil
 }
 
-// copyFile stores the image in the local file u names.
+// copyFile stores the image in the local file u names, which must be a
+// regular file: a page names what it likes, and opening a FIFO waits for
+// a writer, reading /dev/tty or /dev/zero never ends, and a directory is
+// no image. The copy has the limits of a download: MaxSize and MaxTime.
 func (s *Store) copyFile(u *url.URL) (string, error) {
-	f, err := os.Open(filepath.FromSlash(u.Path))
+	path := filepath.FromSlash(u.Path)
+	if fi, err := os.Stat(path); err != nil {
+		return "", err
+	} else if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("not a regular file (%s): %s", fileKind(fi.Mode()), u.Path)
+	}
+	// O_NONBLOCK: should the file become a FIFO between Stat and Open,
+	// the open does not wait for a writer, and Stat below refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	name, err := s.write(io.LimitReader(f, s.opt.MaxSize+1), "")
+	if fi, err := f.Stat(); err != nil {
+		return "", err
+	} else if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("not a regular file (%s): %s", fileKind(fi.Mode()), u.Path)
+	}
+	ctx, cancel := s.ctx, context.CancelFunc(func() {})
+	if s.opt.MaxTime > 0 {
+		ctx, cancel = context.WithTimeout(s.ctx, s.opt.MaxTime)
+	}
+	defer cancel()
+	r := &ctxReader{ctx: ctx, r: io.LimitReader(f, s.opt.MaxSize+1), timeout: s.opt.MaxTime}
+	name, err := s.write(r, "")
 	if err != nil {
 		return "", fmt.Errorf("%w: %s", err, u.Path)
 	}
 	return name, nil
+}
+
+// fileKind names the kind of a file that is not a regular one.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeCharDevice != 0:
+		return "a character device"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
+
+// ctxReader reads r until ctx is done, even when a Read of r blocks (a
+// file on a stalled network file system): each Read runs in a goroutine
+// with a buffer of its own, which is left to finish alone once ctx is
+// done, and the reader fails from then on.
+type ctxReader struct {
+	ctx     context.Context
+	r       io.Reader
+	timeout time.Duration // for the message
+	buf     []byte
+	res     chan readResult
+	err     error
+}
+
+type readResult struct {
+	n   int
+	err error
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if err := c.ctx.Err(); err != nil {
+		return 0, c.fail(err)
+	}
+	if c.res == nil {
+		c.buf = make([]byte, 32<<10)
+		c.res = make(chan readResult, 1)
+	}
+	buf := c.buf[:min(len(p), len(c.buf))]
+	go func() {
+		n, err := c.r.Read(buf)
+		c.res <- readResult{n, err}
+	}()
+	select {
+	case r := <-c.res:
+		return copy(p, buf[:r.n]), r.err
+	case <-c.ctx.Done():
+		c.buf = nil // the goroutine may still write into it
+		return 0, c.fail(c.ctx.Err())
+	}
+}
+
+func (c *ctxReader) fail(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		c.err = fmt.Errorf("copy timed out after %s (--max-time): %w", c.timeout, err)
+	} else {
+		c.err = fmt.Errorf("copy stopped: %w", err)
+	}
+	return c.err
 }
 
 // write copies an image into a temporary file in Dir while hashing it,

@@ -188,7 +188,7 @@ func TestLocalFile(t *testing.T) {
 	os.WriteFile(src+"/pic.gif", gif1, 0o644)
 	dir := t.TempDir()
 	var warned []string
-	s, err := New(context.Background(), Options{Dir: dir, LinkDir: "img", Warn: func(w string) { warned = append(warned, w) }})
+	s, err := New(context.Background(), Options{Dir: dir, LinkDir: "img", Local: true, Warn: func(w string) { warned = append(warned, w) }})
 	if err != nil {
 		t.Fatal(err)
 	}
