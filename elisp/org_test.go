@@ -268,7 +268,9 @@ func TestOrgLinkTypes(t *testing.T) {
   (with-temp-buffer (insert-file-contents %q) (org-mode)
     (let ((tree (org-element-parse-buffer)))
       (org-element-map tree 'link (lambda (l) (princ (format "link %%s %%s\n" (org-element-property :type l) (org-element-property :raw-link l)))))
-      (org-element-map tree '(footnote-reference target export-snippet macro subscript superscript italic bold)
+      ;; Sub- and superscripts (user_name, x^2) matter only to the
+      ;; exporter: words stay whole.
+      (org-element-map tree '(footnote-reference target export-snippet macro italic bold)
         (lambda (e) (princ (format "markup %%s\n" (org-element-type e))))))))`, file))
 		for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
 			f := strings.Fields(line)
@@ -291,15 +293,19 @@ func TestOrgLinkTypes(t *testing.T) {
 // orgFidelityFloors are TestFidelityFloors' floors for Org, measured
 // through Org's own HTML export: within 0.02 of Markdown's but for list
 // items, where a heading inside an item (which Org cannot hold) is written
-// out of the list.
+// out of the list. Words with "_" or "^" inside (snake_case, x^2) are
+// written whole, so that search and grep find them in a note; a stock
+// export makes sub- and superscripts of them, which costs headings 0.001,
+// items 0.008 and shingles 0.003 here (with ^:{} the floors were 0.997,
+// 0.888 and 0.983, and still hold).
 var orgFidelityFloors = map[fidelity.Kind]float64{
-	fidelity.Headings:  0.997,
-	fidelity.Items:     0.888,
+	fidelity.Headings:  0.996,
+	fidelity.Items:     0.880,
 	fidelity.Cells:     0.805,
 	fidelity.DataCells: 0.884,
 	fidelity.Blocks:    1.000,
 	fidelity.Links:     0.889,
-	fidelity.Shingles:  0.983,
+	fidelity.Shingles:  0.980,
 }
 
 // TestOrgFidelityFloors converts the real pages to Org, has Org export

@@ -419,7 +419,7 @@ func (m markdownSyntax) tableLines(t *table) []string {
 		for i := 0; i < n; i++ {
 			c := ""
 			if i < len(cells) {
-				c = cells[i]
+				c = noFormula(cells[i])
 			}
 			b.WriteString(" " + c)
 			if pad {
@@ -469,6 +469,8 @@ func (orgSyntax) escapeLineStart(s string) string {
 		return zwsp + s
 	case t[0] == '#' && (len(t) == 1 || t[1] == '+' || t[1] == ' '):
 		return zwsp + s
+	case strings.HasPrefix(t, "CLOCK:") || strings.HasPrefix(t, "SCHEDULED:") || strings.HasPrefix(t, "DEADLINE:") || strings.HasPrefix(t, "CLOSED:"):
+		return zwsp + s // a clock line, a planning line
 	case (t[0] == '-' || t[0] == '+') && (len(t) == 1 || t[1] == ' '):
 		return zwsp + s
 	}
@@ -652,6 +654,16 @@ func orgEscapeCodeLine(l string) string {
 
 func (orgSyntax) cellBreak() string { return " " }
 
+// noFormula keeps a table cell from being a field formula, which Org's
+// table editor (in Org, and orgtbl-mode in Markdown) installs and evaluates,
+// Lisp too, when point leaves the cell.
+func noFormula(c string) string {
+	if strings.HasPrefix(c, "=") || strings.HasPrefix(c, ":=") {
+		return zwsp + c
+	}
+	return c
+}
+
 func (o orgSyntax) tableLines(t *table) []string {
 	rows := t.grid(o.cellBreak())
 	if len(rows) == 0 {
@@ -672,11 +684,7 @@ func (o orgSyntax) tableLines(t *table) []string {
 			if i < len(r) {
 				c = r[i]
 			}
-			if strings.HasPrefix(c, "=") || strings.HasPrefix(c, ":=") {
-				// A field formula: Org installs it and evaluates it
-				// (Lisp too) when point leaves the cell.
-				c = zwsp + c
-			}
+			c = noFormula(c)
 			b.WriteString(" " + c)
 			if pad {
 				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
@@ -740,7 +748,7 @@ func linkAllowed(u string, local bool) bool {
 	case "http", "https", "mailto":
 		return true
 	case "file", "":
-		return local || scheme == "" && !strings.HasPrefix(u, "//")
+		return local // a relative link without a base is a local file to Org
 	}
 	return false
 }

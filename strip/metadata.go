@@ -2,6 +2,7 @@ package strip
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"strings"
 )
@@ -17,6 +18,15 @@ type Metadata struct {
 // headings), and a short header in text. Raw and title formats get nothing.
 func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
 	m = Metadata{OneLine(m.Title), OneLine(m.Author), OneLine(m.Site), OneLine(m.Date), cleanURL(m.URL)}
+	if s := urlScheme(m.URL); s == "http" || s == "https" {
+		m.URL = plainURL(m.URL)
+	} else {
+		m.URL = "" // a page names its canonical URL: a note links only to the web
+	}
+	// Every value is the page's text: escaped as text is in the body.
+	for _, v := range []*string{&m.Title, &m.Author, &m.Site, &m.Date} {
+		*v = escapeString(opt.Format, *v)
+	}
 	fields := []struct{ key, value string }{
 		{"author", m.Author}, {"site", m.Site}, {"date", m.Date}, {"url", m.URL},
 	}
@@ -38,9 +48,9 @@ func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
 			level := opt.BaseLevel + 1
 			title := m.Title
 			if title == "" {
-				title = m.URL
+				title = escapeString(FormatOrg, m.URL)
 			}
-			b.WriteString(strings.Repeat("*", level) + " " + orgSyntax{}.escape(title, false) + "\n:PROPERTIES:\n")
+			b.WriteString(strings.Repeat("*", level) + " " + orgHeadingText(title) + "\n:PROPERTIES:\n")
 			for _, f := range fields {
 				if f.value != "" {
 					b.WriteString(":" + strings.ToUpper(f.key) + ": " + f.value + "\n")
@@ -78,6 +88,37 @@ func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
 // OneLine returns s as one line of text: white space collapsed, control
 // characters and bidirectional overrides removed.
 func OneLine(s string) string { return collapseSpace(s) }
+
+// plainURL percent-encodes what a URL may not hold as it is, after its
+// host: brackets, angle brackets, quotes, spaces and a "%" that starts no
+// escape. Written as a value, a URL then forms no link, no "<%%(" agenda
+// sexp and no timestamp, whatever the page made it.
+func plainURL(u string) string {
+	start := 0
+	if i := strings.Index(u, "://"); i >= 0 {
+		start = i + 3
+		if j := strings.IndexAny(u[start:], "/?#"); j >= 0 {
+			start += j
+		} else {
+			return u
+		}
+	}
+	var b strings.Builder
+	b.WriteString(u[:start])
+	for i := start; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]):
+		case c == '%' || c <= ' ' || c == 0x7f || strings.IndexByte("<>\"{}|\\^`[]", c) >= 0:
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' }
 
 // yamlQuote writes s as a YAML double-quoted scalar.
 func yamlQuote(s string) string {

@@ -86,7 +86,7 @@ func hidden(n *xhtml.Node) bool {
 // hyphen and zero-width no-break space: the form in which texts compare.
 func squeeze(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\u00ad' || r == '\ufeff' {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\u2060' || r == '\u00ad' || r == '\ufeff' {
 			return -1
 		}
 		return r
