@@ -48,6 +48,7 @@ var attacks = map[string]string{
 	"in-list":          `<ul><li>[<i></i>[elisp:` + payload + `][x]]</li><li>%<i></i>%` + payload + `</li></ul><blockquote><p>[<b></b>[shell:` + shellPayload + `][y]]</p></blockquote>`,
 	"in-table":         `<table><tr><td>[<i></i>[elisp:` + payload + `][x]]</td><td>&lt;%<i></i>%` + payload + `&gt;</td></tr><tr><td>{{<i></i>{x}}}</td><td>@<i></i>@html:&lt;b onerror=alert(5)&gt;@@</td></tr></table>`,
 	"image-alt":        `<p><img src="https://x.example/i.png" alt="[[elisp:` + payload + `][x]] %%` + payload + `"> <a href="https://x.example/"><img src="https://x.example/j.png" alt="]] [[elisp:` + payload + `]"></a></p>`,
+	"mathml":           `<p><math><semantics><mi>x</mi><annotation encoding="application/x-tex">x &lt;img src=x onerror=alert(6)&gt;</annotation></semantics></math> and <math><semantics><mi>y</mi><annotation encoding="application/x-tex">\alpha</annotation></semantics></math></p>`,
 	"code-span":        `<p><code>&lt;%%` + payload + `&gt;</code> and <code>Local Variables:</code></p>`,
 }
 

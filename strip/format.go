@@ -529,7 +529,9 @@ func (orgSyntax) emphasisOK(before rune, content string, after rune, k spanKind)
 }
 
 func (o orgSyntax) code(c string, inTable bool) string {
-	c = verbatimSafe(FormatOrg, c)
+	// Verbatim to Org, but should the span not parse after all, its
+	// brackets make no link and no footnote.
+	c = strings.NewReplacer("[[", "["+zwsp+"[", "[fn:", "["+zwsp+"fn:", "[FN:", "["+zwsp+"FN:").Replace(verbatimSafe(FormatOrg, c))
 	if inTable {
 		c = strings.ReplaceAll(c, "|", `\vert{}`)
 	}

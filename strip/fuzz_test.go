@@ -69,6 +69,9 @@ func FuzzConvert(f *testing.F) {
 		}
 		got := out.String()
 		checkOutput(t, got, hasCodeBlock(in))
+		if live := liveConstruct(got, format); live != "" {
+			t.Errorf("%s output holds %s from the page's text:\n%s", format, live, got)
+		}
 		if limit := 40*len(in) + 1024; len(got) > limit {
 			t.Errorf("%d bytes out for %d in", len(got), len(in))
 		}
@@ -87,6 +90,65 @@ func FuzzConvert(f *testing.F) {
 			t.Errorf("title on more than one line: %q", got)
 		}
 	})
+}
+
+// liveConstruct returns what in the output of format the editor would act
+// on although the converter never writes it itself, or "": in every format
+// file-local variables and a "-*-" mode line; in Org, a link to anything
+// but http, https and mailto, an agenda sexp, an active timestamp, an
+// inline footnote, and a line-start keyword other than a block's. It holds
+// inside code blocks and spans too, where Org reads no markup but Emacs and
+// the agenda still read these.
+func liveConstruct(out string, f Format) string {
+	lower := strings.ToLower(out)
+	switch {
+	case strings.Contains(lower, "local variables:"):
+		return "a Local Variables: block"
+	case strings.Contains(out, "-*-"):
+		return "a -*- line"
+	case f != FormatOrg:
+		return ""
+	case strings.Contains(out, "%%("):
+		return "an agenda sexp"
+	case strings.Contains(lower, "[fn:"):
+		return "a footnote"
+	}
+	for i := strings.Index(out, "<"); i >= 0 && i+1 < len(out); i = nextIndex(out, i, "<") {
+		if c := out[i+1]; c >= '0' && c <= '9' {
+			return "an active timestamp " + out[i:min(len(out), i+20)]
+		}
+	}
+	inBlock := false
+	for _, l := range strings.Split(out, "\n") {
+		t := strings.ToLower(strings.TrimLeft(l, " "))
+		switch {
+		case strings.HasPrefix(t, "#+begin_"):
+			inBlock = true
+			continue
+		case strings.HasPrefix(t, "#+end_"):
+			inBlock = false
+			continue
+		case inBlock:
+			continue
+		case strings.HasPrefix(t, "#+"):
+			return "a keyword line " + l
+		}
+		for i := strings.Index(l, "[["); i >= 0; i = nextIndex(l, i, "[[") {
+			target := l[i+2:]
+			if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") && !strings.HasPrefix(target, "mailto:") {
+				return "a link " + l[i:min(len(l), i+30)]
+			}
+		}
+	}
+	return ""
+}
+
+func nextIndex(s string, i int, sub string) int {
+	j := strings.Index(s[i+1:], sub)
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
 }
 
 // FuzzConvertNodes checks ConvertNodes on the tree x/net/html parses from

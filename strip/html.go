@@ -688,7 +688,9 @@ func (c *converter) closeMath() {
 		// As pandoc writes it: TeX as it is, for a reader that renders
 		// math; one that does not shows the TeX.
 		c.piece("$"+tex+"$", false)
-	case tex != "" && c.opt.Format == FormatOrg && !strings.Contains(tex, `\)`):
+	case tex != "" && c.opt.Format == FormatOrg && !strings.Contains(tex, `\)`) && !strings.ContainsAny(tex, "<>&"):
+		// Org's HTML export writes a fragment as it is, for MathJax: no
+		// tag or entity of the page's may ride in it.
 		c.piece(`\(`+tex+`\)`, false)
 	case tex != "" && c.opt.Format == FormatText:
 		c.piece(tex, true)

@@ -79,7 +79,9 @@ var (
 func convertString(t *testing.T, in []byte, f Format) string {
 	t.Helper()
 	var out strings.Builder
-	if err := Convert(&out, bytes.NewReader(in), Options{Format: f, HTML: true}); err != nil {
+	// A page read from a file: its relative links are links (a remote
+	// page without a base gets none).
+	if err := Convert(&out, bytes.NewReader(in), Options{Format: f, HTML: true, Local: true}); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()

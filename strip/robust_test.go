@@ -234,7 +234,7 @@ func TestNoImageText(t *testing.T) {
 	const page = `<p>A <img src="a.png" alt="photo"> and <a href="/x"><img src="i.png" alt="icon"></a> end.</p>`
 	convert := func(f Format) string {
 		var out strings.Builder
-		if err := Convert(&out, strings.NewReader(page), Options{Format: f, HTML: true, Links: LinksNone, NoImageText: true}); err != nil {
+		if err := Convert(&out, strings.NewReader(page), Options{Format: f, HTML: true, Links: LinksNone, NoImageText: true, Local: true}); err != nil {
 			t.Fatal(err)
 		}
 		return out.String()
@@ -258,6 +258,28 @@ func TestByteOrderMarkInText(t *testing.T) {
 		}
 		if strings.ContainsRune(out.String(), 0xfeff) || !strings.Contains(out.String(), "ab c") || !strings.Contains(out.String(), "code") {
 			t.Errorf("%s: %q", f, out.String())
+		}
+	}
+}
+
+// TestRemoteWithoutBaseLinksNoFile checks that a remote page read without a
+// base URL (stdin) gets no relative links: Org and markdown-mode would open
+// them as local files.
+func TestRemoteWithoutBaseLinksNoFile(t *testing.T) {
+	const page = `<p><a href="/etc/passwd">passwd</a> <a href="notes.org">notes</a> <img src="/etc/hostname" alt="host"> <a href="https://ok.example/">ok</a></p>`
+	for _, f := range []Format{FormatMarkdown, FormatOrg} {
+		var out strings.Builder
+		if err := Convert(&out, strings.NewReader(page), Options{Format: f, HTML: true}); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		for _, bad := range []string{"/etc/passwd", "notes.org", "/etc/hostname"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("%s links %s: %q", f, bad, got)
+			}
+		}
+		if !strings.Contains(got, "https://ok.example/") {
+			t.Errorf("%s lost the web link: %q", f, got)
 		}
 	}
 }
