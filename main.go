@@ -108,6 +108,9 @@ type command struct {
 	// rendering is set while a browser renders the page: a signal then
 	// waits for it to be gone.
 	rendering atomic.Bool
+	// rendered says the page is the DOM a browser made by running its
+	// scripts: its <noscript> is hidden.
+	rendered bool
 	// transfer is what --write-out tells.
 	transfer transfer
 	// progress is the meter, nil when none is drawn.
@@ -286,6 +289,7 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 		BaseLevel:     o.BaseLevel,
 		ShiftHeadings: o.ShiftHeadings,
 		NoImageText:   o.Readable,
+		Scripted:      c.rendered,
 	}
 	switch {
 	case body.HTML && (o.Readable || len(o.Select) > 0 || o.Images != ""):

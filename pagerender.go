@@ -52,6 +52,7 @@ var errRenderLocal = errors.New("--render renders http and https pages, not file
 // render loads u in the browser, with a meter that says so.
 func (c *command) render(ctx context.Context, u *url.URL) (*fetch.Response, error) {
 	o := c.opts
+	c.rendered = true
 	if o.Progress || (!o.Silent && isTerminal(c.stderr)) {
 		meter := output.StartProgress(c.stderr, func() int64 { return 0 }, -1, renderMeterDelay(o.Progress))
 		meter.SetExtra(func() string { return "rendering in a browser" })

@@ -66,6 +66,12 @@ type Options struct {
 	// so that no page can put a command (elisp:, shell:) or a local file
 	// behind a link in the user's notes.
 	Local bool
+	// Scripted says the page's scripts ran (a browser rendered it): its
+	// <noscript> content is hidden, as that browser hid it. Otherwise
+	// <noscript> is content, parsed as markup, as a browser with
+	// scripting off, w3m and lynx show it: forums built on Discourse
+	// serve the whole thread there for clients that run no scripts.
+	Scripted bool
 	// Links is the link style of FormatText; "" means LinksInline.
 	Links LinkStyle
 	// Width wraps paragraphs at this many columns; 0 means no wrapping.

@@ -2,6 +2,7 @@ package strip
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net/url"
@@ -55,7 +56,10 @@ type converter struct {
 	pre  *preState
 	math *mathState
 
-	sawBase   bool
+	sawBase bool
+	// headDone says the head is over: a later <head> is ignored, as the
+	// HTML parser ignores it.
+	headDone  bool
 	resolving bool // replaying a closed emphasis
 	nameBuf   []byte
 	// arena holds the text of open spans, so that a span's pieces cost
@@ -163,7 +167,7 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 }
 
 func (c *converter) run() error {
-	return c.runTokens(newTokenStream(c.src))
+	return c.runTokens(newTokenStream(c.src, c.opt.Scripted))
 }
 
 // runTokens converts the tokens of a stream.
@@ -183,7 +187,13 @@ func (c *converter) runTokens(tokens *tokenStream) error {
 			c.data = b.buf[t.start:t.end]
 			switch t.tt {
 			case html.TextToken:
-				if c.skipUntil < 0 {
+				if c.skipUntil >= 0 && !isBlank(c.data) && c.inHead() {
+					c.endHead() // text in the head starts the body
+				}
+				if c.skipUntil < 0 && !(c.inNoscript() && escapedMarkup(c.data)) {
+					if !c.headDone && !isBlank(c.data) {
+						c.headDone = true
+					}
 					c.text(c.data)
 				}
 			case html.StartTagToken, html.SelfClosingTagToken:
@@ -207,10 +217,17 @@ func (c *converter) runTokens(tokens *tokenStream) error {
 	}
 }
 
-// skipped elements are not shown, nor anything inside them.
+// hides reports whether the element a is not shown, nor anything inside
+// it: skipped elements, and <noscript> on a page whose scripts ran.
+func (c *converter) hides(a atom.Atom) bool {
+	return skipped(a) || a == atom.Noscript && c.opt.Scripted
+}
+
+// skipped elements are not shown, nor anything inside them, whether
+// scripts ran or not.
 func skipped(a atom.Atom) bool {
 	switch a {
-	case atom.Head, atom.Script, atom.Style, atom.Template, atom.Noscript, atom.Iframe,
+	case atom.Head, atom.Script, atom.Style, atom.Template, atom.Iframe,
 		atom.Object, atom.Svg, atom.Canvas, atom.Audio, atom.Video,
 		atom.Select, atom.Datalist, atom.Textarea, atom.Noembed, atom.Noframes, atom.Title:
 		return true
@@ -307,6 +324,14 @@ func (c *converter) closeUpTo(match, stop func(atom.Atom) bool) {
 func (c *converter) startTag(selfClosing bool) {
 	name := c.tagName()
 	a := atom.Lookup(name)
+	switch {
+	case a == atom.Head && (c.headDone || c.skipUntil >= 0):
+		return
+	case c.inHead() && !headContent(a):
+		c.endHead() // as the parser ends it: <body> or content starts the body
+	case c.skipUntil < 0 && a != atom.Html && a != atom.Head && !headContent(a):
+		c.headDone = true
+	}
 	if a == atom.Base && !c.sawBase {
 		// <base> lives in the skipped <head>; the first one counts.
 		c.sawBase = true
@@ -333,7 +358,7 @@ func (c *converter) startTag(selfClosing bool) {
 	}
 	if c.pre != nil {
 		// A button in a code block is a "copy" control, not code.
-		if (skipped(a) || a == atom.Button || at.hidden) && !void(a) && !selfClosing {
+		if (c.hides(a) || a == atom.Button || at.hidden) && !void(a) && !selfClosing {
 			c.skipUntil = len(c.stack)
 			c.push(c.newElement(a, name))
 			return
@@ -352,7 +377,7 @@ func (c *converter) startTag(selfClosing bool) {
 	if a != atom.Html && a != atom.Body {
 		c.closeImplied(a)
 	}
-	if (skipped(a) || at.hidden) && !void(a) {
+	if (c.hides(a) || at.hidden) && !void(a) {
 		if !selfClosing {
 			c.skipUntil = len(c.stack)
 			c.push(c.newElement(a, name))
@@ -412,6 +437,24 @@ func (c *converter) setBase(href string) {
 	c.resolved = nil
 }
 
+// escapedMarkup reports whether text holds a tag ("<img src=…>") once its
+// entities are read: in a <noscript>, that is markup a page escaped by
+// mistake (a pixel, a widget), which no reader wants as text.
+func escapedMarkup(text []byte) bool {
+	i := bytes.IndexByte(text, '<')
+	return i >= 0 && i+1 < len(text) && (isLetter(text[i+1]) || text[i+1] == '/') && bytes.IndexByte(text[i:], '>') > 0
+}
+
+// inNoscript reports whether a <noscript> is open.
+func (c *converter) inNoscript() bool {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].tag == atom.Noscript {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *converter) push(e element) {
 	if e.inline != 0 {
 		c.inline = append(c.inline, len(c.stack))
@@ -446,6 +489,37 @@ func (c *converter) endTag(a atom.Atom, name string) {
 	}
 }
 
+// inHead reports whether the head is open, with nothing but a <noscript>
+// open inside it: where a tag or text that is not the head's ends it.
+func (c *converter) inHead() bool {
+	if c.skipUntil < 0 || c.stack[c.skipUntil].tag != atom.Head {
+		return false
+	}
+	for _, e := range c.stack[c.skipUntil+1:] {
+		if e.tag != atom.Noscript {
+			return false
+		}
+	}
+	return true
+}
+
+// endHead closes the head where a page leaves out </head>.
+func (c *converter) endHead() {
+	c.popTo(c.skipUntil)
+	c.headDone = true
+}
+
+// headContent reports whether a start tag a belongs in the head (the HTML
+// parser's "in head" insertion mode keeps it there).
+func headContent(a atom.Atom) bool {
+	switch a {
+	case atom.Base, atom.Basefont, atom.Bgsound, atom.Link, atom.Meta, atom.Title, atom.Noscript,
+		atom.Noframes, atom.Style, atom.Script, atom.Template, atom.Html:
+		return true
+	}
+	return false
+}
+
 // popTo closes the elements from the top of the stack down to index i.
 func (c *converter) popTo(i int) {
 	for len(c.stack) > i {
@@ -458,6 +532,7 @@ func (c *converter) popTo(i int) {
 		if c.skipUntil >= 0 {
 			if n == c.skipUntil {
 				c.skipUntil = -1
+				c.headDone = c.headDone || e.tag == atom.Head
 			}
 			continue
 		}
@@ -1036,7 +1111,9 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		c.bw.rawLine(c.syn.hr())
 		c.block(2)
 	case atom.Img:
-		if s := c.codeSpan(); s != nil {
+		if s := c.codeSpan(); s != nil || c.inNoscript() {
+			// A <noscript>'s image is the fallback of a lazy image
+			// written already, or a tracking pixel.
 			return
 		}
 		c.reopenInline()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // ConvertNodes writes the HTML elements nodes (and all under them), in
@@ -37,16 +38,17 @@ func ConvertNodes(w io.Writer, nodes []*html.Node, opt Options) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	c := newConverter(bw, nil, opt)
-	err := c.runTokens(newNodeStream(nodes))
+	err := c.runTokens(newNodeStream(nodes, opt.Scripted))
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}
 	return err
 }
 
-func newNodeStream(nodes []*html.Node) *tokenStream {
+// newNodeStream walks nodes; scripted is as for newTokenStream.
+func newNodeStream(nodes []*html.Node, scripted bool) *tokenStream {
 	s := newStream()
-	go s.produceNodes(nodes)
+	go s.produceNodes(nodes, scripted)
 	return s
 }
 
@@ -54,7 +56,7 @@ func newNodeStream(nodes []*html.Node) *tokenStream {
 // tokenizer would have made of them: a start tag written out (the
 // converter reads a tag's attributes from its bytes), unescaped text, an
 // end tag.
-func (s *tokenStream) produceNodes(nodes []*html.Node) {
+func (s *tokenStream) produceNodes(nodes []*html.Node, scripted bool) {
 	bt := &batcher{s: s}
 	if !bt.get() {
 		return
@@ -72,6 +74,15 @@ func (s *tokenStream) produceNodes(nodes []*html.Node) {
 			}
 			if void(n.DataAtom) {
 				return true
+			}
+			if n.DataAtom == atom.Noscript && !scripted && n.FirstChild != nil && n.FirstChild == n.LastChild && n.FirstChild.Type == html.TextNode {
+				// Parsed as a browser that runs scripts parses it, as
+				// raw text: tokenized here as the stream path does.
+				if !bt.addTokens(n.FirstChild.Data) {
+					return false
+				}
+				tag = append(append(append(tag[:0], "</"...), n.Data...), '>')
+				return bt.add(html.EndTagToken, tag)
 			}
 		case html.DocumentNode:
 		default:
@@ -105,4 +116,29 @@ func appendStartTag(b []byte, n *html.Node) []byte {
 		b = append(b, '"')
 	}
 	return append(b, '>')
+}
+
+// addTokens adds the tokens of the markup src, as the stream path's
+// tokenizer makes them, with <noscript> read as markup.
+func (bt *batcher) addTokens(src string) bool {
+	z := html.NewTokenizer(strings.NewReader(src))
+	states := tokenizerState{noscriptMarkup: true}
+	var name []byte
+	for {
+		switch tt := z.Next(); tt {
+		case html.ErrorToken:
+			return true
+		case html.TextToken:
+			if !bt.add(tt, z.Text()) {
+				return false
+			}
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			raw := z.Raw()
+			name = appendTagName(name[:0], raw)
+			states.after(z, tt, name)
+			if !bt.add(tt, raw) {
+				return false
+			}
+		}
+	}
 }

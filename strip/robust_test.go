@@ -2,6 +2,7 @@ package strip
 
 import (
 	"bytes"
+	"golang.org/x/net/html"
 	"io"
 	"runtime"
 	"strings"
@@ -281,5 +282,47 @@ func TestRemoteWithoutBaseLinksNoFile(t *testing.T) {
 		if !strings.Contains(got, "https://ok.example/") {
 			t.Errorf("%s lost the web link: %q", f, got)
 		}
+	}
+}
+
+// TestBodyAsTheParserReadsIt checks the pages that a stream once printed
+// nothing of: a head left open, content before or in a later <head>, and a
+// thread served in <noscript> (Discourse); the tree path gives the same.
+func TestBodyAsTheParserReadsIt(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`<html><head><title>x</title> <body><p>hello</p>`, "hello\n"},
+		{`<p>one</p><head><p>two</p>`, "one\n\ntwo\n"},
+		{`<head>text</head>`, "text\n"},
+		{`<head><meta charset=utf-8><noscript><link rel=x></noscript><title>t</title><script>x()</script></head><p>ok</p>`, "ok\n"},
+		{`<head><template><p>no</p></template></head><p>yes</p>`, "yes\n"},
+		{`<body><noscript><div class="post"><p>First <b>post</b>.</p></div><div class="post"><p>A reply.</p></div></noscript></body>`, "First post.\n\nA reply.\n"},
+		{`<p>x</p><noscript><img src="https://x.example/pixel.gif"></noscript><noscript>&lt;img src="https://x.example/p"&gt;</noscript>`, "x\n"},
+	} {
+		var out strings.Builder
+		if err := Convert(&out, strings.NewReader(c.in), Options{Format: FormatText, HTML: true}); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != c.want {
+			t.Errorf("%q: stream gives %q, want %q", c.in, out.String(), c.want)
+		}
+		doc, err := html.Parse(strings.NewReader(c.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tree strings.Builder
+		if err := ConvertNodes(&tree, []*html.Node{doc}, Options{Format: FormatText, HTML: true}); err != nil {
+			t.Fatal(err)
+		}
+		if tree.String() != c.want {
+			t.Errorf("%q: tree gives %q, want %q", c.in, tree.String(), c.want)
+		}
+	}
+	// With the scripts run, <noscript> is hidden, as that browser hid it.
+	var out strings.Builder
+	if err := Convert(&out, strings.NewReader(`<p>a</p><noscript><p>Enable JavaScript</p></noscript>`), Options{Format: FormatText, HTML: true, Scripted: true}); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "a\n" {
+		t.Errorf("scripted: %q", out.String())
 	}
 }

@@ -223,6 +223,9 @@ func (f *textFeed) Read(p []byte) (int, error) {
 // say.
 type tokenizerState struct {
 	foreign int // open svg and math elements
+	// noscriptMarkup says <noscript> holds markup (scripting is off), not
+	// the raw text the tokenizer reads there by default.
+	noscriptMarkup bool
 }
 
 // after is called after each tag the tokenizer returns; it reports whether
@@ -239,7 +242,7 @@ func (s *tokenizerState) after(z *html.Tokenizer, tt html.TokenType, name []byte
 	if !rawText(tt, name) {
 		return true
 	}
-	if s.foreign > 0 {
+	if s.foreign > 0 || s.noscriptMarkup && string(name) == "noscript" {
 		z.NextIsNotRawText()
 		return true
 	}

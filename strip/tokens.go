@@ -35,9 +35,11 @@ type tokenStream struct {
 	done chan struct{}
 }
 
-func newTokenStream(r io.Reader) *tokenStream {
+// newTokenStream tokenizes r; scripted says <noscript> holds raw text, as
+// it does for a browser that runs scripts, rather than markup.
+func newTokenStream(r io.Reader, scripted bool) *tokenStream {
 	s := newStream()
-	go s.produce(r)
+	go s.produce(r, scripted)
 	return s
 }
 
@@ -111,11 +113,11 @@ func (bt *batcher) end(err error) {
 	bt.send()
 }
 
-func (s *tokenStream) produce(r io.Reader) {
+func (s *tokenStream) produce(r io.Reader, scripted bool) {
 	feed := newTextFeed(r, maxTextRun)
 	z := html.NewTokenizer(feed)
 	dataState := true
-	var states tokenizerState
+	states := tokenizerState{noscriptMarkup: !scripted}
 	var name []byte
 	bt := &batcher{s: s}
 	if !bt.get() {
