@@ -291,13 +291,47 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 		NoImageText:   o.Readable,
 		Scripted:      c.rendered,
 	}
+	var seen *textSeen
+	if body.HTML && o.Format != strip.FormatRaw && o.Format != strip.FormatTitle {
+		seen = &textSeen{w: w}
+		w = seen
+	}
 	switch {
 	case body.HTML && (o.Readable || len(o.Select) > 0 || o.Images != ""):
-		return c.writeNarrowed(ctx, w, body, base, opt)
+		err = c.writeNarrowed(ctx, w, body, base, opt)
 	case body.HTML && o.Metadata:
-		return c.writeWithMetadata(w, body, base, opt)
+		err = c.writeWithMetadata(w, body, base, opt)
+	default:
+		err = strip.Convert(w, body, opt)
 	}
-	return strip.Convert(w, body, opt)
+	if err == nil && seen != nil && !seen.text {
+		// An empty insertion or record is never silent.
+		switch {
+		case o.Readable:
+			c.warn("reading mode found no text on this page; without --readable, or with --select SELECTOR, more of it may show")
+		case len(o.Select) > 0:
+			c.warn("the selection holds no text")
+		case !c.rendered:
+			c.warn("the page converted to nothing: its scripts may build or reveal its content (try --render)")
+		default:
+			c.warn("the page converted to nothing, even rendered")
+		}
+	}
+	return err
+}
+
+// textSeen passes writes through and notes whether any of them held
+// something other than white space.
+type textSeen struct {
+	w    io.Writer
+	text bool
+}
+
+func (t *textSeen) Write(p []byte) (int, error) {
+	if !t.text && len(bytes.TrimSpace(p)) > 0 {
+		t.text = true
+	}
+	return t.w.Write(p)
 }
 
 // isLocal reports whether the page in resp is one the user keeps on this

@@ -83,6 +83,7 @@ func (c *converter) readAttrs() attrs { return parseAttrs(c.data) }
 // parseAttrs reads the attributes the converter uses from a raw start tag.
 func parseAttrs(raw []byte) attrs {
 	var a attrs
+	segment := false
 	forEachAttr(raw, func(k, v []byte) {
 		switch string(k) {
 		case "href":
@@ -111,6 +112,8 @@ func parseAttrs(raw []byte) attrs {
 			a.colspan = attrValue(v)
 		case "hidden":
 			a.hidden = true
+		case "id":
+			segment = streamedSegment(v)
 		case "reversed":
 			a.reversed = true
 		case "aria-hidden":
@@ -119,10 +122,30 @@ func parseAttrs(raw []byte) attrs {
 			}
 		}
 	})
+	if segment {
+		// React's streamed rendering sends content in <div hidden
+		// id="S:0"> for a script to move where <template id="B:0"> stands:
+		// it is the page's content, written here where it arrives.
+		a.hidden = false
+	}
 	if a.style != "" && styleHides(a.style) {
 		a.hidden = true
 	}
 	return a
+}
+
+// streamedSegment reports whether an id is React's "S:n" for a streamed
+// segment of a page.
+func streamedSegment(id []byte) bool {
+	if len(id) < 3 || id[0] != 'S' || id[1] != ':' {
+		return false
+	}
+	for _, c := range id[2:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // attrValue decodes the character references of an attribute value, with

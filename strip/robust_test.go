@@ -297,6 +297,8 @@ func TestBodyAsTheParserReadsIt(t *testing.T) {
 		{`<head><template><p>no</p></template></head><p>yes</p>`, "yes\n"},
 		{`<body><noscript><div class="post"><p>First <b>post</b>.</p></div><div class="post"><p>A reply.</p></div></noscript></body>`, "First post.\n\nA reply.\n"},
 		{`<p>x</p><noscript><img src="https://x.example/pixel.gif"></noscript><noscript>&lt;img src="https://x.example/p"&gt;</noscript>`, "x\n"},
+		// React's streamed rendering: the segment a script would move.
+		{`<main><template id="B:0"></template></main><div hidden id="S:0"><p>Streamed.</p></div><div hidden id="menu"><p>Menu</p></div>`, "Streamed.\n"},
 	} {
 		var out strings.Builder
 		if err := Convert(&out, strings.NewReader(c.in), Options{Format: FormatText, HTML: true}); err != nil {
