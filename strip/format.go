@@ -408,7 +408,7 @@ func (m markdownSyntax) tableLines(t *table) []string {
 	if len(rows) == 0 {
 		return nil
 	}
-	widths, pad := columnWidths(rows, 3)
+	widths, pad := columnWidths(rows, 3, displayWidth)
 	line := func(cells []string, all bool) string {
 		var b strings.Builder
 		b.WriteString("|")
@@ -656,6 +656,32 @@ func orgEscapeCodeLine(l string) string {
 
 func (orgSyntax) cellBreak() string { return " " }
 
+// orgShownWidth is the width Org shows of a cell: a link shows its
+// description (or its target when it has none) without the brackets, so
+// that a table of links is aligned as Org itself would align it.
+func orgShownWidth(c string) int {
+	if !strings.Contains(c, "[[") {
+		return displayWidth(c)
+	}
+	w := 0
+	for {
+		i := strings.Index(c, "[[")
+		if i < 0 {
+			return w + displayWidth(c)
+		}
+		end := strings.Index(c[i:], "]]")
+		if end < 0 {
+			return w + displayWidth(c)
+		}
+		link := c[i+2 : i+end]
+		if k := strings.Index(link, "]["); k >= 0 {
+			link = link[k+2:]
+		}
+		w += displayWidth(c[:i]) + displayWidth(link)
+		c = c[i+end+2:]
+	}
+}
+
 // noFormula keeps a table cell from being a field formula, which Org's
 // table editor (in Org, and orgtbl-mode in Markdown) installs and evaluates,
 // Lisp too, when point leaves the cell.
@@ -672,7 +698,7 @@ func (o orgSyntax) tableLines(t *table) []string {
 		return nil
 	}
 	header := t.hasHeader()
-	widths, pad := columnWidths(rows, 1)
+	widths, pad := columnWidths(rows, 1, orgShownWidth)
 	var out []string
 	for ri, r := range rows {
 		var b strings.Builder
@@ -689,7 +715,7 @@ func (o orgSyntax) tableLines(t *table) []string {
 			c = noFormula(c)
 			b.WriteString(" " + c)
 			if pad {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
+				b.WriteString(strings.Repeat(" ", widths[i]-orgShownWidth(c)))
 			}
 			b.WriteString(" |")
 		}

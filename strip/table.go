@@ -31,7 +31,7 @@ const maxColspan = 32
 // than twice what the cells hold. A table with one long cell among
 // thousands of short ones, or thousands of columns in one row only, is
 // written unpadded, which Markdown and Org read just as well.
-func columnWidths(rows [][]string, min int) (widths []int, pad bool) {
+func columnWidths(rows [][]string, min int, width func(string) int) (widths []int, pad bool) {
 	cols := 0
 	for _, r := range rows {
 		cols = max(cols, len(r))
@@ -40,7 +40,7 @@ func columnWidths(rows [][]string, min int) (widths []int, pad bool) {
 	plain := 0
 	for _, r := range rows {
 		for i, c := range r {
-			w := displayWidth(c)
+			w := width(c)
 			widths[i] = max(widths[i], w, min)
 			plain += w + 3
 		}
