@@ -320,16 +320,30 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 	return err
 }
 
+// showsText reports whether n converts to any text, stopping at the first.
+func showsText(n *html.Node, base *url.URL) bool {
+	seen := &textSeen{w: io.Discard, stop: true}
+	err := strip.ConvertNodes(seen, []*html.Node{n}, strip.Options{Format: strip.FormatText, HTML: true, BaseURL: base, NoImageText: true})
+	return seen.text || err != nil && !errors.Is(err, errSeen)
+}
+
+// errSeen stops a conversion once textSeen has seen text.
+var errSeen = errors.New("text seen")
+
 // textSeen passes writes through and notes whether any of them held
 // something other than white space.
 type textSeen struct {
 	w    io.Writer
 	text bool
+	stop bool // fail the first write that holds text, with errSeen
 }
 
 func (t *textSeen) Write(p []byte) (int, error) {
 	if !t.text && len(bytes.TrimSpace(p)) > 0 {
 		t.text = true
+		if t.stop {
+			return 0, errSeen
+		}
 	}
 	return t.w.Write(p)
 }
@@ -413,6 +427,11 @@ func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader
 			nodes = []*html.Node{doc}
 		case err != nil:
 			return err
+		case !o.RequireArticle && !showsText(article, base):
+			// An article of pictures, or of text the page hides: a
+			// reader gets more from the page than from nothing.
+			c.warn("the article found holds no text; printing the whole page")
+			nodes = []*html.Node{doc}
 		default:
 			nodes = []*html.Node{article}
 		}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"golang.org/x/net/html"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEmptyConversionSaysSo checks that a page that converts to nothing
+// says so on stderr, and that reading mode prints the page rather than an
+// article with no text.
+func TestEmptyConversionSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, page string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	hidden := write("hidden.html", `<html><body><div style="visibility:hidden"><p>Built by scripts.</p></div></body></html>`)
+	runCmd(t, "-f", "text", hidden).check(t, 0, "warning: the page converted to nothing", "")
+	runCmd(t, "-f", "org", "--select", "div", hidden).check(t, 0, "warning: the selection holds no text", "")
+
+	// Reading mode prints the page rather than an article that shows no
+	// text (0095 of wcxb-dev chose such an element).
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{`<div><figure><img src="a.png" alt="a"></figure></div>`, false},
+		{`<div><p style="display:none">Hidden.</p><script>x()</script></div>`, false},
+		{`<div><p>Text.</p></div>`, true},
+	} {
+		doc, err := html.Parse(strings.NewReader(c.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := showsText(doc, nil); got != c.want {
+			t.Errorf("showsText(%q) = %v", c.in, got)
+		}
+	}
+}
