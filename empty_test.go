@@ -21,7 +21,10 @@ func TestEmptyConversionSaysSo(t *testing.T) {
 		return p
 	}
 	hidden := write("hidden.html", `<html><body><div style="visibility:hidden"><p>Built by scripts.</p></div></body></html>`)
-	runCmd(t, "-f", "text", hidden).check(t, 0, "warning: the page converted to nothing", "")
+	// Hidden whole until its scripts run: printed, hidden parts included.
+	runCmd(t, "-f", "text", hidden).check(t, 0, "warning: the page hides all of its content until its scripts run", "Built by scripts.\n")
+	shell := write("shell.html", `<html><head><title>App</title></head><body><div id="root"></div><script>render()</script></body></html>`)
+	runCmd(t, "-f", "markdown", shell).check(t, 0, "warning: the page converted to nothing", "")
 	runCmd(t, "-f", "org", "--select", "div", hidden).check(t, 0, "warning: the selection holds no text", "")
 
 	// Reading mode prints the page rather than an article that shows no

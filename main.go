@@ -301,6 +301,17 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 		err = c.writeNarrowed(ctx, w, body, base, opt)
 	case body.HTML && o.Metadata:
 		err = c.writeWithMetadata(w, body, base, opt)
+	case seen != nil && !c.rendered:
+		// Kept while nothing shows, for a page hidden until its
+		// scripts run (visibility:hidden around everything).
+		kept := &keptInput{max: maxKeptInput, done: func() bool { return seen.text }}
+		err = strip.Convert(w, io.TeeReader(body, kept), opt)
+		if err == nil && !seen.text && !kept.over {
+			opt.ShowHidden = true
+			if err = strip.Convert(w, bytes.NewReader(kept.b), opt); seen.text {
+				c.warn("the page hides all of its content until its scripts run: printed with its hidden parts")
+			}
+		}
 	default:
 		err = strip.Convert(w, body, opt)
 	}
@@ -318,6 +329,32 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 		}
 	}
 	return err
+}
+
+// maxKeptInput bounds the page kept for a second conversion with its
+// hidden parts: a page hidden until its scripts run is seldom larger.
+const maxKeptInput = 8 << 20
+
+// keptInput keeps what is written to it, up to max bytes and only until
+// done says it is not needed.
+type keptInput struct {
+	b    []byte
+	max  int
+	over bool
+	done func() bool
+}
+
+func (k *keptInput) Write(p []byte) (int, error) {
+	switch {
+	case k.over:
+	case k.done():
+		k.over, k.b = true, nil
+	case len(k.b)+len(p) > k.max:
+		k.over, k.b = true, nil
+	default:
+		k.b = append(k.b, p...)
+	}
+	return len(p), nil
 }
 
 // showsText reports whether n converts to any text, stopping at the first.

@@ -72,6 +72,10 @@ type Options struct {
 	// scripting off, w3m and lynx show it: forums built on Discourse
 	// serve the whole thread there for clients that run no scripts.
 	Scripted bool
+	// ShowHidden writes what the page hides (hidden, aria-hidden, a style
+	// that hides) but scripts, styles and the head: for a page hidden
+	// whole until its scripts run, which is all a reader would see then.
+	ShowHidden bool
 	// Links is the link style of FormatText; "" means LinksInline.
 	Links LinkStyle
 	// Width wraps paragraphs at this many columns; 0 means no wrapping.

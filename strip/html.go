@@ -355,6 +355,7 @@ func (c *converter) startTag(selfClosing bool) {
 	var at attrs
 	if wantsAttrs(a) || mayHide(c.data) {
 		at = c.readAttrs()
+		at.hidden = at.hidden && !c.opt.ShowHidden
 	}
 	if c.pre != nil {
 		// A button in a code block is a "copy" control, not code.
