@@ -23,6 +23,9 @@ func TestEmptyConversionSaysSo(t *testing.T) {
 	hidden := write("hidden.html", `<html><body><div style="visibility:hidden"><p>Built by scripts.</p></div></body></html>`)
 	// Hidden whole until its scripts run: printed, hidden parts included.
 	runCmd(t, "-f", "text", hidden).check(t, 0, "warning: the page hides all of its content until its scripts run", "Built by scripts.\n")
+	if r := runCmd(t, "-f", "text", "--readable", hidden); r.stdout != "Built by scripts.\n" || !strings.Contains(r.stderr, "hides all of its content") {
+		t.Errorf("--readable on a page hidden until scripted: %q, stderr %q", r.stdout, r.stderr)
+	}
 	shell := write("shell.html", `<html><head><title>App</title></head><body><div id="root"></div><script>render()</script></body></html>`)
 	runCmd(t, "-f", "markdown", shell).check(t, 0, "warning: the page converted to nothing", "")
 	runCmd(t, "-f", "org", "--select", "div", hidden).check(t, 0, "warning: the selection holds no text", "")

@@ -476,6 +476,11 @@ func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader
 		nodes = []*html.Node{doc}
 		meta = readable.PageMetadata(doc, base)
 	}
+	if len(nodes) == 1 && nodes[0] == doc && !c.rendered && !showsText(doc, base) {
+		// Hidden whole until its scripts run, as on the stream path.
+		opt.ShowHidden = true
+		c.warn("the page hides all of its content until its scripts run: printed with its hidden parts")
+	}
 	if done, err := c.writeHeader(w, meta, &opt); done || err != nil {
 		return err
 	}
