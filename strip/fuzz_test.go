@@ -130,6 +130,8 @@ func liveConstruct(out string, f Format) string {
 			continue
 		case inBlock:
 			continue
+		case strings.HasPrefix(t, "#+caption: "):
+			// A table's caption: the converter's own keyword.
 		case strings.HasPrefix(t, "#+"):
 			return "a keyword line " + l
 		}
