@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,22 @@ document.getElementById("root").innerHTML = "<h1>Built</h1><p>Text built by a sc
 		}
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<title>Slow Title</title>")
+	})
+	mux.HandleFunc("/slow.html", func(w http.ResponseWriter, r *http.Request) {
+		// A converted page that takes long enough to type meanwhile.
+		select {
+		case <-time.After(1200 * time.Millisecond):
+		case <-stop:
+		}
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><head><title>Slow page</title></head><body><h1>Slow page</h1><p>"+
+			strings.Repeat("A paragraph long enough to pass the edge of any window. ", 6)+"</p></body></html>")
+	})
+	mux.HandleFunc("/links-article.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		body := strings.Repeat("<p>The council voted on the river bridge after a long debate about the budget.</p>", 5)
+		io.WriteString(w, `<html><head><title>Links</title></head><body><article><h1>Links</h1>`+body+
+			`<p>More on <a href="/elsewhere">the bridge plans</a>, from the council's own site, with maps.</p></article></body></html>`)
 	})
 	mux.HandleFunc("/no-article.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -267,4 +284,150 @@ func TestPackageLint(t *testing.T) {
 	if strings.TrimSpace(out) != "" {
 		t.Errorf("package-lint:\n%s", out)
 	}
+}
+
+// readmeEmacsSnippets returns the elisp blocks of README's Emacs section.
+func readmeEmacsSnippets(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	start := strings.Index(readme, "\n## Emacs\n")
+	if start < 0 {
+		t.Fatal("README has no Emacs section")
+	}
+	section := readme[start+1:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	var snippets []string
+	for _, m := range regexp.MustCompile("(?s)```elisp\n(.*?)```").FindAllStringSubmatch(section, -1) {
+		snippets = append(snippets, m[1])
+	}
+	return snippets
+}
+
+// TestREADMEEmacsSnippets runs each elisp snippet of README's Emacs section
+// as an init file would, in a fresh emacs -Q with a HOME of its own where
+// the package is installed the README's way (insert-from-url --emacs >
+// ~/.emacs.d/lisp/insert-from-url.el) and the program is on PATH, then
+// checks that it did what the README says: the keys bound, the wheel mode
+// on from the start, a capture through org-protocol filed and filled.
+func TestREADMEEmacsSnippets(t *testing.T) {
+	emacsPath := emacs(t)
+	bin := buildProgram(t)
+	s := testServer(t)
+	snippets := readmeEmacsSnippets(t)
+	find := func(marker string) string {
+		for _, sn := range snippets {
+			if strings.Contains(sn, marker) {
+				return sn
+			}
+		}
+		t.Fatalf("README's Emacs section has no snippet with %q", marker)
+		return ""
+	}
+	plain, usePackage, capture := find("(require 'insert-from-url)"), find("(use-package insert-from-url"), find("org-capture-templates")
+	if len(snippets) != 3 {
+		t.Errorf("README's Emacs section has %d elisp snippets; this test knows 3", len(snippets))
+	}
+
+	home := t.TempDir()
+	lisp := filepath.Join(home, ".emacs.d", "lisp")
+	if err := os.MkdirAll(lisp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	el, err := exec.Command(bin, "--emacs").Output()
+	if err != nil {
+		t.Fatalf("insert-from-url --emacs: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(lisp, "insert-from-url.el"), el, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The README's capture folder: mkdir -p ~/notes.
+	if err := os.MkdirAll(filepath.Join(home, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(t *testing.T, loadPath []string, init, check string) {
+		t.Helper()
+		file := filepath.Join(home, "init.el")
+		if err := os.WriteFile(file, []byte(init), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-Q", "--batch"}
+		for _, d := range loadPath {
+			args = append(args, "-L", d)
+		}
+		args = append(args, "-l", file, "--eval", check)
+		cmd := exec.Command(emacsPath, args...)
+		cmd.Dir = home
+		cmd.Env = append(os.Environ(), "HOME="+home, "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "README-OK") {
+			t.Fatalf("emacs: %v\ninit:\n%s\n%s", err, init, out)
+		}
+	}
+	const installed = `(unless (equal (locate-library "insert-from-url") (expand-file-name "~/.emacs.d/lisp/insert-from-url.el"))
+    (error "loaded from %s" (locate-library "insert-from-url")))`
+	const bound = `(dolist (k '(("C-c i u" . insert-from-url) ("C-c i a" . insert-from-url-article) ("C-c i l" . insert-from-url-link)))
+    (unless (eq (key-binding (kbd (car k))) (cdr k)) (error "%s is %S" (car k) (key-binding (kbd (car k))))))
+  (unless (bound-and-true-p insert-from-url-wheel-undo-mode) (error "the wheel mode is off"))
+  (unless (eq (key-binding [M-wheel-down]) 'insert-from-url-wheel-undo) (error "M-wheel-down is not bound"))`
+
+	t.Run("require", func(t *testing.T) {
+		run(t, nil, plain, "(progn (require 'insert-from-url) "+installed+"\n  "+bound+"\n  (princ \"README-OK\\n\"))")
+	})
+
+	t.Run("use-package", func(t *testing.T) {
+		// Built in since Emacs 29; before, Debian's elpa-use-package.
+		var loadPath []string
+		for _, pattern := range []string{"use-package-*", "bind-key-*"} {
+			dirs, _ := filepath.Glob(filepath.Join("/usr/share/emacs/site-lisp/elpa-src", pattern))
+			loadPath = append(loadPath, dirs...)
+		}
+		probe := exec.Command(emacsPath, append(append([]string{"-Q", "--batch"}, func() []string {
+			var a []string
+			for _, d := range loadPath {
+				a = append(a, "-L", d)
+			}
+			return a
+		}()...), "--eval", "(kill-emacs (if (locate-library \"use-package\") 0 1))")...)
+		if probe.Run() != nil {
+			t.Skip("use-package is not available (Emacs 29 has it; Debian: elpa-use-package)")
+		}
+		// The package loads at startup, not at the first key: the wheel
+		// mode must be on before any command ran.
+		// Before Emacs 29, the package system's autoloads give use-package.
+		init := "(unless (fboundp 'use-package) (require 'use-package))\n" + usePackage
+		run(t, loadPath, init, "(progn (unless (featurep 'insert-from-url) (error \"not loaded at startup\")) "+
+			installed+"\n  "+bound+"\n  (princ \"README-OK\\n\"))")
+	})
+
+	t.Run("capture", func(t *testing.T) {
+		url := s.URL + "/slow.html"
+		check := fmt.Sprintf(`(progn
+  (require 'url-util)
+  (require 'server) ; emacsclient talks to a running server
+  (let* ((file (expand-file-name "~/notes/web.org"))
+         )
+    ;; What emacsclient hands the server for the bookmarklet's URL.
+    (org-protocol-check-filename-for-protocol
+     (expand-file-name (concat "org-protocol://capture?template=w&url=" (url-hexify-string %q)))
+     nil nil)
+    ;; Filed at once: the page, 1.2 s away, is not in yet.
+    (let ((now (with-temp-buffer (insert-file-contents file) (buffer-string))))
+      (unless (string-prefix-p "* Fetching http" now) (error "filed at first: %%S" now)))
+    (let ((deadline (+ (float-time) 15)) text)
+      (while (and (< (float-time) deadline)
+                  (not (and (file-exists-p file)
+                            (string-match-p "A paragraph long enough"
+                                            (setq text (with-temp-buffer (insert-file-contents file) (buffer-string)))))))
+        (accept-process-output nil 0.05))
+      (unless (and text (string-prefix-p "* Slow page\n:PROPERTIES:\n:RETRIEVED: " text))
+        (error "captured: %%S" text))))
+  (princ "README-OK\n"))`, url)
+		run(t, nil, plain+"\n"+capture, check)
+	})
 }

@@ -35,6 +35,8 @@
 ;;   M-x insert-from-url-view    read a page's article in a buffer of its own
 ;;                               (Org by default; q quits, g reloads)
 ;;   M-x insert-from-url-cancel  stop the fetches of the current buffer
+;;   M-x insert-from-url-links-in-region
+;;                               turn the URLs of the region into titled links
 ;;   M-x insert-from-url-wheel-undo-mode
 ;;                               Alt+wheel towards you undoes, away redoes
 ;;
@@ -46,7 +48,15 @@
 ;;   (use-package insert-from-url
 ;;     :load-path "~/.emacs.d/lisp"
 ;;     :bind ("C-c i u" . insert-from-url)
+;;     :demand t           ; so that the wheel mode is on from the start
 ;;     :config (insert-from-url-wheel-undo-mode 1))
+;;
+;; For `org-capture' (and org-protocol's bookmarklets), a template such as
+;;
+;;   ("w" "Web article" entry (file "~/notes/web.org")
+;;    "%(insert-from-url-capture \"%:link\")" :immediate-finish t)
+;;
+;; files the page's article without making Emacs wait for it.
 ;;
 ;; Loading this file binds no key; the wheel bindings live in the keymap of
 ;; `insert-from-url-wheel-undo-mode'.
@@ -61,6 +71,12 @@
 (declare-function outline-next-heading "outline" ())
 (declare-function org-attach-dir "org-attach" (&optional create-if-not-exists-p no-fs-check))
 (declare-function org-before-first-heading-p "org" ())
+(declare-function org-at-heading-p "org" (&optional invisible-not-ok))
+(declare-function org-back-to-heading "org" (&optional invisible-ok))
+(declare-function org-outline-level "org" ())
+(declare-function org-demote-subtree "org" ())
+(declare-function org-attach-dir-from-id "org-attach" (id &optional try-all))
+(declare-function org-id-new "org-id" (&optional prefix))
 (declare-function org-display-inline-images "org" (&optional include-linked refresh beg end))
 (declare-function markdown-display-inline-images "markdown-mode" ())
 
@@ -101,9 +117,16 @@ programming modes, and plain text elsewhere."
                  (const :tag "Markdown" markdown)
                  (const :tag "Org" org)))
 
-(defcustom insert-from-url-fill nil
-  "When non-nil, wrap converted text at `fill-column'."
-  :type 'boolean)
+(defcustom insert-from-url-fill 'auto
+  "Whether converted text is wrapped at `fill-column'.
+nil leaves each paragraph on one line, t always wraps, and `auto'
+wraps unless the buffer shows long lines wrapped at word boundaries
+\\=(as `visual-line-mode' does): in a buffer that truncates lines, such
+as an Org buffer by default (`org-startup-truncated'), a paragraph
+on one line would be cut at the window's edge."
+  :type '(choice (const :tag "Unless lines wrap at word boundaries" auto)
+                 (const :tag "Never" nil)
+                 (const :tag "Always" t)))
 
 (defcustom insert-from-url-readable nil
   "When non-nil, `insert-from-url' inserts only the page's main article.
@@ -141,6 +164,13 @@ is rendering."
 They are stored in a temporary folder, deleted with the buffer."
   :type 'boolean)
 
+(defcustom insert-from-url-view-visual-line t
+  "When non-nil, `insert-from-url-view' turns on `visual-line-mode'.
+The article's paragraphs are then one line each, wrapped at word
+boundaries to the window's width; when nil, they are wrapped at
+`fill-column' as `insert-from-url-fill' says."
+  :type 'boolean)
+
 (defcustom insert-from-url-view-format 'org
   "Format of the article that `insert-from-url-view' shows."
   :type '(choice (const :tag "Org" org)
@@ -158,18 +188,23 @@ They are stored in a temporary folder, deleted with the buffer."
                         (file-name-directory buffer-file-name)
                       default-directory)))
 
-(defun insert-from-url--images-arguments (format)
+(defun insert-from-url--images-arguments (format &optional new-entry-id)
   "Return the program's arguments that store images for FORMAT, or nil.
-They follow `insert-from-url-images', for the current buffer."
+They follow `insert-from-url-images', for the current buffer.  With
+NEW-ENTRY-ID, the images are for a new Org entry with that ID:
+with `attach', they go to its attachment folder, and the entry at
+point is left alone."
   (when (and insert-from-url-images (member format '("org" "markdown"))
              (not (file-remote-p (insert-from-url--link-base))))
     (let ((dir (if (eq insert-from-url-images 'attach)
-                   (progn
-                     (unless (and (derived-mode-p 'org-mode)
-                                  (require 'org-attach nil t)
-                                  (not (org-before-first-heading-p)))
-                       (user-error "No Org entry here to attach images to; see `insert-from-url-images'"))
-                     (org-attach-dir t))
+                   (if (and new-entry-id (derived-mode-p 'org-mode) (require 'org-attach nil t))
+                       (org-attach-dir-from-id new-entry-id)
+                     (progn
+                       (unless (and (derived-mode-p 'org-mode)
+                                    (require 'org-attach nil t)
+                                    (not (org-before-first-heading-p)))
+                         (user-error "No Org entry here to attach images to; see `insert-from-url-images'"))
+                       (org-attach-dir t)))
                  (expand-file-name insert-from-url-images (insert-from-url--link-base)))))
       (list "--images" dir "--images-relative-to" (insert-from-url--link-base)))))
 
@@ -202,22 +237,47 @@ either breaks starting a process."
                       temporary-file-directory)))
         (or tmp "/")))))
 
+(defun insert-from-url--markdown-file-p ()
+  "Return non-nil if the current buffer visits a Markdown file, whatever its mode.
+Emacs has no mode of its own for .md files: without markdown-mode,
+they open in Fundamental mode."
+  (and buffer-file-name
+       (string-match-p "\\.\\(?:md\\|markdown\\|mkd\\|mdown\\|mkdn\\)\\'" buffer-file-name)))
+
 (defun insert-from-url--format-for-buffer ()
   "Return the format that fits the current buffer, as a string."
   (let ((format (if (eq insert-from-url-format 'auto)
                     (cond ((derived-mode-p 'org-mode) 'org)
-                          ((derived-mode-p 'markdown-mode 'gfm-mode) 'markdown)
+                          ((or (derived-mode-p 'markdown-mode 'gfm-mode)
+                               (insert-from-url--markdown-file-p))
+                           'markdown)
                           ((insert-from-url--code-buffer-p) 'raw)
                           (t 'text))
                   insert-from-url-format)))
     (symbol-name format)))
 
-(defun insert-from-url--base-level (format)
-  "Return the outline level to nest FORMAT headings under, or nil."
+(defun insert-from-url--base-level (format &optional at-point)
+  "Return the outline level to nest FORMAT headings under, or nil.
+That is the level of the current entry.  With AT-POINT, the text
+goes at point: at the start of a heading line, which is where
+\\[org-next-visible-heading] leaves point, it goes before the heading,
+into the previous entry, and takes that entry's level."
   (when (and (equal format "org") (derived-mode-p 'org-mode)
              (fboundp 'org-current-level))
-    (let ((level (save-excursion (org-current-level))))
+    (let ((level (save-excursion
+                   (when (and at-point (bolp) (org-at-heading-p))
+                     (if (bobp)
+                         (setq at-point 'top)
+                       (backward-char)))
+                   (and (not (eq at-point 'top)) (org-current-level)))))
       (and level (> level 0) level))))
+
+(defun insert-from-url--fill-p ()
+  "Return non-nil if converted text is wrapped for the current buffer.
+See `insert-from-url-fill'."
+  (if (eq insert-from-url-fill 'auto)
+      (or truncate-lines (not word-wrap))
+    insert-from-url-fill))
 
 (defun insert-from-url--arguments (url format &optional base-level extra)
   "Return the program's arguments to fetch URL in FORMAT.
@@ -228,12 +288,16 @@ is a list of more arguments."
                 "--max-size" (number-to-string insert-from-url-max-size))
           (when base-level
             (list "--base-level" (number-to-string base-level)))
-          (when (and insert-from-url-fill (not (member format '("raw" "title"))))
+          (when (and (insert-from-url--fill-p) (not (member format '("raw" "title"))))
             (list "--width" (number-to-string fill-column)))
           (pcase insert-from-url-render
             ('nil nil)
             ('auto (list "--render=auto"))
             (_ (list "--render")))
+          ;; The article of a plain-text note keeps its link URLs, as
+          ;; references (the program's default drops them there).
+          (when (and (equal format "text") (member "--readable" extra))
+            (list "--links" "reference"))
           extra
           insert-from-url-arguments
           (list "--" url)))
@@ -335,6 +399,14 @@ the coding system.  The text has no properties."
 (defvar-local insert-from-url--processes nil
   "Processes fetching for the current buffer.")
 
+(defvar-local insert-from-url--link-jobs nil
+  "The `insert-from-url-links-in-region' runs of the current buffer.
+Each is a list whose car holds the URLs not fetched yet.")
+
+(defvar-local insert-from-url--pending nil
+  "Places where fetches wait to insert, in the order they started.
+Each is (MARKER . ORIGIN), from `insert-from-url--new-place'.")
+
 (defun insert-from-url--read-output (file &optional strip-bidi)
   "Return the text of FILE, UTF-8, cleaned for a buffer.
 STRIP-BIDI is as for `insert-from-url--clean-buffer'."
@@ -411,7 +483,7 @@ pipe in small chunks, and nothing arrives half-written."
                                   (insert-from-url--converted-p stderr))
                          (when-let ((warnings (insert-from-url--warnings stderr)))
                            ;; After the success message, which it must not hide.
-                           (insert-from-url--report (string-join warnings "; "))))
+                           (insert-from-url--report-warnings url warnings)))
                         (t
                          (funcall (or on-failure #'insert-from-url--report)
                                   (insert-from-url--error-message stderr code))))))
@@ -446,10 +518,28 @@ pipe in small chunks, and nothing arrives half-written."
       (process-put stderr-process 'insert-from-url-fetch process)
       (process-put process 'insert-from-url-url url)
       (process-put process 'insert-from-url-owner owner)
+      (process-put process 'insert-from-url-file file)
+      (add-hook 'kill-emacs-hook #'insert-from-url--kill-emacs)
       (push process insert-from-url--processes)
       (add-hook 'kill-buffer-hook #'insert-from-url--stop-fetches nil t)
       (insert-from-url--update-mode-line)
       process)))
+
+(defun insert-from-url--kill-emacs ()
+  "Stop every fetch and delete the temporary files and folders, as Emacs exits.
+That is the output file of each fetch in flight and the image
+folder of each `insert-from-url-view' buffer: `kill-buffer-hook'
+does not run at exit."
+  (dolist (p (process-list))
+    (when-let ((file (process-get p 'insert-from-url-file)))
+      (process-put p 'insert-from-url-cancelled t)
+      (when (process-live-p p)
+        (delete-process p))
+      (ignore-errors (delete-file file))))
+  (dolist (b (buffer-list))
+    (when (buffer-local-value 'insert-from-url--view-images b)
+      (with-current-buffer b
+        (insert-from-url--view-delete-images)))))
 
 (defun insert-from-url--stop-fetches ()
   "Stop the fetches of the current buffer, without a word."
@@ -457,7 +547,10 @@ pipe in small chunks, and nothing arrives half-written."
     (process-put p 'insert-from-url-cancelled t)
     (when (process-live-p p)
       (delete-process p)))
-  (setq insert-from-url--processes nil))
+  (setq insert-from-url--processes nil)
+  (let ((places insert-from-url--pending))
+    (setq insert-from-url--pending nil)
+    (mapc #'insert-from-url--forget-place places)))
 
 (defconst insert-from-url-log-buffer "*insert-from-url-log*"
   "Name of the buffer that keeps the messages of fetches.")
@@ -468,6 +561,28 @@ pipe in small chunks, and nothing arrives half-written."
     (let ((inhibit-read-only t))
       (goto-char (point-max))
       (insert (format-time-string "%F %T ") message "\n"))))
+
+(defun insert-from-url--report-warnings (url warnings)
+  "Log each of the WARNINGS of a fetch of URL, and show them in one line.
+Each logged warning names URL.  One warning shows as it is; more
+show as a count, such as \"3 images not stored\", that points to
+the log."
+  (let ((named (mapcar (lambda (w) (if (string-match-p (regexp-quote url) w) w
+                                     (format "%s (%s)" w url)))
+                       warnings)))
+    (if (null (cdr named))
+        (insert-from-url--report (car named))
+      (mapc #'insert-from-url--log named)
+      (let* ((images (seq-count (lambda (w) (string-match-p "image not stored" w)) warnings))
+             (others (- (length warnings) images)))
+        (message "insert-from-url: %s; see %s"
+                 (string-join
+                  (delq nil (list (and (> images 0)
+                                       (format "%d image%s not stored" images (if (= images 1) "" "s")))
+                                  (and (> others 0)
+                                       (format "%d warning%s" others (if (= others 1) "" "s")))))
+                  " and ")
+                 insert-from-url-log-buffer)))))
 
 (defun insert-from-url--report (message)
   "Show MESSAGE, an error or a warning of a fetch, and log it."
@@ -585,47 +700,103 @@ A prefix argument asks for the format too."
   (list (insert-from-url--read-url prompt)
         (and current-prefix-arg (insert-from-url--read-format))))
 
-(defvar-local insert-from-url--pending nil
-  "Markers of the fetches waiting to insert, in the order they started.")
+(defun insert-from-url--new-place (pos)
+  "Return a new place for a fetch to insert at POS, and record it.
+The place is (MARKER . ORIGIN).  MARKER advances over text typed
+at it, so that the fetched text goes after what the user types
+there and the typed text stays whole; ORIGIN does not, so the two
+differ once something was typed there."
+  (let ((place (cons (copy-marker pos t) (copy-marker pos))))
+    (setq insert-from-url--pending (append insert-from-url--pending (list place)))
+    place))
 
-(defun insert-from-url--insert-at (marker text)
-  "Insert TEXT at MARKER as one undo step, in MARKER's buffer.
-Point, and the point of each window on the buffer, follow the
-text when they were at MARKER; elsewhere they stay.  Narrowing
-does not move the insertion, and fetches waiting at the same place
-that started later go after TEXT.  In a buffer that became
-read-only, TEXT goes to the kill ring instead.  Return the
-position where TEXT ends if it was inserted, else nil."
-  (let ((buffer (marker-buffer marker))
-        inserted)
+(defun insert-from-url--forget-place (place)
+  "Drop PLACE from its buffer's waiting fetches, and free its markers."
+  (let ((buffer (marker-buffer (car place))))
     (when (buffer-live-p buffer)
       (with-current-buffer buffer
-        (let ((later (cdr (memq marker insert-from-url--pending))))
-          (setq insert-from-url--pending (delq marker insert-from-url--pending))
+        (setq insert-from-url--pending (delq place insert-from-url--pending)))))
+  (set-marker (car place) nil)
+  (set-marker (cdr place) nil))
+
+(defun insert-from-url--block-position (pos)
+  "Return where lines of their own meant for POS go.
+That is POS at the start of a line, else the start of the next
+line or the end of the buffer: the line at POS stays whole."
+  (save-excursion
+    (goto-char pos)
+    (if (bolp) pos (forward-line 1) (point))))
+
+(defun insert-from-url--block-text (pos text)
+  "Return TEXT as lines of their own for POS.
+It starts on a line of its own, and ends with a newline when text
+follows POS."
+  (save-excursion
+    (goto-char pos)
+    (concat (if (bolp) "" "\n")
+            text
+            (if (or (eobp) (string-suffix-p "\n" text)) "" "\n"))))
+
+(defun insert-from-url--insert-at (place text &optional block)
+  "Insert TEXT at PLACE as one undo step, in PLACE's buffer.
+PLACE is from `insert-from-url--new-place'; its markers are freed.
+TEXT goes after what was typed at PLACE while it was fetched: the
+typed text stays whole.  With BLOCK, TEXT is lines of their own:
+it goes at the start of the line after PLACE's, so that the line
+is not split, and ends with a newline when text follows.
+Point, and the point of each window on the buffer, follow the text
+when they are where the command ran and nothing was typed there;
+elsewhere, after text typed there too, they stay, and so do the
+windows.  Narrowing does not move the insertion, and fetches
+waiting at the same place go before or after TEXT in the order
+they started.  In a buffer that became read-only, TEXT goes to the
+kill ring instead.  Return (START . END) of the inserted text, or
+nil."
+  (let* ((marker (car place))
+         (buffer (marker-buffer marker))
+         inserted)
+    (when (buffer-live-p buffer)
+      (with-current-buffer buffer
+        (let ((later (cdr (memq place insert-from-url--pending))))
+          (setq insert-from-url--pending (delq place insert-from-url--pending))
           (if buffer-read-only
               (progn
                 (kill-new text)
                 (insert-from-url--report
                  (format "insert-from-url: %s is read-only now; the text is in the kill ring"
                          (buffer-name))))
-            (let* ((pos (marker-position marker))
-                   (follow (= (point) pos))
-                   (windows (seq-filter (lambda (w) (= (window-point w) pos))
-                                        (get-buffer-window-list buffer nil t)))
-                   (end (+ pos (length text))))
-              (undo-boundary)
-              (save-excursion
-                (save-restriction
-                  (widen)
+            (save-restriction
+              (widen)
+              (let* ((anchor (marker-position marker))
+                     (typed (/= anchor (cdr place)))
+                     (pos (if block (insert-from-url--block-position anchor) anchor))
+                     (text (if block (insert-from-url--block-text pos text) text))
+                     (end (+ pos (length text)))
+                     (follow (and (not typed) (= (point) anchor)))
+                     (windows (and (not typed)
+                                   (seq-filter (lambda (w) (= (window-point w) anchor))
+                                               (get-buffer-window-list buffer nil t))))
+                     ;; Other fetches waiting where TEXT goes, with
+                     ;; where they were and whether they were typed at.
+                     (here (delq nil (mapcar (lambda (p)
+                                               (when (memql (marker-position (car p)) (list anchor pos))
+                                                 (list p (marker-position (car p))
+                                                       (= (car p) (cdr p)))))
+                                             insert-from-url--pending))))
+                (undo-boundary)
+                (save-excursion
                   (goto-char pos)
-                  (insert text)))
-              (undo-boundary)
-              (dolist (m later)
-                (when (= m pos) (set-marker m end)))
-              (when follow (goto-char end))
-              (dolist (w windows) (set-window-point w end))
-              (setq inserted end)))))
-      (set-marker marker nil))
+                  (insert text))
+                (undo-boundary)
+                (dolist (h here)
+                  (let ((to (if (memq (car h) later) end (nth 1 h))))
+                    (set-marker (car (car h)) to)
+                    (when (nth 2 h) (set-marker (cdr (car h)) to))))
+                (when follow (goto-char end))
+                (dolist (w windows) (set-window-point w end))
+                (setq inserted (cons pos end))))))))
+    (set-marker marker nil)
+    (set-marker (cdr place) nil)
     inserted))
 
 ;;;###autoload
@@ -641,7 +812,7 @@ only the page's main article is inserted."
   (barf-if-buffer-read-only)
   (let ((format (or format (insert-from-url--format-for-buffer))))
     (insert-from-url--fetch-and-insert
-     url format (insert-from-url--base-level format)
+     url format (insert-from-url--base-level format t)
      (append (and insert-from-url-readable '("--readable"))
              (insert-from-url--images-arguments format)))))
 
@@ -657,7 +828,10 @@ own headings below.  FORMAT is as for `insert-from-url'."
   (let* ((format (or format (insert-from-url--format-for-buffer)))
          (entry (and (equal format "org") (derived-mode-p 'org-mode)))
          (level (and entry (or (insert-from-url--base-level format) 0)))
-         (images (insert-from-url--images-arguments format)))
+         ;; Images attached to the new entry need its ID now.
+         (id (and entry (eq insert-from-url-images 'attach) (require 'org-id nil t)
+                  (org-id-new)))
+         (images (insert-from-url--images-arguments format id)))
     (save-excursion
       (when (and entry (> level 0))
         ;; A child entry goes after its parent's own text, before the
@@ -665,36 +839,226 @@ own headings below.  FORMAT is as for `insert-from-url'."
         (outline-next-heading))
       (insert-from-url--fetch-and-insert
        url format level (append '("--readable" "--metadata") images) entry
-       (and entry #'insert-from-url--add-retrieved)))))
+       (and entry (lambda (text)
+                    (insert-from-url--add-retrieved text (and images id))))))))
 
-(defun insert-from-url--add-retrieved (entry)
-  "Return the Org ENTRY with the time it was retrieved in its drawer."
+(defun insert-from-url--add-retrieved (entry &optional id)
+  "Return the Org ENTRY with the time it was retrieved in its drawer.
+With ID, the drawer gets that ID too."
   (let ((stamp (format-time-string "[%Y-%m-%d %a %H:%M]")))
     (if (string-match "^:PROPERTIES:\n" entry)
-        (replace-match (concat ":PROPERTIES:\n:RETRIEVED: " stamp "\n") t t entry)
+        (replace-match (concat ":PROPERTIES:\n" (if id (format ":ID: %s\n" id) "")
+                               ":RETRIEVED: " stamp "\n")
+                       t t entry)
       entry)))
+
+(defcustom insert-from-url-capture-async t
+  "When non-nil, `insert-from-url-capture' in a capture template does not wait.
+The capture files at once an entry that says the page is on its
+way, and the entry becomes the article when the page arrives.
+When nil, the capture waits for the page."
+  :type 'boolean)
+
+(defcustom insert-from-url-capture-timeout 20
+  "Seconds that `insert-from-url-capture' waits for a page, when it waits.
+That is outside a capture template, or with
+`insert-from-url-capture-async' nil; \\[keyboard-quit] stops the wait
+sooner."
+  :type 'number)
 
 ;;;###autoload
 (defun insert-from-url-capture (url)
   "Return the article of URL as an Org entry, for `org-capture' templates.
-It waits for the page, at most `insert-from-url-timeout' seconds,
-and signals an error if the fetch fails.  The entry is a top-level
-heading with the title, a property drawer (URL, author, date, and
-the time it was retrieved), and the article below.
+The entry is a heading with the title, a property drawer (URL,
+author, date, and the time it was retrieved), and the article
+below.  In a template, as in
+  \"%(insert-from-url-capture \"%:link\")\"
+it does not wait (see `insert-from-url-capture-async'): it returns
+at once an entry titled \"Fetching URL...\", which the capture
+files, and that entry becomes the article when the page arrives;
+if the fetch fails, it keeps the URL and says why in its drawer.
+Elsewhere, or with `insert-from-url-capture-async' nil, it waits
+for the page, showing so in the echo area, at most
+`insert-from-url-capture-timeout' seconds (\\[keyboard-quit] stops
+it), and signals an error if the fetch fails.
 Only http and https URLs are fetched: any other, such as a local
 file that a browser shows, is a `user-error', for a capture may
 come from a web page's click (org-protocol) and file without a
-question.  Text of the page that `org-capture' would expand after
-the template's %(sexp), %^ prompts such as %^C (the kill ring)
-and %\\N, is escaped the way `org-capture' unescapes."
+question.  Text that `org-capture' would expand after the
+template's %(sexp), %^ prompts such as %^C (the kill ring) and
+%\\N, is escaped the way `org-capture' unescapes."
   (unless (insert-from-url--web-url-p url)
     (let ((msg (format "insert-from-url-capture: only http and https URLs are captured, not %S"
                        url)))
       (insert-from-url--log msg)
       (user-error "%s" msg)))
-  (insert-from-url--capture-escape
-   (insert-from-url--add-retrieved
-    (insert-from-url-string url "org" '("--readable" "--metadata" "--base-level" "0")))))
+  (let ((target (and insert-from-url-capture-async (insert-from-url--capture-target))))
+    (insert-from-url--capture-escape
+     (if target
+         (insert-from-url--capture-later url target)
+       (let* ((into (insert-from-url--capture-target))
+              ;; Wrapped as for the buffer the entry goes to, if any.
+              (insert-from-url-fill (if into
+                                        (with-current-buffer into (insert-from-url--fill-p))
+                                      (eq insert-from-url-fill t))))
+         (insert-from-url--add-retrieved
+          (insert-from-url--wait-for
+           url "org" '("--readable" "--metadata" "--base-level" "0")
+           insert-from-url-capture-timeout 'insert-from-url-capture-timeout)))))))
+
+(defvar org-capture-plist)
+(defvar org-inhibit-startup)
+
+(defun insert-from-url--capture-target ()
+  "Return the buffer of the capture whose template is being filled, or nil.
+That is while `org-capture' evaluates a %(sexp) of a template: it
+reads the sexp from a buffer where its text, just before point, is
+marked with the property `org-embedded-elisp'."
+  (and (boundp 'org-capture-plist)
+       (> (point) (point-min))
+       (get-text-property (1- (point)) 'org-embedded-elisp)
+       (let ((buffer (plist-get org-capture-plist :buffer)))
+         (and (buffer-live-p buffer) (or (buffer-base-buffer buffer) buffer)))))
+
+(defun insert-from-url--wait-for (url format extra seconds &optional option)
+  "Return the text of URL in FORMAT, waiting for it at most SECONDS.
+EXTRA is a list of more arguments for the program.  The echo area
+says what is fetched, \\[keyboard-quit] stops the wait and the
+fetch, even in a process filter such as the one of an
+`emacsclient' request, and a failure is an error.  OPTION is the
+variable that sets SECONDS, named if the time runs out."
+  (let* ((insert-from-url-timeout seconds)
+         (deadline (+ (float-time) seconds 5))
+         (outcome nil)
+         (process (insert-from-url--start
+                   url format nil
+                   (lambda (text _converted) (setq outcome (cons 'text text)))
+                   (lambda (message) (setq outcome (cons 'error message)))
+                   extra)))
+    (message "Fetching %s..." url)
+    (unwind-protect
+        (with-local-quit
+          (while (and (not outcome) (< (float-time) deadline))
+            (accept-process-output nil 0.05)))
+      (unless outcome
+        (process-put process 'insert-from-url-cancelled t)
+        (when (process-live-p process)
+          (delete-process process))))
+    (pcase (car outcome)
+      ('text (message "Fetching %s...done" url)
+             (cdr outcome))
+      ('error (let ((msg (if option
+                             (replace-regexp-in-string
+                              "`insert-from-url-timeout'" (format "`%s'" option) (cdr outcome) t t)
+                           (cdr outcome))))
+                (insert-from-url--log msg)
+                (error "%s" msg)))
+      (_ (let ((msg (format "insert-from-url: stopped waiting for %s" url)))
+           (insert-from-url--log msg)
+           (user-error "%s" msg))))))
+
+(defconst insert-from-url--capture-buffer " *insert-from-url-capture*"
+  "Buffer that owns the fetches of captures, which outlive the capture.")
+
+(defun insert-from-url--org-url (url)
+  "Return URL with its brackets percent-encoded, for Org text."
+  (replace-regexp-in-string "[][]" (lambda (c) (format "%%%X" (string-to-char c))) url))
+
+(defun insert-from-url--capture-later (url target)
+  "Return a placeholder entry for URL, and fill it when the page arrives.
+TARGET is the buffer the capture files the entry in."
+  (let* ((token (format "%06x%06x%06x" (random #x1000000) (random #x1000000) (random #x1000000)))
+         (file (buffer-file-name target))
+         (width (with-current-buffer target
+                  (and (insert-from-url--fill-p) (list "--width" (number-to-string fill-column))))))
+    (with-current-buffer (get-buffer-create insert-from-url--capture-buffer)
+      (let ((insert-from-url-fill nil))
+        (insert-from-url--start
+         url "org" nil
+         (lambda (text _converted)
+           (insert-from-url--capture-done)
+           (insert-from-url--capture-fill
+            url token target file (insert-from-url--add-retrieved text) nil))
+         (lambda (message)
+           (insert-from-url--capture-done)
+           (insert-from-url--capture-fill url token target file nil message))
+         (append '("--readable" "--metadata" "--base-level" "0") width))))
+    (message "Fetching %s... (the captured entry fills when it arrives)" url)
+    (format "* Fetching %s...\n:PROPERTIES:\n:URL: %s\n:INSERT_FROM_URL_FETCH: %s\n:END:\n"
+            (insert-from-url--org-description url) (insert-from-url--org-url url) token)))
+
+(defun insert-from-url--capture-done ()
+  "Kill the buffer that owns the fetches of captures, once none is left."
+  (let ((buffer (get-buffer insert-from-url--capture-buffer)))
+    (when (and buffer (null (buffer-local-value 'insert-from-url--processes buffer)))
+      (kill-buffer buffer))))
+
+(defun insert-from-url--org-demote (entry levels)
+  "Return the Org ENTRY with its headings LEVELS deeper."
+  (if (<= levels 0)
+      entry
+    (with-temp-buffer
+      (let ((org-inhibit-startup t)) (org-mode))
+      (insert entry)
+      (goto-char (point-min))
+      (dotimes (_ levels) (org-demote-subtree))
+      (buffer-string))))
+
+(defun insert-from-url--capture-fill (url token target file entry error-message)
+  "Replace the placeholder entry of TOKEN for URL with ENTRY.
+The placeholder is in TARGET or, when that buffer is gone, in
+FILE, visited again for the time it takes.  With ERROR-MESSAGE
+instead of ENTRY, the placeholder keeps the URL and says why.  A
+buffer that was saved is saved again."
+  (let* ((buffer (or (and (buffer-live-p target) target)
+                     (and file (find-buffer-visiting file))))
+         (opened (and (not buffer) file (file-exists-p file)
+                      (setq buffer (find-file-noselect file))))
+         (found nil))
+    (when buffer
+      (with-current-buffer buffer
+        (save-excursion
+          (save-restriction
+            (widen)
+            (goto-char (point-min))
+            (when (re-search-forward (concat "^[ \t]*:INSERT_FROM_URL_FETCH:[ \t]+"
+                                             (regexp-quote token) "[ \t]*$")
+                                     nil t)
+              (setq found t)
+              (let* ((saved (not (buffer-modified-p)))
+                     (token-line (cons (line-beginning-position) (min (point-max) (1+ (line-end-position)))))
+                     (start (progn (org-back-to-heading t) (point)))
+                     (level (org-outline-level))
+                     (end (progn (goto-char (cdr token-line))
+                                 (if (looking-at "[ \t]*:END:[ \t]*\\(?:\n\\|\\'\\)")
+                                     (match-end 0)
+                                   (cdr token-line))))
+                     (inhibit-read-only nil))
+                (undo-boundary)
+                (if entry
+                    (progn
+                      (delete-region start end)
+                      (goto-char start)
+                      (insert (insert-from-url--org-demote entry (1- level))))
+                  (delete-region (car token-line) (cdr token-line))
+                  (goto-char (car token-line))
+                  (insert ":INSERT_FROM_URL_ERROR: "
+                          (insert-from-url--org-description error-message) "\n")
+                  (goto-char start)
+                  (when (looking-at "\\*+ \\(Fetching \\)")
+                    (replace-match "" t t nil 1)))
+                (undo-boundary)
+                (when (and saved buffer-file-name)
+                  (let ((inhibit-message t)) (save-buffer))))))))
+      (when opened (kill-buffer buffer)))
+    (cond
+     ((not found)
+      (insert-from-url--report
+       (format "insert-from-url-capture: the entry for %s is gone; nothing filed" url)))
+     (error-message
+      (insert-from-url--report
+       (format "%s (the captured entry keeps the URL)" error-message)))
+     (t (message "Captured %s" url)))))
 
 (defun insert-from-url--web-url-p (url)
   "Return non-nil if URL is an http or https URL with a host."
@@ -718,48 +1082,47 @@ that `org-capture' takes off again, so it stays text."
   "Fetch URL in FORMAT and insert it where point is now.
 BASE-LEVEL and EXTRA are as for `insert-from-url--start'.  With
 OWN-LINE, or when the text is an HTML page converted to FORMAT,
-the text starts on a line of its own; a plain-text body goes in
-as it is.  TRANSFORM, if given, is called on the text before it
-is inserted."
-  (let ((marker (copy-marker (point))))
-    (setq insert-from-url--pending (append insert-from-url--pending (list marker)))
+the text is lines of their own (see `insert-from-url--insert-at');
+a plain-text body goes in as it is.  TRANSFORM, if given, is
+called on the text before it is inserted."
+  (let ((place (insert-from-url--new-place (point))))
     (message "Fetching %s..." url)
     (insert-from-url--start
      url format base-level
      (lambda (text converted)
        (when transform
          (setq text (funcall transform text)))
-       (when (and (or own-line converted) (buffer-live-p (marker-buffer marker))
-                  (with-current-buffer (marker-buffer marker)
-                    (save-excursion (save-restriction (widen) (goto-char marker) (not (bolp))))))
-         (setq text (concat "\n" text)))
-       (let* ((buffer (marker-buffer marker))
-              (start (and buffer (marker-position marker)))
-              (end (insert-from-url--insert-at marker text)))
-         (when end
+       (let* ((buffer (marker-buffer (car place)))
+              (bounds (insert-from-url--insert-at place text (or own-line converted))))
+         (when bounds
            (when (member "--images" extra)
              (with-current-buffer buffer
-               (insert-from-url--show-images start end)))
+               (insert-from-url--show-images (car bounds) (cdr bounds))))
            (message "Fetching %s...done" url))))
      (lambda (error-message)
-       (with-current-buffer (or (marker-buffer marker) (current-buffer))
-         (setq insert-from-url--pending (delq marker insert-from-url--pending)))
-       (set-marker marker nil)
+       (insert-from-url--forget-place place)
        (insert-from-url--report error-message))
      extra)))
 
 ;;;###autoload
 (defun insert-from-url-cancel ()
-  "Stop the fetches started from the current buffer."
+  "Stop the fetches started from the current buffer.
+Titles that `insert-from-url-links-in-region' has not fetched yet
+are dropped too, and no link of such a run is changed."
   (interactive)
-  (let ((processes insert-from-url--processes))
-    (if (null processes)
+  (let ((processes insert-from-url--processes)
+        (queued (apply #'+ (mapcar (lambda (job) (length (car job)))
+                                   insert-from-url--link-jobs))))
+    (if (and (null processes) (= queued 0))
         (message "No fetch in flight here")
-      (dolist (p processes)
-        (process-put p 'insert-from-url-cancelled t)
-        (when (process-live-p p)
-          (delete-process p)))
-      (message "Cancelled %d fetch%s" (length processes) (if (cdr processes) "es" "")))))
+      (dolist (job insert-from-url--link-jobs)
+        (dolist (item (car job))
+          (set-marker (nth 1 item) nil)
+          (set-marker (nth 2 item) nil)))
+      (setq insert-from-url--link-jobs nil)
+      (insert-from-url--stop-fetches)
+      (message "Cancelled %d fetch%s%s" (length processes) (if (= (length processes) 1) "" "es")
+               (if (> queued 0) (format " and %d waiting to start" queued) "")))))
 
 ;;;; Links
 
@@ -851,7 +1214,13 @@ escaped too."
 The title, which comes from the page, is escaped so that it stays
 the link's text: one line, no markup of its own.  IN-TABLE says
 that the link goes in a table."
-  (let ((title (if (string-empty-p (string-trim title)) url title)))
+  (if (or (string-empty-p (string-trim title)) (equal (string-trim title) url))
+      ;; A page without a title, such as a plain-text one: the URL alone.
+      (cond
+       ((derived-mode-p 'org-mode) (format "[[%s]]" (insert-from-url--org-url url)))
+       ((derived-mode-p 'markdown-mode 'gfm-mode)
+        (format "<%s>" (replace-regexp-in-string "[ <>]" (lambda (c) (format "%%%X" (string-to-char c))) url)))
+       (t url))
     (cond
      ((derived-mode-p 'org-mode)
       (format "[[%s][%s]]"
@@ -892,35 +1261,98 @@ fetching a few at a time; URL is then ignored."
 (defun insert-from-url-links-in-region (start end)
   "Turn every URL between START and END into a link titled with its page's title.
 Links already there (Org or Markdown) get the title as their
-description.  Titles are fetched `insert-from-url-link-parallel' at
-a time; each link replaces its URL where it stands."
+description, and a URL in angle brackets loses them.  Titles are
+fetched `insert-from-url-link-parallel' at a time; when the last
+one is in, each link replaces its URL where it stands, all in one
+undo step.  A title that cannot be fetched leaves its URL as it
+is.  \\[insert-from-url-cancel] stops the fetches and changes nothing."
   (interactive "r")
   (barf-if-buffer-read-only)
-  (let ((queue nil) (running 0) next)
+  (let ((buffer (current-buffer))
+        (queue nil) (running 0) (results nil) job next)
     (save-excursion
       (goto-char start)
       (while (re-search-forward "https?://" end t)
         (goto-char (match-end 0))
         (let* ((link (insert-from-url--link-around-point))
-               (bounds (or (cdr link) (insert-from-url--url-bounds))))
+               (bounds (or (cdr link)
+                           (insert-from-url--with-angle-brackets (insert-from-url--url-bounds)))))
           (when (and bounds (<= (cdr bounds) end))
-            (push (list (or (car link) (buffer-substring-no-properties (car bounds) (cdr bounds)))
+            (push (list (or (car link) (insert-from-url--url-in bounds))
                         (copy-marker (car bounds)) (copy-marker (cdr bounds)))
                   queue)
             (goto-char (cdr bounds))))))
     (setq queue (nreverse queue))
+    (setq job (list queue))
     (setq next
           (lambda ()
-            (while (and queue (< running insert-from-url-link-parallel))
-              (let ((item (pop queue)))
-                (setq running (1+ running))
-                (insert-from-url--replace-with-link
-                 (nth 0 item) (nth 1 item) (nth 2 item)
-                 (lambda () (setq running (1- running)) (funcall next)))
-                (set-marker (nth 1 item) nil)
-                (set-marker (nth 2 item) nil)))))
+            (if (and (null (car job)) (= running 0))
+                (progn
+                  (setq insert-from-url--link-jobs (delq job insert-from-url--link-jobs))
+                  (insert-from-url--apply-links buffer (nreverse results)))
+              (while (and (car job) (< running insert-from-url-link-parallel))
+                (let* ((item (pop (car job)))
+                       (url (nth 0 item)))
+                  (setq running (1+ running))
+                  (condition-case err
+                      (insert-from-url--start
+                       url "title" nil
+                       (lambda (title _converted)
+                         (push (cons title item) results)
+                         (setq running (1- running))
+                         (funcall next))
+                       (lambda (error-message)
+                         (insert-from-url--report error-message)
+                         (set-marker (nth 1 item) nil)
+                         (set-marker (nth 2 item) nil)
+                         (setq running (1- running))
+                         (funcall next)))
+                    (error
+                     (setq running (1- running))
+                     (signal (car err) (cdr err)))))))))
+    (push job insert-from-url--link-jobs)
     (message "Fetching the titles of %d link%s..." (length queue) (if (cdr queue) "s" ""))
     (funcall next)))
+
+(defun insert-from-url--apply-links (buffer results)
+  "Replace URLs with links in BUFFER as one undo step.
+RESULTS is a list of (TITLE URL START END), START and END markers
+around the text that the link replaces; they are freed."
+  (when (and results (buffer-live-p buffer))
+    (with-current-buffer buffer
+      (if buffer-read-only
+          (insert-from-url--report
+           (format "insert-from-url: %s is read-only now; nothing inserted" (buffer-name)))
+        (undo-boundary)
+        (save-excursion
+          (save-restriction
+            (widen)
+            (dolist (r results)
+              (let ((start (nth 2 r)) (end (nth 3 r)))
+                (when (and (marker-position start) (<= start end))
+                  (let ((link (insert-from-url--link-markup
+                               (nth 1 r) (string-trim (nth 0 r))
+                               (insert-from-url--table-line-p start))))
+                    (goto-char start)
+                    (delete-region start end)
+                    (insert link)))))))
+        (undo-boundary)
+        (message "Fetching the titles of %d link%s...done" (length results)
+                 (if (cdr results) "s" "")))))
+  (dolist (r results)
+    (set-marker (nth 2 r) nil)
+    (set-marker (nth 3 r) nil)))
+
+(defun insert-from-url--url-in (bounds)
+  "Return the URL between BOUNDS, without angle brackets around it."
+  (string-trim (buffer-substring-no-properties (car bounds) (cdr bounds)) "<" ">"))
+
+(defun insert-from-url--with-angle-brackets (bounds)
+  "Return BOUNDS of a URL widened over angle brackets right around it, if any.
+In \"<http://host/>\" the brackets mark the URL, and the link replaces them too."
+  (if (and bounds (eq (char-before (car bounds)) ?<) (eq (char-after (cdr bounds)) ?>))
+      (cons (1- (car bounds)) (1+ (cdr bounds)))
+    bounds))
 
 (defun insert-from-url--replace-with-link (url start end &optional done)
   "Replace the text from START to END with a link to URL, once its title comes.
@@ -998,7 +1430,7 @@ point; nil when there is neither."
         (cdr link)
       (let ((bounds (insert-from-url--url-bounds)))
         (and bounds (equal (buffer-substring-no-properties (car bounds) (cdr bounds)) url)
-             bounds)))))
+             (insert-from-url--with-angle-brackets bounds))))))
 
 ;;;; Reading in a buffer of its own
 
@@ -1043,30 +1475,45 @@ The buffer is returned at once and fills when the page arrives:
 the readable article, in `insert-from-url-view-format' (Org by
 default, with its links followable as usual), after its title and
 the page's URL.  The buffer is read-only and named after the
-page's title; \\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[insert-from-url-view-reload] fetches again."
+page's title; long lines wrap at word boundaries, as
+`insert-from-url-view-visual-line' says.  Viewing a URL that a
+buffer already shows fetches it again there.
+\\<insert-from-url-view-mode-map>\\[quit-window] quits and \\[insert-from-url-view-reload] fetches again."
   (interactive (progn (insert-from-url--program)
                       (list (insert-from-url--read-url "View URL"))))
-  (let ((buffer (generate-new-buffer (format "*%s*" url))))
+  (let ((buffer (or (seq-find (lambda (b)
+                                (and (equal (buffer-local-value 'insert-from-url--view-url b) url)
+                                     (buffer-local-value 'insert-from-url-view-mode b)))
+                              (buffer-list))
+                    (generate-new-buffer (format "*%s*" url)))))
     (with-current-buffer buffer
-      (insert-from-url--view-major-mode (symbol-name insert-from-url-view-format))
-      (insert-from-url-view-mode 1)
-      (setq insert-from-url--view-url url)
-      (when (and insert-from-url-view-images
-                 (member (symbol-name insert-from-url-view-format) '("org" "markdown")))
-        (setq insert-from-url--view-images (make-temp-file "insert-from-url-images-" t))
-        (add-hook 'kill-buffer-hook #'insert-from-url--view-delete-images nil t))
-      (setq buffer-read-only t)
+      (unless insert-from-url-view-mode
+        (insert-from-url--view-major-mode (symbol-name insert-from-url-view-format))
+        (insert-from-url-view-mode 1)
+        (when insert-from-url-view-visual-line
+          (visual-line-mode 1))
+        (setq insert-from-url--view-url url)
+        ;; A frame that cannot show images would show their file names.
+        (when (and insert-from-url-view-images (display-images-p)
+                   (member (symbol-name insert-from-url-view-format) '("org" "markdown")))
+          (setq insert-from-url--view-images (make-temp-file "insert-from-url-images-" t))
+          (add-hook 'kill-buffer-hook #'insert-from-url--view-delete-images nil t)
+          (add-hook 'kill-emacs-hook #'insert-from-url--kill-emacs))
+        (setq buffer-read-only t))
       (insert-from-url-view-reload))
     (when (called-interactively-p 'any)
       (pop-to-buffer-same-window buffer))
     buffer))
 
+
 (defun insert-from-url-view-reload ()
-  "Fetch the page of the current `insert-from-url-view' buffer again."
+  "Fetch the page of the current `insert-from-url-view' buffer again.
+A fetch of the buffer still in flight is stopped first."
   (interactive)
   (let ((buffer (current-buffer))
         (url insert-from-url--view-url)
         (format (symbol-name insert-from-url-view-format)))
+    (insert-from-url--stop-fetches)
     (let ((inhibit-read-only t))
       (erase-buffer)
       (insert (format "Fetching %s..." url)))
@@ -1114,8 +1561,11 @@ bidirectional control, which would garble a buffer list."
 FORMAT is \"raw\" (the default), \"text\", \"markdown\", \"org\" or
 \"title\"; EXTRA is a list of more arguments for the program.
 Signal an error with the program's message on failure.
-\\[keyboard-quit] stops the fetch."
-  (let* ((program (insert-from-url--program))
+\\[keyboard-quit] stops the fetch.  The text is wrapped only when
+`insert-from-url-fill' is t: a string does not depend on the
+buffer it is asked from."
+  (let* ((insert-from-url-fill (eq insert-from-url-fill t))
+         (program (insert-from-url--program))
          (default-directory (insert-from-url--local-directory))
          (stderr-file (make-temp-file "insert-from-url-stderr")))
     (unwind-protect

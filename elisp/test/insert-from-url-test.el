@@ -755,14 +755,19 @@ buffer."
       (should (string-match-p (regexp-quote (ifu-test-url "/missing.png")) (buffer-string))))))
 
 (ert-deftest ifu-test-images-attach ()
-  "With `attach', images go to the attachment folder of the entry at point."
+  "With `attach', an article's images go to the attachment folder of its new entry.
+The entry at point is left alone: no ID, nothing to undo apart."
   (ifu-test-in-org-file dir
     (insert "* Reading\n")
     (let ((insert-from-url-images 'attach)
           (org-attach-id-dir (expand-file-name "data/" dir)))
       (insert-from-url-article (ifu-test-url "/images.html"))
+      (should (equal (buffer-string) "* Reading\n"))
       (ifu-test-wait-idle (current-buffer))
       (goto-char (point-min))
+      (should-not (org-entry-get nil "ID"))
+      (re-search-forward "^\\*\\* Pictures")
+      (should (org-entry-get nil "ID"))
       (let* ((attach (org-attach-dir))
              (files (ifu-test-files attach)))
         (should attach)
@@ -785,7 +790,8 @@ buffer."
 (ert-deftest ifu-test-view-images ()
   "A view buffer's images are in a temporary folder, deleted with the buffer."
   (let* ((insert-from-url-view-format 'org)
-         (buffer (insert-from-url-view (ifu-test-url "/images.html")))
+         (buffer (cl-letf (((symbol-function 'display-images-p) (lambda (&rest _) t)))
+                   (insert-from-url-view (ifu-test-url "/images.html"))))
          dir)
     (ifu-test-wait-idle buffer)
     (with-current-buffer buffer
@@ -1043,6 +1049,7 @@ buffer."
                 ((symbol-function 'completing-read-multiple) (lambda (&rest _) (setq prompted t) nil))
                 ((symbol-function 'org-read-date) (lambda (&rest _) (setq prompted t) (current-time))))
         (ifu-test-org-protocol-capture (ifu-test-url "/capture.html")))
+      (should (ifu-test-wait (lambda () (string-match-p "council voted" (ifu-test-captured file)))))
       (let ((captured (ifu-test-captured file))
             (case-fold-search nil))
         (ert-info (captured)
@@ -1052,5 +1059,387 @@ buffer."
           (should-not (string-match-p "SECRET\\|ANSWER" captured))
           (should (string-match-p (regexp-quote "Name: %^{Name} clip: %^C tags: %^g answer: %\\1 escaped: \\%^t end.")
                                   captured)))))))
+
+;;;; A new user's first hour (issue 22)
+
+(ert-deftest ifu-test-warnings-summarised ()
+  "Several warnings make one line that points to the log, where each names its page."
+  (let ((messages nil) (url (ifu-test-url "/page.html")))
+    (cl-letf (((symbol-function 'message)
+               (lambda (fmt &rest args) (push (apply #'format fmt args) messages))))
+      (insert-from-url--report-warnings
+       url '("insert-from-url: warning: image not stored, its link kept: HTTP 404: http://x/a.png"
+             "insert-from-url: warning: image not stored, its link kept: HTTP 404: http://x/b.png"
+             "insert-from-url: warning: no article found")))
+    (should (equal (car messages)
+                   "insert-from-url: 2 images not stored and 1 warning; see *insert-from-url-log*"))
+    (with-current-buffer insert-from-url-log-buffer
+      (should (string-match-p (regexp-quote (format "no article found (%s)" url)) (buffer-string))))))
+
+(ert-deftest ifu-test-markdown-file-without-mode ()
+  "A buffer visiting a .md file gets Markdown, whatever its mode."
+  (let ((file (make-temp-file "ifu-note" nil ".md")))
+    (unwind-protect
+        (with-current-buffer (find-file-noselect file)
+          (fundamental-mode)
+          (should (equal (insert-from-url--format-for-buffer) "markdown"))
+          (set-buffer-modified-p nil)
+          (kill-buffer))
+      (delete-file file))))
+
+(ert-deftest ifu-test-text-article-keeps-urls ()
+  "A plain-text article keeps its link URLs."
+  (with-temp-buffer
+    (text-mode)
+    (insert-from-url-article (ifu-test-url "/links-article.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-match-p (regexp-quote (ifu-test-url "/elsewhere")) (buffer-string)))))
+
+(ert-deftest ifu-test-links-in-region-one-undo ()
+  "Turning a region's URLs into links is one undo step; <URL> loses its brackets."
+  (let ((a (ifu-test-url "/title.html"))
+        (b (ifu-test-url "/slow-title.html")))
+    (with-temp-buffer
+      (org-mode)
+      (buffer-enable-undo)
+      (insert (format "- <%s>\n- %s\n- %s\n" a b a))
+      (undo-boundary)
+      (insert-from-url-links-in-region (point-min) (point-max))
+      (ifu-test-wait (lambda () (string-match-p "Slow Title" (buffer-string))) 10)
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string)
+                     (format "- [[%s][Example Title]]\n- [[%s][Slow Title]]\n- [[%s][Example Title]]\n" a b a)))
+      (let ((last-command nil)) (undo))
+      (should (equal (buffer-string) (format "- <%s>\n- %s\n- %s\n" a b a))))))
+
+(ert-deftest ifu-test-cancel-counts-queued ()
+  "Cancelling a region's fetches drops the queued ones too, says so, and changes nothing."
+  (let ((url (ifu-test-url "/slow-title.html"))
+        (insert-from-url-link-parallel 2))
+    (with-temp-buffer
+      (text-mode)
+      (dotimes (_ 5) (insert url "\n"))
+      (let ((before (buffer-string)) msg)
+        (insert-from-url-links-in-region (point-min) (point-max))
+        (cl-letf (((symbol-function 'message)
+                   (lambda (fmt &rest args) (setq msg (apply #'format fmt args)))))
+          (insert-from-url-cancel))
+        (should (equal msg "Cancelled 2 fetches and 3 waiting to start"))
+        (ifu-test-wait (lambda () nil) 1.2)
+        (should-not insert-from-url--processes)
+        (should (equal (buffer-string) before))))))
+
+(ert-deftest ifu-test-link-angle-brackets-and-untitled ()
+  "A link replaces the angle brackets around its URL; a page without a title links its URL alone."
+  (let ((url (ifu-test-url "/title.html")))
+    (with-temp-buffer
+      (org-mode)
+      (insert "see <" url "> here")
+      (goto-char 10)
+      (insert-from-url-link (insert-from-url--default-url))
+      (ifu-test-wait-idle (current-buffer))
+      (should (equal (buffer-string) (format "see [[%s][Example Title]] here" url)))))
+  (let ((url (ifu-test-url "/hello")))
+    (dolist (case `((org-mode . ,(format "[[%s]]" url))
+                    (markdown-mode . ,(format "<%s>" url))
+                    (text-mode . ,url)))
+      (with-temp-buffer
+        (funcall (car case))
+        (insert-from-url-link url)
+        (ifu-test-wait-idle (current-buffer))
+        (should (equal (buffer-string) (cdr case)))))))
+
+
+(ert-deftest ifu-test-view-images-text-frame ()
+  "On a frame that cannot show images, the reader stores none and shows their text."
+  (should-not (display-images-p))
+  (let ((buffer (insert-from-url-view (ifu-test-url "/images.html"))))
+    (unwind-protect
+        (with-current-buffer buffer
+          (ifu-test-wait-idle buffer)
+          (should-not insert-from-url--view-images)
+          (should-not (string-match-p "file:" (buffer-string)))
+          (should (string-match-p (regexp-quote (ifu-test-url "/image.png")) (buffer-string))))
+      (kill-buffer buffer))))
+
+(ert-deftest ifu-test-view-cleanup-at-exit ()
+  "Image folders of views left open and output files of fetches in flight go at exit."
+  (let* ((buffer (cl-letf (((symbol-function 'display-images-p) (lambda (&rest _) t)))
+                   (insert-from-url-view (ifu-test-url "/images.html"))))
+         (dir (buffer-local-value 'insert-from-url--view-images buffer))
+         (outs (lambda () (directory-files temporary-file-directory nil "\\`insert-from-url.*\\.out\\'")))
+         before)
+    (unwind-protect
+        (progn
+          (ifu-test-wait-idle buffer)
+          (setq before (funcall outs))
+          (should (file-directory-p dir))
+          (with-temp-buffer
+            (insert-from-url (ifu-test-url "/stall") "raw")
+            (should (> (length (funcall outs)) (length before)))
+            (should (memq #'insert-from-url--kill-emacs kill-emacs-hook))
+            (insert-from-url--kill-emacs)
+            (should-not (file-exists-p dir))
+            (should (equal (funcall outs) before))))
+      (kill-buffer buffer))))
+
+(ert-deftest ifu-test-view-same-url-one-buffer ()
+  "Viewing a URL twice shows the one buffer; g during a fetch restarts it."
+  (let ((a (insert-from-url-view (ifu-test-url "/slow.html"))))
+    (unwind-protect
+        (with-current-buffer a
+          (insert-from-url-view-reload)
+          (should (= (length insert-from-url--processes) 1))
+          (should (eq (insert-from-url-view (ifu-test-url "/slow.html")) a))
+          (should (= (length insert-from-url--processes) 1))
+          (ifu-test-wait-idle a)
+          (should (equal (buffer-name) "*Slow page*"))
+          (should (eq (insert-from-url-view (ifu-test-url "/slow.html")) a)))
+      (kill-buffer a))))
+
+
+(ert-deftest ifu-test-capture-does-not-wait ()
+  "In a template, capture files a placeholder at once and fills it when the page comes."
+  (ifu-test-with-capture file
+    (let ((start (float-time)))
+      (ifu-test-org-protocol-capture (ifu-test-url "/slow.html"))
+      (should (< (- (float-time) start) 0.8)))
+    (let ((captured (ifu-test-captured file)))
+      (should (string-match-p "\\`\\* Fetching http://127\\.0\\.0\\.1:[0-9]+/slow\\.html\\.\\.\\.\n:PROPERTIES:\n:URL: http" captured)))
+    (should (ifu-test-wait (lambda () (string-match-p "Slow page" (ifu-test-captured file)))))
+    (let ((captured (ifu-test-captured file)))
+      (ert-info (captured)
+        (should (string-match-p "\\`\\* Slow page\n:PROPERTIES:\n:RETRIEVED: \\[" captured))
+        (should (string-match-p "A paragraph long enough" captured))
+        (should-not (string-match-p "Fetching\\|INSERT_FROM_URL" captured))))
+    ;; The capture saved the file, and so does the fill.
+    (should (string-match-p "A paragraph long enough"
+                            (with-temp-buffer (insert-file-contents file) (buffer-string))))
+    (should-not (buffer-modified-p (find-buffer-visiting file)))))
+
+(ert-deftest ifu-test-capture-nested-and-killed-buffer ()
+  "A capture under a heading gets its levels; a target buffer the capture killed is visited again."
+  (let* ((file (make-temp-file "ifu-capture" nil ".org" "* Inbox\n"))
+         (org-capture-templates
+          `(("w" "Web article" entry (file+headline ,file "Inbox")
+             "%(insert-from-url-capture \"%:link\")" :immediate-finish t :kill-buffer t))))
+    (unwind-protect
+        (progn
+          (ifu-test-org-protocol-capture (ifu-test-url "/article.html"))
+          (should-not (find-buffer-visiting file))
+          (should (ifu-test-wait (lambda () (string-match-p "council voted" (ifu-test-captured file)))))
+          (should-not (find-buffer-visiting file))
+          (let ((captured (ifu-test-captured file)))
+            (ert-info (captured)
+              (should (string-prefix-p "* Inbox\n** Bridge vote\n:PROPERTIES:\n" captured))
+              (should (string-match-p "^\\*\\*\\* Next steps$" captured)))))
+      (delete-file file))))
+
+(ert-deftest ifu-test-capture-failure-keeps-url ()
+  "A capture whose fetch fails keeps its entry, with the URL and the reason."
+  (ifu-test-capturing-reports reports
+    (ifu-test-with-capture file
+      (ifu-test-org-protocol-capture (ifu-test-url "/missing"))
+      (should (ifu-test-wait (lambda () (string-match-p "ERROR" (ifu-test-captured file)))))
+      (let ((captured (ifu-test-captured file)))
+        (ert-info (captured)
+          (should (string-match-p (concat "\\`\\* http://127\\.0\\.0\\.1:[0-9]+/missing\\.\\.\\.\n:PROPERTIES:\n:URL: "
+                                          (regexp-quote (ifu-test-url "/missing"))
+                                          "\n:INSERT_FROM_URL_ERROR: insert-from-url: HTTP 404")
+                                  captured))))
+      (should (string-match-p "HTTP 404.*keeps the URL" (car reports))))))
+
+(ert-deftest ifu-test-capture-waits-visibly ()
+  "Outside a template, capture says it fetches at once, stops on C-g, and gives up sooner than fetches."
+  (should (< insert-from-url-capture-timeout insert-from-url-timeout))
+  (let ((messages nil))
+    (cl-letf (((symbol-function 'message)
+               (lambda (fmt &rest args) (push (apply #'format fmt args) messages))))
+      ;; C-g during the wait, as in the filter of an emacsclient request
+      ;; (where `inhibit-quit' is t).
+      (let* ((timer (run-at-time 0.3 nil (lambda () (setq quit-flag t))))
+             (start (float-time))
+             (err (let ((inhibit-quit t))
+                    (prog1 (condition-case e (insert-from-url-capture (ifu-test-url "/stall"))
+                             (error e))
+                      (setq quit-flag nil)))))
+        (cancel-timer timer)
+        (should (< (- (float-time) start) 3))
+        (should (eq (car err) 'user-error))
+        (should (string-match-p "stopped waiting" (cadr err))))
+      (should (member (format "Fetching %s..." (ifu-test-url "/stall")) messages)))
+    (should (ifu-test-wait (lambda () (null (ifu-test-leftover-buffers))))))
+  (let* ((insert-from-url-capture-timeout 1)
+         (start (float-time))
+         (err (should-error (insert-from-url-capture (ifu-test-url "/stall")))))
+    (should (< (- (float-time) start) 5))
+    (should (string-match-p "insert-from-url-capture-timeout" (cadr err)))))
+
+(ert-deftest ifu-test-capture-sync-option ()
+  "With `insert-from-url-capture-async' nil, the template gets the article itself."
+  (ifu-test-with-capture file
+    (let ((insert-from-url-capture-async nil))
+      (ifu-test-org-protocol-capture (ifu-test-url "/article.html"))
+      (should (string-match-p "\\`\\* Bridge vote\n:PROPERTIES:\n:RETRIEVED: " (ifu-test-captured file))))))
+
+
+
+(defun ifu-test-type (string)
+  "Type STRING at point, a character at a time, while fetches run."
+  (dolist (c (string-to-list string))
+    (insert c)
+    (accept-process-output nil 0.01)))
+
+(defmacro ifu-test-in-window (&rest body)
+  "Run BODY in a new buffer shown in the selected window."
+  (declare (indent 0))
+  `(let ((buffer (generate-new-buffer "ifu-window"))
+         (old (window-buffer)))
+     (unwind-protect
+         (with-current-buffer buffer
+           (set-window-buffer (selected-window) buffer)
+           ,@body)
+       (set-window-buffer (selected-window) old)
+       (kill-buffer buffer))))
+
+(ert-deftest ifu-test-typing-stays-together ()
+  "Text typed during a fetch stays whole, before the page; point and window stay."
+  (ifu-test-in-window
+    (org-mode)
+    (buffer-enable-undo)
+    (insert "Some text about what I read.")
+    (insert-from-url (ifu-test-url "/slow.html"))
+    (ifu-test-type " I keep typing here while it loads.")
+    (should insert-from-url--processes)
+    (let ((typed-end (point))
+          (start (window-start)))
+      (ifu-test-wait-idle (current-buffer))
+      (should (string-prefix-p
+               "Some text about what I read. I keep typing here while it loads.\n* Slow page\n\nA paragraph"
+               (buffer-string)))
+      (should (= (point) typed-end))
+      (should (= (window-point) typed-end))
+      (should (= (window-start) start))
+      ;; One undo takes the page away, and only the page.
+      (undo-boundary)
+      (let ((last-command nil)) (undo))
+      (should (equal (buffer-string) "Some text about what I read. I keep typing here while it loads.")))))
+
+(ert-deftest ifu-test-typing-mid-line ()
+  "Typing mid-line during a fetch keeps the line whole; the page goes after it."
+  (ifu-test-in-window
+    (text-mode)
+    (insert "The quick brown fox\njumps.\n")
+    (goto-char (point-min))
+    (search-forward "quick ")
+    (insert-from-url (ifu-test-url "/slow.html"))
+    (execute-kbd-macro "red ")
+    (ifu-test-type "and ")
+    (should insert-from-url--processes)
+    (let ((typed-end (point)))
+      (ifu-test-wait-idle (current-buffer))
+      (should (string-prefix-p "The quick red and brown fox\nSlow page\n=========\n" (buffer-string)))
+      (should (string-suffix-p "window.\njumps.\n" (buffer-string)))
+      (should (= (point) typed-end)))))
+
+(ert-deftest ifu-test-block-keeps-line-whole ()
+  "A converted page asked for mid-line goes after the line; point follows it."
+  (with-temp-buffer
+    (org-mode)
+    (insert "The quick brown fox\nmore")
+    (goto-char 11)
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-prefix-p "The quick brown fox\n* Page heading\n" (buffer-string)))
+    (should (string-suffix-p "More.\nmore" (buffer-string)))
+    (should (= (point) (- (point-max) 4)))))
+
+(ert-deftest ifu-test-blocks-keep-start-order ()
+  "Two converted pages asked for at one place come out in the order they started."
+  (with-temp-buffer
+    (org-mode)
+    (insert "Line")
+    (insert-from-url (ifu-test-url "/slow.html"))
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-match-p "\\`Line\n\\* Slow page\n\\(?:.\\|\n\\)*\n\\* Page heading\n" (buffer-string))))
+  (with-temp-buffer
+    (org-mode)
+    (insert "Line")
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (goto-char 5)
+    (insert-from-url (ifu-test-url "/title.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-match-p "\\`Line\n\\* Other\n\\* Page heading\n" (buffer-string)))))
+
+(ert-deftest ifu-test-org-insertion-not-cut ()
+  "In an Org buffer that truncates lines, paragraphs come wrapped at `fill-column'."
+  (with-temp-buffer
+    (org-mode)
+    (should truncate-lines)
+    (insert-from-url (ifu-test-url "/long.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (> (count-lines (point-min) (point-max)) 3))
+    (dolist (line (split-string (buffer-string) "\n"))
+      (should (<= (string-width line) fill-column))))
+  ;; Where lines wrap at word boundaries, a paragraph stays one line.
+  (with-temp-buffer
+    (org-mode)
+    (visual-line-mode 1)
+    (insert-from-url (ifu-test-url "/long.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (= (count-lines (point-min) (point-max)) 1)))
+  (with-temp-buffer
+    (org-mode)
+    (let ((insert-from-url-fill nil))
+      (insert-from-url (ifu-test-url "/long.html"))
+      (ifu-test-wait-idle (current-buffer))
+      (should (= (count-lines (point-min) (point-max)) 1)))
+    ;; A string for Lisp code does not depend on the buffer.
+    (should (= (length (split-string (insert-from-url-string (ifu-test-url "/long.html") "text") "\n" t)) 1))))
+
+(ert-deftest ifu-test-view-wraps-lines ()
+  "The reader wraps long lines at word boundaries instead of cutting them."
+  (let ((buffer (insert-from-url-view (ifu-test-url "/slow.html"))))
+    (unwind-protect
+        (with-current-buffer buffer
+          (ifu-test-wait-idle buffer)
+          (should visual-line-mode)
+          (should-not truncate-lines)
+          (should word-wrap)
+          (should (string-match-p "^A paragraph .\\{200,\\}$" (buffer-string))))
+      (kill-buffer buffer)))
+  (let* ((insert-from-url-view-visual-line nil)
+         (buffer (insert-from-url-view (ifu-test-url "/article.html"))))
+    (unwind-protect
+        (with-current-buffer buffer
+          (ifu-test-wait-idle buffer)
+          (should-not visual-line-mode)
+          (dolist (line (split-string (buffer-string) "\n"))
+            (should (<= (string-width line) fill-column))))
+      (kill-buffer buffer))))
+
+(ert-deftest ifu-test-heading-start-level ()
+  "At the start of a heading line, the page goes before it at the previous entry's levels."
+  (with-temp-buffer
+    (org-mode)
+    (insert "* Reading list\nsome\n** Building\nbody\n")
+    (goto-char (point-min))
+    (search-forward "** Building")
+    (beginning-of-line)
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-match-p
+             "\\`\\* Reading list\nsome\n\\*\\* Page heading\n\\(?:.\\|\n\\)*\n\\*\\*\\* Sub heading\n\\(?:.\\|\n\\)*\n\\*\\* Building\nbody\n\\'"
+             (buffer-string))))
+  (with-temp-buffer
+    (org-mode)
+    (insert "* Top\n")
+    (goto-char (point-min))
+    (insert-from-url (ifu-test-url "/page.html"))
+    (ifu-test-wait-idle (current-buffer))
+    (should (string-prefix-p "* Page heading\n" (buffer-string)))
+    (should (string-suffix-p "\n* Top\n" (buffer-string)))))
 
 ;;; insert-from-url-test.el ends here
