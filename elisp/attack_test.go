@@ -50,6 +50,25 @@ var attacks = map[string]string{
 	"image-alt":        `<p><img src="https://x.example/i.png" alt="[[elisp:` + payload + `][x]] %%` + payload + `"> <a href="https://x.example/"><img src="https://x.example/j.png" alt="]] [[elisp:` + payload + `]"></a></p>`,
 	"mathml":           `<p><math><semantics><mi>x</mi><annotation encoding="application/x-tex">x &lt;img src=x onerror=alert(6)&gt;</annotation></semantics></math> and <math><semantics><mi>y</mi><annotation encoding="application/x-tex">\alpha</annotation></semantics></math></p>`,
 	"code-span":        `<p><code>&lt;%%` + payload + `&gt;</code> and <code>Local Variables:</code></p>`,
+	// Bypasses found in review (see the report): each one still live.
+	"code-tilde-equals":  `<p>x <code>~= src_elisp{` + payload + `} {{{input-file}}} @@html:&lt;b onerror=alert(7)&gt;@@</code> y</p><p><code>#+call: foo() ~=</code></p>`,
+	"code-in-link":       `<p><a href="https://x.example/">a <code>b]] src_elisp{` + payload + `} c</code> d</a></p>`,
+	"code-emphasis":      `<p>a *x <code>y* src_elisp{` + payload + `} z</code> w</p><p>a $x <code>y$ @@html:&lt;b onerror=alert(8)&gt;@@ z</code> w</p>`,
+	"code-unicode-space": `<p>x&#x1680;<code>src_elisp{` + payload + `}</code> y and x <code>{{{input-file}}}</code>&#x2028;y</p>`,
+	"code-spill":         `<p><code>` + strings.Repeat("word ", 14000) + `src_elisp{` + payload + `}</code></p>`,
+	"caption-line-start": `<table><caption>#+call: foo()</caption><tr><td>x</td></tr></table><table><caption>#+include: "/etc/passwd"</caption></table>`,
+	"caption-src-block":  `<table><caption>#+begin_src sh :exports results :results silent</caption></table><p>` + shellPayload + `</p><pre class="language-python">print(1)</pre>`,
+	"mathml-tex": `<table><tr><td>a</td><td><math><semantics><mi>x</mi><annotation encoding="application/x-tex">x|:='` + payload + `</annotation></semantics></math></td></tr><tr><td>b</td><td>c</td></tr></table>` +
+		`<p>$&lt;img src=x onerror=alert(9)&gt; <math><semantics><mi>x</mi><annotation encoding="application/x-tex">a$ b</annotation></semantics></math></p>` +
+		`<p><a href="https://x.example/">the <math><semantics><mi>x</mi><annotation encoding="application/x-tex">a]] src_elisp{` + payload + `} b</annotation></semantics></math></a></p>` +
+		`<p><math><semantics><mi>x</mi><annotation encoding="application/x-tex">\href{javascript:alert(10)}{click}</annotation></semantics></math></p>`,
+	"mathml-local-variables":     `<p><math><semantics><mi>x</mi><annotation encoding="application/x-tex">Local Variables:</annotation></semantics></math><br><math><semantics><mi>x</mi><annotation encoding="application/x-tex">eval: ` + payload + `</annotation></semantics></math><br><math><semantics><mi>x</mi><annotation encoding="application/x-tex">End:</annotation></semantics></math><br>tail</p>`,
+	"dollar-unicode":             `<p>$&lt;img src=x onerror=alert(11)&gt;&nbsp;$ and $&lt;b onerror=alert(12)&gt;$— and $$&lt;i onerror=alert(13)&gt; $$z</p>`,
+	"cell-lines-local-variables": `<table><tr><td>a</td><td>Local<br>Variables:</td></tr><tr><td>a</td><td>eval: ` + payload + `</td></tr><tr><td>a</td><td>End:</td></tr></table>`,
+	"call-subscript":             `<p>call<sub>x</sub>(y)</p>`,
+	"clock-split":                `<p>CLOCK<i></i>: [2026-12-01 Tue 10:00]--[2026-12-01 Tue 11:00] =&gt;  1:00</p>`,
+	"image-alt-local-variables":  `<p><img alt="Local Variables:" src="https://x.example/a.png"><br><img alt="eval: ` + strings.ReplaceAll(payload, `"`, "&quot;") + `" src="https://x.example/a.png"><br><img alt="End:" src="https://x.example/a.png"><br>tail</p>`,
+	"link-text-local-variables":  `<p><a href="https://x.example/Local Variables:">https://x.example/Local Variables:</a><br><a href="https://x.example/eval: ` + strings.ReplaceAll(payload, `"`, "&quot;") + `">https://x.example/eval: ` + payload + `</a><br><a href="https://x.example/End:">https://x.example/End:</a><br>tail</p>`,
 }
 
 // metadataAttack is a page whose metadata carries the payload.

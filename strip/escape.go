@@ -102,13 +102,24 @@ func (e *escaper) keep(s string) {
 // markup records markup the converter wrote; it returns what to write,
 // which is s but for the escape a link's closing brackets may need.
 func (e *escaper) markup(s string) string {
-	if s == "" || !e.org {
+	if s == "" {
+		return s
+	}
+	if strings.ContainsAny(s, "-:") || len(e.tail) > 0 && e.tail[len(e.tail)-1] == '-' {
+		// Markup may carry the page's words (an image's alternative
+		// text, a link's address): no file-local variables there either.
+		s = e.fileVariables(s)
+	}
+	if !e.org {
 		e.keep(s)
 		return s
 	}
-	if e.inDesc && s[0] == ']' && e.prev() == ']' {
+	switch {
+	case e.inDesc && s[0] == ']' && e.prev() == ']':
 		// "[[u][x]" then "]]": the description's "]" would end the link.
 		s = zwsp + s
+	case s[0] == '_' && (wordBefore(e.tail, "src") || wordBefore(e.tail, "call")):
+		s = zwsp + s // "call" then a subscript's "_{x}(y)": a babel call
 	}
 	for i := 0; i < len(s); i++ {
 		if m := s[i]; isEmphasisMarker(m) && (i == 0 && orgPreRune(e.prev()) || i > 0 && orgPreRune(rune(s[i-1]))) {
@@ -123,6 +134,25 @@ func (e *escaper) markup(s string) string {
 	}
 	e.keep(s)
 	return s
+}
+
+// fileVariables breaks "-*-" and "Local Variables:" in s, which follows
+// the tail.
+func (e *escaper) fileVariables(s string) string {
+	buf := append(e.buf[:0], e.tail...)
+	start := len(buf)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '-' && hasSuffixFold(buf, "-*") || c == ':' && hasSuffixFold(buf, "local variables") {
+			buf = append(buf, zwsp...)
+		}
+		buf = append(buf, c)
+	}
+	e.buf = buf
+	if len(buf)-start == len(s) {
+		return s
+	}
+	return string(buf[start:])
 }
 
 // needsLook marks the bytes that may need escaping (in Org) or may end a
@@ -248,19 +278,28 @@ func (e *escaper) orgRule(r, prev, next rune) (before, after string) {
 		}
 	case ':':
 		// A plain link of a type that runs or opens something, whatever
-		// precedes it ("x+elisp:", "—shell:"), or an inline footnote.
-		if orgLinkTypeBefore(e.buf) || hasSuffixFold(e.buf, "[fn") {
+		// precedes it ("x+elisp:", "—shell:"), or an inline footnote, or
+		// a clock or planning line written in pieces ("CLOCK<i></i>:").
+		if orgLinkTypeBefore(e.buf) || hasSuffixFold(e.buf, "[fn") || planningLine(e.buf) {
 			return zwsp, ""
 		}
 	case '$':
+		// "$$" opens a display fragment: a word joiner between them.
 		// A "$" after another in the paragraph may close a fragment
-		// unless a word character follows it.
-		closes := e.dollar && prev != 0 && !orgSpace(prev) && prev != ',' && prev != '.' && !orgWordAfter(next)
+		// unless a word character follows it: Org takes any character
+		// but space, tab, newline, "," and "." before a closing "$",
+		// and punctuation of any script after it.
+		before := ""
+		if prev == '$' {
+			before, prev = wordJoiner, 0x2060
+		}
+		closes := e.dollar && prev != 0 && prev != ' ' && prev != '\t' && prev != '\n' && prev != ',' && prev != '.' &&
+			!(next >= 0 && (unicode.IsLetter(next) || unicode.IsDigit(next)))
 		e.dollar = true
 		if closes {
-			return "", wordJoiner
+			return before, wordJoiner
 		}
-		return "", ""
+		return before, ""
 	}
 	if prev == '\\' && (r == '(' || r == '[' || r < utf8.RuneSelf && isLetter(byte(r))) {
 		return zwsp, "" // a LaTeX fragment \(x\), \[x\], \foo{x}, or an entity
@@ -294,11 +333,28 @@ func orgWordAfter(next rune) bool {
 	return !strings.ContainsRune(`-.,:!?;'")}\[$`, next) && next != '\n'
 }
 
+// planningLine reports whether the line so far, b, is a clock or planning
+// keyword alone, which a ":" after it would make one.
+func planningLine(b []byte) bool {
+	t := strings.TrimLeft(string(b), " \t")
+	return t == "CLOCK" || t == "SCHEDULED" || t == "DEADLINE" || t == "CLOSED"
+}
+
 func isEmphasisMarker(c byte) bool { return strings.IndexByte("*/_=~+", c) >= 0 }
 
 // orgSpace reports whether Emacs reads r as white space, as Org's emphasis
-// does: U+200B is.
-func orgSpace(r rune) bool { return unicode.IsSpace(r) || r == 0x200b }
+// does: ASCII white space, U+00A0, U+2000-U+200B (U+200B too), U+202F,
+// U+205F and U+3000; not U+0085, U+1680, U+2028 or U+2029, which Emacs
+// takes for word characters.
+func orgSpace(r rune) bool {
+	switch {
+	case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == 0xa0:
+		return true
+	case r >= 0x2000 && r <= 0x200b, r == 0x202f, r == 0x205f, r == 0x3000:
+		return true
+	}
+	return false
+}
 
 // orgPreRune reports whether an emphasis marker after r may open: at a line
 // start, after white space or one of -('"{.
@@ -357,7 +413,7 @@ var orgLinkTypes = map[string]bool{
 	"orgit": true, "orgit-rev": true, "orgit-log": true, "pdf": true, "pdfview": true, "nov": true,
 	"cite": true, "citar": true, "ebib": true, "deft": true, "treemacs": true, "calibre": true,
 	"zotero": true, "denote": true, "xref": true, "org-ql-search": true, "tel": true, "ssh": true,
-	"elisp+": true, "racket": true, "cmd": true, "exec": true, "run": true, "dired": true,
+	"elisp+": true, "racket": true, "eshell": true, "cmd": true, "exec": true, "run": true, "dired": true,
 }
 
 // orgLinkTypeBefore reports whether b ends with one of orgLinkTypes that

@@ -505,11 +505,11 @@ func (orgSyntax) emphasis(k spanKind) (string, string) {
 // orgPre and orgPost are the characters Org accepts before and after
 // emphasis markers (org-emphasis-regexp-components).
 func orgPre(r rune) bool {
-	return r == '\n' || unicode.IsSpace(r) || strings.ContainsRune(`-('"{`, r)
+	return r == '\n' || orgSpace(r) || strings.ContainsRune(`-('"{`, r)
 }
 
 func orgPost(r rune) bool {
-	return r == '\n' || unicode.IsSpace(r) || strings.ContainsRune(`-.,:!?;'")}\[`, r)
+	return r == '\n' || orgSpace(r) || strings.ContainsRune(`-.,:!?;'")}\[`, r)
 }
 
 func (orgSyntax) emphasisOK(before rune, content string, after rune, k spanKind) bool {
@@ -526,6 +526,18 @@ func (orgSyntax) emphasisOK(before rune, content string, after rune, k spanKind)
 		return false
 	}
 	return orgPre(before) && orgPost(after)
+}
+
+// orgCodeMarkers returns the markers of an Org code span holding c: "~",
+// or "=" when c holds a "~"; ok is false when it holds both.
+func orgCodeMarkers(c string) (open, close string, ok bool) {
+	switch {
+	case !strings.Contains(c, "~"):
+		return "~", "~", true
+	case !strings.Contains(c, "="):
+		return "=", "=", true
+	}
+	return "", "", false
 }
 
 func (o orgSyntax) code(c string, inTable bool) string {
@@ -686,8 +698,16 @@ func orgShownWidth(c string) int {
 // table editor (in Org, and orgtbl-mode in Markdown) installs and evaluates,
 // Lisp too, when point leaves the cell.
 func noFormula(c string) string {
-	if strings.HasPrefix(c, "=") || strings.HasPrefix(c, ":=") {
-		return zwsp + c
+	if t := strings.TrimLeft(c, " "); strings.HasPrefix(t, "=") || strings.HasPrefix(t, ":=") {
+		c = zwsp + c
+	}
+	// orgtbl-mode in Markdown splits a cell at an escaped "\|" too.
+	for i := 0; i+2 < len(c); i++ {
+		if c[i] == '\\' && c[i+1] == '|' {
+			if t := strings.TrimLeft(c[i+2:], " "); strings.HasPrefix(t, "=") || strings.HasPrefix(t, ":=") {
+				c = c[:i+2] + zwsp + c[i+2:]
+			}
+		}
 	}
 	return c
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -438,6 +439,29 @@ func (c *converter) setBase(href string) {
 	c.resolved = nil
 }
 
+// plainTeX reports whether a formula's TeX may be written as an Org
+// fragment, which Org's HTML export hands to MathJax as it is and LaTeX
+// export to LaTeX: letters, digits and the usual operators, and no command
+// that links, styles or reads files (\\href, \\style, \\input, …). Anything
+// else is written as the formula's text.
+func plainTeX(tex string) bool {
+	for i := 0; i < len(tex); i++ {
+		c := tex[i]
+		if c >= utf8.RuneSelf || isLetter(c) || c >= '0' && c <= '9' {
+			continue
+		}
+		if strings.IndexByte(" \\{}^_+-=()',./*!;", c) < 0 {
+			return false
+		}
+	}
+	for _, cmd := range []string{`\href`, `\url`, `\style`, `\class`, `\cssId`, `\unicode`, `\html`, `\input`, `\include`, `\write`, `\immediate`, `\openout`, `\read`, `\csname`, `\def`, `\catcode`} {
+		if strings.Contains(tex, cmd) {
+			return false
+		}
+	}
+	return true
+}
+
 // escapedMarkup reports whether text holds a tag ("<img src=…>") once its
 // entities are read: in a <noscript>, that is markup a page escaped by
 // mistake (a pixel, a widget), which no reader wants as text.
@@ -764,9 +788,7 @@ func (c *converter) closeMath() {
 		// As pandoc writes it: TeX as it is, for a reader that renders
 		// math; one that does not shows the TeX.
 		c.piece("$"+tex+"$", false)
-	case tex != "" && c.opt.Format == FormatOrg && !strings.Contains(tex, `\)`) && !strings.ContainsAny(tex, "<>&"):
-		// Org's HTML export writes a fragment as it is, for MathJax: no
-		// tag or entity of the page's may ride in it.
+	case tex != "" && c.opt.Format == FormatOrg && !strings.Contains(tex, `\)`) && plainTeX(tex):
 		c.piece(`\(`+tex+`\)`, false)
 	case tex != "" && c.opt.Format == FormatText:
 		c.piece(tex, true)

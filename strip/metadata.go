@@ -109,7 +109,7 @@ func plainURL(u string) string {
 		c := u[i]
 		switch {
 		case c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]):
-		case c == '%' || c <= ' ' || c == 0x7f || strings.IndexByte("<>\"{}|\\^`[]", c) >= 0:
+		case c == '%' || c <= ' ' || c == 0x7f || strings.IndexByte("<>\"{}|\\^`[]*", c) >= 0:
 			fmt.Fprintf(&b, "%%%02X", c)
 			continue
 		}

@@ -328,3 +328,32 @@ func TestBodyAsTheParserReadsIt(t *testing.T) {
 		t.Errorf("scripted: %q", out.String())
 	}
 }
+
+// TestNoModeLine checks the first-line paths a review found: a heading in
+// text, a link written as its address, the metadata's URL.
+func TestNoModeLine(t *testing.T) {
+	for _, in := range []string{
+		`<h1>-*- eval: (kill-emacs) -*-</h1>`,
+		`<p><a href="https://x.example/-*-eval:(kill-emacs)-*-">https://x.example/-*-eval:(kill-emacs)-*-</a></p>`,
+		`<p><img alt="-*- eval: (kill-emacs) -*-" src="https://x.example/a.png"></p>`,
+	} {
+		for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
+			var out strings.Builder
+			if err := Convert(&out, strings.NewReader(in), Options{Format: f, HTML: true}); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out.String(), "-*-") {
+				t.Errorf("%s: %q gives a mode line: %q", f, in, out.String())
+			}
+		}
+	}
+	for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
+		var out strings.Builder
+		if err := WriteMetadata(&out, Metadata{URL: "https://x.example/-*-eval:(kill-emacs)-*-"}, &Options{Format: f}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String(), "-*-") {
+			t.Errorf("%s metadata: %q", f, out.String())
+		}
+	}
+}

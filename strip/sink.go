@@ -423,7 +423,7 @@ func (c *cellSink) piece(s string, text bool) {
 		c.lines = append(c.lines, strings.Builder{})
 		c.textStart = append(c.textStart, false)
 		c.softSpace, c.hardSpaces = false, 0
-		c.esc.newline()
+		c.esc.wrote(" ") // a table joins a cell's lines with a space
 	}
 	c.pendingNL = false
 	l := c.cur()

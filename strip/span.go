@@ -272,7 +272,19 @@ func (c *converter) resolvePending(after rune) {
 	if s.kind == spanCode {
 		content := s.plain()
 		if c.syn.emphasisOK(s.before, content, after, spanCode) {
-			c.piece(c.syn.code(content, c.inTable()), false)
+			if c.opt.Format != FormatOrg {
+				c.piece(c.syn.code(content, c.inTable()), false)
+			} else if open, close, ok := orgCodeMarkers(content); !ok {
+				c.piece(content, true) // no marker can hold it: text
+			} else {
+				// Its text is escaped with the rest of the run: an
+				// emphasis around it could close inside it, and a
+				// marker inside it could end it, and then what it
+				// holds would be read as markup after all.
+				c.piece(open, false)
+				c.piece(content, true)
+				c.piece(close, false)
+			}
 		} else {
 			c.textPiece(content)
 		}
@@ -411,7 +423,7 @@ func (c *converter) closeHeading(s *span) {
 // here, over the whole heading, since a heading is written as a raw line.
 func (c *converter) headingText(s *span) string {
 	if c.opt.Format != FormatOrg {
-		return s.plain()
+		return verbatimSafe(c.opt.Format, s.plain()) // written as a raw line
 	}
 	e := newEscaper(FormatOrg, false)
 	e.wrote(" ")

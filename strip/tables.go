@@ -133,7 +133,7 @@ func (c *converter) closeTable() {
 	if t.columns() == 1 {
 		// One column lays nothing out side by side: a page's layout.
 		for _, l := range t.caption {
-			c.bw.rawLine(l)
+			c.bw.rawLine(c.syn.escapeLineStart(l)) // the page's text, on a line of its own
 		}
 		c.block(2)
 		for _, r := range t.rows {
@@ -145,7 +145,7 @@ func (c *converter) closeTable() {
 	}
 	if empty {
 		for _, l := range t.caption {
-			c.bw.rawLine(l)
+			c.bw.rawLine(c.syn.escapeLineStart(l)) // the page's text, on a line of its own
 		}
 		c.block(2)
 		return

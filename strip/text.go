@@ -79,7 +79,7 @@ func (c *converter) text(raw []byte) {
 				l.raw.WriteString(body)
 			}
 			if code {
-				c.piece(body, false)
+				c.piece(body, c.opt.Format == FormatOrg) // Org escapes it late, as text
 			} else {
 				c.piece(c.escapeAt(body, !trail), true)
 			}
@@ -114,7 +114,7 @@ func (c *converter) text(raw []byte) {
 			l.raw.WriteString(word)
 		}
 		if code {
-			c.piece(word, false)
+			c.piece(word, c.opt.Format == FormatOrg)
 		} else {
 			c.piece(c.escapeAt(word, len(s) == 0), true)
 		}

@@ -70,6 +70,14 @@
                ;; Only the metadata's own drawer has a place in a note.
                (unless (string-match-p "\\`:PROPERTIES:\n\\(?::\\(?:URL\\|AUTHOR\\|SITE\\|DATE\\): .*\n\\)*:END:" text)
                  (push (format "property-drawer %s" text) found)))
+              ('latex-fragment
+               ;; MathML's own TeX, written only when it is plain.
+               (unless (string-match-p "\\`\\\\([[:alnum:] \\\\{}^_+=()',./*!;-]*\\\\)[ \t]*\\'" text)
+                 (push (format "latex-fragment %s" text) found)))
+              ('entity
+               ;; A table's escaped cell separator.
+               (unless (equal (org-element-property :name e) "vert")
+                 (push (format "entity %s" text) found)))
               ('keyword
                (unless (member (org-element-property :key e) '("TITLE" "AUTHOR" "SITE" "DATE" "URL"))
                  (push (format "keyword %s" text) found)))
