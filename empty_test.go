@@ -49,3 +49,19 @@ func TestEmptyConversionSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputDirectoryMissing checks that -o into a folder that does not
+// exist names the user's file and folder, not our temporary file.
+func TestOutputDirectoryMissing(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "p.html")
+	if err := os.WriteFile(page, []byte("<p>x</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "notes", "note.md")
+	r := runCmd(t, "-f", "markdown", "-o", out, page)
+	r.check(t, 23, "no such directory "+filepath.Join(dir, "notes"), "")
+	if strings.Contains(r.stderr, ".part") {
+		t.Errorf("the message names the temporary file: %q", r.stderr)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -61,6 +62,12 @@ func NewFile(path string) (Sink, error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.part")
 	if err != nil {
+		// The temporary file is ours: the message names the user's.
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("no such directory %s", filepath.Clean(dir))
+		} else if errors.Is(err, fs.ErrPermission) {
+			err = fmt.Errorf("permission denied in %s", filepath.Clean(dir))
+		}
 		return nil, &WriteError{err}
 	}
 	mode := os.FileMode(0o644)
