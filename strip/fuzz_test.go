@@ -137,6 +137,9 @@ func liveConstruct(out string, f Format) string {
 		}
 		for i := strings.Index(l, "[["); i >= 0; i = nextIndex(l, i, "[[") {
 			target := l[i+2:]
+			if strings.HasPrefix(target, "[") {
+				continue // "[[[u]]": Org reads the link from the next "["
+			}
 			if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") && !strings.HasPrefix(target, "mailto:") {
 				return "a link " + l[i:min(len(l), i+30)]
 			}
