@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/insert-from-url/insert-from-url/strip"
 	"golang.org/x/net/html"
 	"os"
 	"path/filepath"
@@ -44,7 +45,7 @@ func TestEmptyConversionSaysSo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := showsText(doc, nil); got != c.want {
+		if got := showsText(doc, strip.Options{Format: strip.FormatText, HTML: true, NoImageText: true}); got != c.want {
 			t.Errorf("showsText(%q) = %v", c.in, got)
 		}
 	}

@@ -357,11 +357,23 @@ func (k *keptInput) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// showsText reports whether n converts to any text, stopping at the first.
-func showsText(n *html.Node, base *url.URL) bool {
+// showsText reports whether n converts to anything but white space with
+// opt (its format, its hidden parts or not), stopping at the first text.
+func showsText(n *html.Node, opt strip.Options) bool {
 	seen := &textSeen{w: io.Discard, stop: true}
-	err := strip.ConvertNodes(seen, []*html.Node{n}, strip.Options{Format: strip.FormatText, HTML: true, BaseURL: base, NoImageText: true})
+	opt.Images = nil
+	err := strip.ConvertNodes(seen, []*html.Node{n}, opt)
 	return seen.text || err != nil && !errors.Is(err, errSeen)
+}
+
+func withBase(opt strip.Options, base *url.URL) strip.Options {
+	opt.BaseURL = base
+	return opt
+}
+
+func withHidden(opt strip.Options, base *url.URL) strip.Options {
+	opt.BaseURL, opt.ShowHidden = base, true
+	return opt
 }
 
 // errSeen stops a conversion once textSeen has seen text.
@@ -464,7 +476,7 @@ func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader
 			nodes = []*html.Node{doc}
 		case err != nil:
 			return err
-		case !o.RequireArticle && !showsText(article, base):
+		case !o.RequireArticle && o.Format != strip.FormatTitle && o.Format != strip.FormatRaw && !showsText(article, withBase(opt, base)):
 			// An article of pictures, or of text the page hides: a
 			// reader gets more from the page than from nothing.
 			c.warn("the article found holds no text; printing the whole page")
@@ -476,7 +488,7 @@ func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader
 		nodes = []*html.Node{doc}
 		meta = readable.PageMetadata(doc, base)
 	}
-	if len(nodes) == 1 && nodes[0] == doc && !c.rendered && !showsText(doc, base) {
+	if len(nodes) == 1 && nodes[0] == doc && !c.rendered && o.Format != strip.FormatTitle && o.Format != strip.FormatRaw && !showsText(doc, withBase(opt, base)) && showsText(doc, withHidden(opt, base)) {
 		// Hidden whole until its scripts run, as on the stream path.
 		opt.ShowHidden = true
 		c.warn("the page hides all of its content until its scripts run: printed with its hidden parts")
