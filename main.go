@@ -304,10 +304,12 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 	case seen != nil && !c.rendered:
 		// Kept while nothing shows, for a page hidden until its
 		// scripts run (visibility:hidden around everything).
-		kept := &keptInput{max: maxKeptInput, done: func() bool { return seen.text }}
+		shown := false
+		kept := &keptInput{max: maxKeptInput, done: func() bool { return shown }}
+		opt.OnText = func() { shown = true }
 		err = strip.Convert(w, io.TeeReader(body, kept), opt)
 		if err == nil && !seen.text && !kept.over {
-			opt.ShowHidden = true
+			opt.ShowHidden, opt.OnText = true, nil
 			if err = strip.Convert(w, bytes.NewReader(kept.b), opt); seen.text {
 				c.warn("the page hides all of its content until its scripts run: printed with its hidden parts")
 			}

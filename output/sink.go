@@ -63,10 +63,19 @@ func NewFile(path string) (Sink, error) {
 	f, err := os.CreateTemp(dir, "."+base+".*.part")
 	if err != nil {
 		// The temporary file is ours: the message names the user's.
-		if errors.Is(err, fs.ErrNotExist) {
-			err = fmt.Errorf("no such directory %s", filepath.Clean(dir))
-		} else if errors.Is(err, fs.ErrPermission) {
-			err = fmt.Errorf("permission denied in %s", filepath.Clean(dir))
+		d := filepath.Clean(dir)
+		switch st, serr := os.Stat(d); {
+		case errors.Is(serr, fs.ErrNotExist):
+			err = fmt.Errorf("no such directory %s", d)
+		case serr == nil && !st.IsDir():
+			err = fmt.Errorf("%s is not a directory", d)
+		case errors.Is(err, fs.ErrPermission):
+			err = fmt.Errorf("permission denied in %s", d)
+		default:
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = fmt.Errorf("%s: %w", path, pe.Err) // our temporary file is no name of the user's
+			}
 		}
 		return nil, &WriteError{err}
 	}

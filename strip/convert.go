@@ -76,6 +76,11 @@ type Options struct {
 	// that hides) but scripts, styles and the head: for a page hidden
 	// whole until its scripts run, which is all a reader would see then.
 	ShowHidden bool
+	// OnText, when set, is called once, when the converter first writes
+	// something other than white space (before it reaches the writer,
+	// which is buffered): a caller keeping the input in case nothing
+	// shows can let it go then.
+	OnText func()
 	// Links is the link style of FormatText; "" means LinksInline.
 	Links LinkStyle
 	// Width wraps paragraphs at this many columns; 0 means no wrapping.

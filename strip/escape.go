@@ -1,6 +1,7 @@
 package strip
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -336,8 +337,14 @@ func orgWordAfter(next rune) bool {
 // planningLine reports whether the line so far, b, is a clock or planning
 // keyword alone, which a ":" after it would make one.
 func planningLine(b []byte) bool {
-	t := strings.TrimLeft(string(b), " \t")
-	return t == "CLOCK" || t == "SCHEDULED" || t == "DEADLINE" || t == "CLOSED"
+	if len(b) > 64 {
+		return false // constant time on a long line: no keyword is that far in
+	}
+	switch string(bytes.TrimLeft(b, " \t")) {
+	case "CLOCK", "SCHEDULED", "DEADLINE", "CLOSED":
+		return true
+	}
+	return false
 }
 
 func isEmphasisMarker(c byte) bool { return strings.IndexByte("*/_=~+", c) >= 0 }
@@ -419,14 +426,33 @@ var orgLinkTypes = map[string]bool{
 // orgLinkTypeBefore reports whether b ends with one of orgLinkTypes that
 // starts a word: Org reads "type:" after anything but a letter or digit.
 func orgLinkTypeBefore(b []byte) bool {
-	i := len(b)
-	for i > 0 && (isLetter(b[i-1]) || b[i-1] == '+' || b[i-1] == '-' || b[i-1] >= '0' && b[i-1] <= '9') {
+	// No type is longer than maxLinkType: the walk back is bounded, so a
+	// page of "x-x-x-…:" costs a constant per colon.
+	i, stop := len(b), max(0, len(b)-maxLinkType)
+	for i > stop && (isLetter(b[i-1]) || b[i-1] == '+' || b[i-1] == '-' || b[i-1] >= '0' && b[i-1] <= '9') {
 		i--
 	}
+	var lower [maxLinkType]byte
 	for j := i; j < len(b); j++ {
-		if (j == 0 || !isASCIIWord(b[j-1])) && isLetter(b[j]) && orgLinkTypes[strings.ToLower(string(b[j:]))] {
-			return true
+		if (j == 0 || !isASCIIWord(b[j-1])) && isLetter(b[j]) {
+			n := copy(lower[:], b[j:])
+			for k := 0; k < n; k++ {
+				lower[k] |= 0x20 * byte(boolInt(lower[k] >= 'A' && lower[k] <= 'Z'))
+			}
+			if orgLinkTypes[string(lower[:n])] {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// maxLinkType is the length of the longest of orgLinkTypes.
+const maxLinkType = 16
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -60,9 +60,14 @@ type converter struct {
 	sawBase bool
 	// headDone says the head is over: a later <head> is ignored, as the
 	// HTML parser ignores it.
-	headDone  bool
-	resolving bool // replaying a closed emphasis
-	nameBuf   []byte
+	headDone bool
+	// noscripts counts the <noscript>s open; headNoscript says the head's
+	// was ended by the body's content, until its end tag: what it holds
+	// is a tracking pixel's kind.
+	noscripts    int
+	headNoscript bool
+	resolving    bool // replaying a closed emphasis
+	nameBuf      []byte
 	// arena holds the text of open spans, so that a span's pieces cost
 	// no allocation each; it is emptied whenever no span is open.
 	arena     []byte
@@ -164,6 +169,7 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 	}
 	escapeMarker := map[Format]string{FormatMarkdown: `\`, FormatOrg: zwsp}[opt.Format]
 	c.bw = newBlockWriter(w, opt.Width, syn.escapeLineStart, nbsp, escapeMarker, newEscaper(opt.Format, false))
+	c.bw.onText = opt.OnText
 	return c
 }
 
@@ -454,8 +460,14 @@ func plainTeX(tex string) bool {
 			return false
 		}
 	}
-	for _, cmd := range []string{`\href`, `\url`, `\style`, `\class`, `\cssId`, `\unicode`, `\html`, `\input`, `\include`, `\write`, `\immediate`, `\openout`, `\read`, `\csname`, `\def`, `\catcode`} {
-		if strings.Contains(tex, cmd) {
+	if strings.Contains(tex, "^^") {
+		return false // TeX reads ^^5c as a backslash
+	}
+	lower := strings.ToLower(tex)
+	for _, cmd := range []string{"href", "url", "style", "class", "cssid", "unicode", "html", "input", "include",
+		"file", "write", "immediate", "open", "read", "csname", "def", "let", "catcode", "special", "lua",
+		"usepackage", "expandafter", "jobname", "shell", "endlinechar", "scantokens"} {
+		if strings.Contains(lower, `\`+cmd) {
 			return false
 		}
 	}
@@ -470,17 +482,14 @@ func escapedMarkup(text []byte) bool {
 	return i >= 0 && i+1 < len(text) && (isLetter(text[i+1]) || text[i+1] == '/') && bytes.IndexByte(text[i:], '>') > 0
 }
 
-// inNoscript reports whether a <noscript> is open.
-func (c *converter) inNoscript() bool {
-	for i := len(c.stack) - 1; i >= 0; i-- {
-		if c.stack[i].tag == atom.Noscript {
-			return true
-		}
-	}
-	return false
-}
+// inNoscript reports whether a <noscript> is open, or the head's one that
+// the body's content ended.
+func (c *converter) inNoscript() bool { return c.noscripts > 0 || c.headNoscript }
 
 func (c *converter) push(e element) {
+	if e.tag == atom.Noscript {
+		c.noscripts++
+	}
 	if e.inline != 0 {
 		c.inline = append(c.inline, len(c.stack))
 	}
@@ -488,6 +497,10 @@ func (c *converter) push(e element) {
 }
 
 func (c *converter) endTag(a atom.Atom, name string) {
+	if a == atom.Noscript && c.headNoscript && c.noscripts == 0 {
+		c.headNoscript = false // the head's, which the body's content ended
+		return
+	}
 	if c.overflow > 0 && (c.skipUntil < 0) && len(c.stack) >= maxDepth {
 		c.overflow--
 		return
@@ -521,8 +534,8 @@ func (c *converter) inHead() bool {
 		return false
 	}
 	for _, e := range c.stack[c.skipUntil+1:] {
-		if e.tag != atom.Noscript {
-			return false
+		if e.tag != atom.Noscript || c.opt.Scripted {
+			return false // a scripted page's <noscript> holds raw text
 		}
 	}
 	return true
@@ -530,6 +543,7 @@ func (c *converter) inHead() bool {
 
 // endHead closes the head where a page leaves out </head>.
 func (c *converter) endHead() {
+	c.headNoscript = c.noscripts > 0
 	c.popTo(c.skipUntil)
 	c.headDone = true
 }
@@ -553,6 +567,9 @@ func (c *converter) popTo(i int) {
 		c.stack = c.stack[:n]
 		if e.inline != 0 {
 			c.inline = c.inline[:len(c.inline)-1]
+		}
+		if e.tag == atom.Noscript {
+			c.noscripts--
 		}
 		if c.skipUntil >= 0 {
 			if n == c.skipUntil {
@@ -1134,14 +1151,18 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		c.bw.rawLine(c.syn.hr())
 		c.block(2)
 	case atom.Img:
-		if s := c.codeSpan(); s != nil || c.inNoscript() {
-			// A <noscript>'s image is the fallback of a lazy image
-			// written already, or a tracking pixel.
+		if s := c.codeSpan(); s != nil {
 			return
 		}
+		if c.inNoscript() {
+			// Most often a tracking pixel, or the copy of a lazy image
+			// written already (one whose placeholder is no <img> is lost:
+			// keeping the copies cost items and text on the real pages).
+			return
+		}
+		src, local := c.imageLink(at)
 		c.reopenInline()
 		alt := collapseSpace(at.alt)
-		src, local := c.imageLink(at)
 		shownAlt := alt // what the image's markup carries
 		if local && c.opt.Format == FormatOrg {
 			// Org shows a link inline as an image only when it has no

@@ -2,7 +2,8 @@ package strip
 
 import "strings"
 
-// A code block's language names a function that the editor calls to show
+// languages maps the names pages give a code block's language to the
+// names Org and markdown-mode know. A code block's language names a function that the editor calls to show
 // it: Org fontifies a src block with the mode (org-src-lang-modes, else
 // LANG-mode), and so does markdown-mode for a fence. A page's class
 // attribute must not pick that function ("language-server" would call
@@ -68,6 +69,32 @@ var languages = func() map[string][2]string {
 		{"vim viml vimscript", "vimrc", "vim"},
 		{"awk", "awk", "awk"},
 		{"nginx", "nginx", "nginx"},
+		{"groovy gradle", "groovy", "groovy"},
+		{"hcl terraform tf", "hcl", "hcl"},
+		{"verilog v sv systemverilog", "verilog", "verilog"},
+		{"vhdl", "vhdl", "vhdl"},
+		{"solidity sol", "solidity", "solidity"},
+		{"elm", "elm", "elm"},
+		{"fsharp f#", "fsharp", "fsharp"},
+		{"coffeescript coffee", "coffee", "coffeescript"},
+		{"objective-c objc objectivec", "objc", "objective-c"},
+		{"pascal delphi", "pascal", "pascal"},
+		{"ada", "ada", "ada"},
+		{"prolog", "prolog", "prolog"},
+		{"tcl", "tcl", "tcl"},
+		{"d", "d", "d"},
+		{"crystal", "crystal", "crystal"},
+		{"nim", "nim", "nim"},
+		{"vue", "vue", "vue"},
+		{"svelte", "svelte", "svelte"},
+		{"asm nasm assembly x86asm", "asm", "asm"},
+		{"http", "http", "http"},
+		{"plantuml puml", "plantuml", "plantuml"},
+		{"mermaid", "mermaid", "mermaid"},
+		{"dot graphviz", "dot", "dot"},
+		{"gnuplot", "gnuplot", "gnuplot"},
+		{"sed", "sed", "sed"},
+		{"regex regexp", "", "regex"},
 	} {
 		for _, n := range strings.Fields(l.names) {
 			m[n] = [2]string{l.org, l.md}

@@ -124,9 +124,17 @@ func (bt *batcher) addTokens(src string) bool {
 	z := html.NewTokenizer(strings.NewReader(src))
 	states := tokenizerState{noscriptMarkup: true}
 	var name []byte
+	open := 0 // <noscript>s src opens and leaves open
 	for {
 		switch tt := z.Next(); tt {
 		case html.ErrorToken:
+			// A <noscript> inside: the parser ended the raw text at its
+			// end tag and dropped the outer one, so close both here.
+			for ; open > 0; open-- {
+				if !bt.add(html.EndTagToken, []byte("</noscript>")) {
+					return false
+				}
+			}
 			return true
 		case html.TextToken:
 			if !bt.add(tt, z.Text()) {
@@ -136,6 +144,13 @@ func (bt *batcher) addTokens(src string) bool {
 			raw := z.Raw()
 			name = appendTagName(name[:0], raw)
 			states.after(z, tt, name)
+			switch {
+			case string(name) != "noscript":
+			case tt == html.StartTagToken:
+				open++
+			case tt == html.EndTagToken && open > 0:
+				open--
+			}
 			if !bt.add(tt, raw) {
 				return false
 			}

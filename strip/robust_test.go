@@ -297,6 +297,10 @@ func TestBodyAsTheParserReadsIt(t *testing.T) {
 		{`<head><template><p>no</p></template></head><p>yes</p>`, "yes\n"},
 		{`<body><noscript><div class="post"><p>First <b>post</b>.</p></div><div class="post"><p>A reply.</p></div></noscript></body>`, "First post.\n\nA reply.\n"},
 		{`<p>x</p><noscript><img src="https://x.example/pixel.gif"></noscript><noscript>&lt;img src="https://x.example/p"&gt;</noscript>`, "x\n"},
+		// A pixel in the head's <noscript>, which the body's content ends.
+		{`<head><noscript><img src="https://t.example/p"></noscript></head><body><p>Hello</p>`, "Hello\n"},
+		// A <noscript> in a <noscript>: the tree closes both.
+		{`<noscript><noscript>a</noscript></noscript><p>text <b>more</b></p>`, "a\n\ntext more\n"},
 		// React's streamed rendering: the segment a script would move.
 		{`<main><template id="B:0"></template></main><div hidden id="S:0"><p>Streamed.</p></div><div hidden id="menu"><p>Menu</p></div>`, "Streamed.\n"},
 	} {
@@ -354,6 +358,20 @@ func TestNoModeLine(t *testing.T) {
 		}
 		if strings.Contains(out.String(), "-*-") {
 			t.Errorf("%s metadata: %q", f, out.String())
+		}
+	}
+}
+
+// TestPlainTeX checks that only plain TeX becomes an Org fragment: no
+// command that reads files or links, however spelt.
+func TestPlainTeX(t *testing.T) {
+	for tex, want := range map[string]bool{
+		`x^2 + \alpha`: true, `\frac{a}{b}`: true,
+		`x^^5cinput{/etc/passwd}`: false, `\InputIfFileExists{/etc/passwd}{}{}`: false,
+		`\href{javascript:alert(1)}{x}`: false, `a|b`: false, `a$b`: false, `x <b>`: false,
+	} {
+		if got := plainTeX(tex); got != want {
+			t.Errorf("plainTeX(%q) = %v", tex, got)
 		}
 	}
 }

@@ -82,6 +82,15 @@ type blockWriter struct {
 	// cells, written out as paragraphs).
 	esc     *escaper
 	escaped bool
+	onText  func() // called at the first piece or line written, then nil
+}
+
+// shown calls onText once, at the first output that is not white space.
+func (b *blockWriter) shown(s string) {
+	if b.onText != nil && strings.TrimSpace(s) != "" {
+		b.onText()
+		b.onText = nil
+	}
 }
 
 type wordPiece struct {
@@ -195,6 +204,7 @@ func (b *blockWriter) emit(s string, text bool) {
 		s = b.esc.markup(s)
 	}
 	b.w.WriteString(s)
+	b.shown(s)
 	if b.width > 0 {
 		b.col += displayWidth(s) // columns matter only when wrapping
 	}
@@ -346,6 +356,7 @@ func (b *blockWriter) rawLine(s string) {
 	}
 	b.startLine()
 	b.w.WriteString(s)
+	b.shown(s)
 	b.esc.paragraph() // a line of a block of its own: no text construct spans it
 	b.col += displayWidth(s)
 	b.last = '\n'
