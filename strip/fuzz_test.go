@@ -140,7 +140,7 @@ func liveConstruct(out string, f Format) string {
 			if strings.HasPrefix(target, "[") {
 				continue // "[[[u]]": Org reads the link from the next "["
 			}
-			if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") && !strings.HasPrefix(target, "mailto:") {
+			if !strings.HasPrefix(target, "http:") && !strings.HasPrefix(target, "https:") && !strings.HasPrefix(target, "mailto:") {
 				return "a link " + l[i:min(len(l), i+30)]
 			}
 		}
