@@ -19,14 +19,14 @@ import (
 // is escaped; markup is written as it is, and only read for context.
 //
 // Every format gets the rules that protect Emacs itself (file-local
-// variables); Org gets the rules that keep a note from running, linking or
-// exporting anything the page wrote. The escape is U+200B, which Emacs reads
-// as white space: before a closing emphasis marker it keeps the marker from
-// closing, inside "[[", "%%", "<<", "@@", "{{" or "type:" it breaks the
-// construct, and search with char-folding, grep -F on words, and the display
-// are left as they were. A "$" that could close a LaTeX fragment gets U+2060
-// (a word joiner, a word character to Emacs) after it instead, since no
-// space before or after it would keep it from closing.
+// variables, a "-*-" mode line); Org gets the rules that keep a note from
+// running, linking or exporting anything the page wrote. The escapes are
+// invisible: U+200B, which Emacs reads as white space, breaks "[[", "%%",
+// "<<", "@@", "{{", "type:", "src_" and the like; U+2060, a word
+// character to Emacs, goes after an emphasis marker or a "$" that would
+// close (no space before a "$" keeps it from closing), and between the two
+// of "$$". Words are left whole: "snake_case" and "/usr/bin/" are written
+// as they read, but for a U+2060 after a marker that would close.
 type escaper struct {
 	org      bool // Org's rules, beyond those of every format
 	inTable  bool // Org: "|" would end the cell
@@ -34,7 +34,7 @@ type escaper struct {
 	buf      []byte
 	tail     []byte // the end of the line written so far, for context
 	line     int    // the line of the paragraph being written
-	opener   [256]int32
+	opener   [len(emphasisMarkers)]int32 // per marker, 1 + the line of the last that may open
 	dollar   bool // the paragraph holds a "$" that could open a fragment
 	inDesc   bool // inside an Org link's description
 }
@@ -79,7 +79,7 @@ func (e *escaper) newline() {
 func (e *escaper) paragraph() {
 	e.tail = e.tail[:0]
 	e.line = 0
-	e.opener = [256]int32{}
+	e.opener = [len(emphasisMarkers)]int32{}
 	e.dollar = false
 	e.inDesc = false
 }
@@ -124,7 +124,7 @@ func (e *escaper) markup(s string) string {
 	}
 	for i := 0; i < len(s); i++ {
 		if m := s[i]; isEmphasisMarker(m) && (i == 0 && orgPreRune(e.prev()) || i > 0 && orgPreRune(rune(s[i-1]))) {
-			e.opener[m] = int32(e.line + 1)
+			e.opener[markerIndex(m)] = int32(e.line + 1)
 		}
 	}
 	switch {
@@ -311,8 +311,8 @@ func (e *escaper) orgRule(r, prev, next rune) (before, after string) {
 	if r < utf8.RuneSelf && isEmphasisMarker(byte(r)) {
 		m := byte(r)
 		if orgPreRune(prev) {
-			e.opener[m] = int32(e.line + 1)
-		} else if e.opener[m] > 0 && int(e.opener[m]) >= e.line && !orgWordAfter(next) {
+			e.opener[markerIndex(m)] = int32(e.line + 1)
+		} else if o := e.opener[markerIndex(m)]; o > 0 && int(o) >= e.line && !orgWordAfter(next) {
 			// It would close the emphasis an earlier marker opened
 			// (Org lets one span two lines), being after a character
 			// that is not a space and before one that may end emphasis.
@@ -347,7 +347,13 @@ func planningLine(b []byte) bool {
 	return false
 }
 
-func isEmphasisMarker(c byte) bool { return strings.IndexByte("*/_=~+", c) >= 0 }
+// emphasisMarkers are Org's emphasis and verbatim markers.
+const emphasisMarkers = "*/_=~+"
+
+func isEmphasisMarker(c byte) bool { return strings.IndexByte(emphasisMarkers, c) >= 0 }
+
+// markerIndex is the index of marker c in emphasisMarkers.
+func markerIndex(c byte) int { return strings.IndexByte(emphasisMarkers, c) }
 
 // orgSpace reports whether Emacs reads r as white space, as Org's emphasis
 // does: ASCII white space, U+00A0, U+2000-U+200B (U+200B too), U+202F,
