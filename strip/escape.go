@@ -32,11 +32,11 @@ type escaper struct {
 	inTable  bool // Org: "|" would end the cell
 	verbatim bool // text inside a code block or span: only what Emacs or the agenda would act on
 	buf      []byte
-	tail     []byte // the end of the line written so far, for context
-	line     int    // the line of the paragraph being written
+	tail     []byte                      // the end of the line written so far, for context
+	line     int                         // the line of the paragraph being written
 	opener   [len(emphasisMarkers)]int32 // per marker, 1 + the line of the last that may open
-	dollar   bool // the paragraph holds a "$" that could open a fragment
-	inDesc   bool // inside an Org link's description
+	dollar   bool                        // the paragraph holds a "$" that could open a fragment
+	inDesc   bool                        // inside an Org link's description
 }
 
 const (
