@@ -540,20 +540,15 @@ func orgCodeMarkers(c string) (open, close string, ok bool) {
 	return "", "", false
 }
 
+// code writes a whole code span. The converter writes Org's through
+// orgCodeMarkers instead, its text escaped with the run (resolvePending);
+// this is the same span for a string that stands alone.
 func (o orgSyntax) code(c string, inTable bool) string {
-	// Verbatim to Org, but should the span not parse after all, its
-	// brackets make no link and no footnote.
-	c = strings.NewReplacer("[[", "["+zwsp+"[", "[fn:", "["+zwsp+"fn:", "[FN:", "["+zwsp+"FN:").Replace(verbatimSafe(FormatOrg, c))
-	if inTable {
-		c = strings.ReplaceAll(c, "|", `\vert{}`)
+	open, close, ok := orgCodeMarkers(c)
+	if !ok {
+		return o.escape(c, inTable)
 	}
-	switch {
-	case !strings.Contains(c, "~"):
-		return "~" + c + "~"
-	case !strings.Contains(c, "="):
-		return "=" + c + "="
-	}
-	return c
+	return open + o.escape(c, inTable) + close
 }
 
 var orgLinkReplacer = strings.NewReplacer("[", "%5B", "]", "%5D", " ", "%20")
