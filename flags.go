@@ -67,7 +67,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	maxSize := byteSize(fetch.DefaultMaxSize)
 
 	fs.StringVarP(&format, "format", "f", format, "output `FORMAT`: raw, text, markdown, org or title (HTML is converted; other bodies pass through)")
-	fs.StringVar(&links, "links", links, "links in text output: inline, reference or none (with --readable: none unless given)")
+	fs.StringVar(&links, "links", links, "links in text output (`MODE`: inline, reference or none; with --readable: none unless given)")
 	fs.IntVar(&o.Width, "width", 0, "wrap text, Markdown and Org paragraphs at `N` columns (0: one line per paragraph)")
 	fs.IntVar(&o.BaseLevel, "base-level", 0, "shift headings so the page's top heading is at level `N`+1")
 	fs.BoolVar(&o.Readable, "readable", false, "keep only the page's main article (reading mode)")
@@ -107,7 +107,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	if *help {
 		fmt.Fprintf(stderr, "Usage: %s [flags] URL|FILE|-\n\n"+
 			"Fetch URL (or read FILE, or stdin for -), decode it to UTF-8 and print it.\n\nFlags:\n%s\n"+
-			"Exit codes follow curl's: see the README.\n", progName, fs.FlagUsages())
+			"Exit codes follow curl's: see the README.\n", progName, flagUsages(fs))
 		return nil, errHelp
 	}
 	if o.ShowVersion || o.PrintEmacs {
@@ -307,4 +307,45 @@ func (b *byteSize) Set(v string) error {
 	}
 	*b = byteSize(n * mult)
 	return nil
+}
+
+// flagUsages lists the flags as --help shows them. pflag's own list writes a
+// flag with an optional value as `--render MODE[="always"]`, which reads as
+// if MODE were required; this one writes `--render[=MODE]`.
+func flagUsages(fs *pflag.FlagSet) string {
+	type row struct{ names, usage string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		name, usage := pflag.UnquoteUsage(f)
+		names := "    "
+		if f.Shorthand != "" {
+			names = "-" + f.Shorthand + ", "
+		}
+		names += "--" + f.Name
+		switch {
+		case name == "":
+		case f.NoOptDefVal != "":
+			names += "[=" + name + "]"
+		default:
+			names += " " + name
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" {
+			def := f.DefValue
+			if f.Value.Type() == "string" {
+				def = strconv.Quote(def)
+			}
+			usage += " (default " + def + ")"
+		}
+		rows = append(rows, row{names, usage})
+		width = max(width, len(names))
+	})
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r.names, r.usage)
+	}
+	return b.String()
 }

@@ -537,6 +537,17 @@ func TestHelpAndVersion(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "--max-redirs N") || r.stdout != "" {
 		t.Errorf("--help: %+v", r)
 	}
+	// Every value is named by what it is, and an optional one reads as optional.
+	for _, want := range []string{"--links MODE", "--render[=MODE]", "-f, --format FORMAT", "(default 10)", `(default "raw")`} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	for _, bad := range []string{" string ", "MODE[=", "stringArray"} {
+		if strings.Contains(r.stderr, bad) {
+			t.Errorf("--help has %q", bad)
+		}
+	}
 	r = runCmd(t, "--version")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "insert-from-url ") {
 		t.Errorf("--version: %+v", r)

@@ -46,13 +46,18 @@ type Error struct {
 	URL  string // redacted URL or file name
 	Msg  string // what happened, e.g. "connection refused"
 	Err  error  // the underlying error, if any
+	Hint string // what may help, after the URL in parentheses; may be empty
 }
 
 func (e *Error) Error() string {
-	if e.URL == "" {
-		return e.Msg
+	s := e.Msg
+	if e.URL != "" {
+		s += ": " + e.URL
 	}
-	return e.Msg + ": " + e.URL
+	if e.Hint != "" {
+		s += " (" + e.Hint + ")"
+	}
+	return s
 }
 
 func (e *Error) Unwrap() error { return e.Err }

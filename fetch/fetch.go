@@ -152,7 +152,15 @@ func Open(ctx context.Context, input string, stdin io.Reader, o Options) (*Respo
 	if u == nil {
 		return openFile(ctx, path)
 	}
-	return get(ctx, u, &o, newClient(&o))
+	r, err := get(ctx, u, &o, newClient(&o))
+	var fe *Error
+	if err != nil && !strings.Contains(input, "://") && errors.As(err, &fe) && (fe.Kind == KindTLS || fe.Kind == KindConnect) {
+		// The user typed no scheme and https was assumed: a server on a
+		// port of its own (localhost:8080) usually speaks plain HTTP.
+		u.Scheme = "http"
+		fe.Hint = "no scheme was given, so https was tried; for plain HTTP, give " + redact(u)
+	}
+	return r, err
 }
 
 // A Client fetches the resources of one page (its images) over one pool

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -78,5 +81,28 @@ func TestClassify(t *testing.T) {
 	}
 	if got := redactRaw("http://me:secret@h:x/"); got != "http://me:xxxxx@h:x/" {
 		t.Errorf("redactRaw = %q", got)
+	}
+}
+
+// TestOpenNoSchemeHint: an input typed without a scheme is tried over https;
+// when the server speaks plain HTTP, the error says how to ask for it.
+func TestOpenNoSchemeHint(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "plain")
+	}))
+	defer srv.Close()
+	hostPort := strings.TrimPrefix(srv.URL, "http://")
+	_, err := Open(context.Background(), hostPort+"/x", nil, Options{})
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Kind != KindTLS {
+		t.Fatalf("Open(%q) = %v, want a TLS error", hostPort, err)
+	}
+	if want := "for plain HTTP, give http://" + hostPort + "/x"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	// With a scheme the user chose https: no hint.
+	_, err = Open(context.Background(), "https://"+hostPort+"/x", nil, Options{})
+	if err == nil || strings.Contains(err.Error(), "plain HTTP") {
+		t.Errorf("https:// given: %v", err)
 	}
 }
