@@ -102,14 +102,15 @@ func (textSyntax) image(alt, _ string, _ bool) string {
 	}
 	return "[" + alt + "]"
 }
+// heading underlines every level, as reStructuredText does, so that plain
+// text carries no markup of another format: = - ~ for the first three, dots
+// below them.
 func (textSyntax) heading(level int, text string) []string {
-	switch level {
-	case 1:
-		return []string{text, strings.Repeat("=", max(3, displayWidth(text)))}
-	case 2:
-		return []string{text, strings.Repeat("-", max(3, displayWidth(text)))}
+	under := "."
+	if level <= 3 {
+		under = string("=-~"[level-1])
 	}
-	return []string{strings.Repeat("#", level) + " " + text}
+	return []string{text, strings.Repeat(under, max(3, displayWidth(text)))}
 }
 func (textSyntax) bullet(ordered bool, n int, _ bool, _ int, _ bool) string {
 	if ordered {
