@@ -42,6 +42,10 @@ type converter struct {
 	spans     []*span
 	pendingEm *span // a closed emphasis waiting for the next character
 	brPending bool
+	// afterImage: an image was just written; text that follows it at once
+	// gets a space, as the image stood between them (its alternative text
+	// would run into the next word: "[Video]Learn more").
+	afterImage bool
 
 	lists []*listState
 	// listEndedAt is the depth of a list that just ended, or -1 once
@@ -612,6 +616,7 @@ func (c *converter) block(n int) {
 	}
 	c.resolvePending('\n')
 	c.brPending = false
+	c.afterImage = false
 	s := c.sink()
 	if _, isSpan := s.(*span); isSpan {
 		s.space(false)
@@ -1192,11 +1197,13 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			} else {
 				c.piece(markup, false)
 			}
+			c.afterImage = true
 			return
 		default:
 			out = c.syn.image(shownAlt, src, c.inTable())
 		}
 		if out != "" {
+			c.afterImage = true
 			c.piece(out, src == "") // the alternative text alone is text
 			if s := c.linkSpan(); s != nil {
 				s.hasImage = true

@@ -2,6 +2,7 @@ package strip
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
@@ -55,6 +56,12 @@ func (c *converter) text(raw []byte) {
 	}
 	if c.inlineDirty && !isBlank(raw) {
 		c.reopenInline()
+	}
+	if c.afterImage {
+		c.afterImage = false
+		if r, _ := utf8.DecodeRune(raw); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			c.space(false)
+		}
 	}
 	var s string
 	if c.opt.Width == 0 && isClean(raw, false) {
