@@ -672,7 +672,14 @@ func (c *converter) open(e *element, at attrs) {
 		// A link to the page itself, or one the page may not make, is
 		// text: no span, so that blocks inside it stay blocks.
 		href := strings.TrimSpace(at.href)
-		if c.codeSpan() == nil && href != "" && !strings.HasPrefix(href, "#") && c.resolve(href) != "" {
+		switch {
+		case c.codeSpan() != nil || href == "":
+		case strings.HasPrefix(href, "#"):
+			if c.inHeading() {
+				// Held to see whether it is a permalink mark (closeLink).
+				e.span, e.inline, e.href = c.openSpan(spanLink, href, ""), spanLink, href
+			}
+		case c.resolve(href) != "":
 			e.span, e.inline, e.href = c.openSpan(spanLink, href, ""), spanLink, href
 		}
 	case atom.Blockquote:
@@ -1222,6 +1229,16 @@ func (c *converter) codeSpan() *span {
 		}
 	}
 	return nil
+}
+
+// inHeading reports whether a heading is open around the current token.
+func (c *converter) inHeading() bool {
+	for _, s := range c.spans {
+		if s.kind == spanHeading {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *converter) linkSpan() *span {

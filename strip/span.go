@@ -313,6 +313,11 @@ func (c *converter) resolvePending(after rune) {
 func (c *converter) closeLink(s *span) {
 	text := strings.TrimSpace(s.raw.String())
 	sameDoc := strings.HasPrefix(strings.TrimSpace(s.href), "#")
+	if sameDoc && !s.hasImage && !strings.ContainsFunc(text, isWordRune) && c.inHeading() {
+		// A heading's permalink mark (#, ¶, §, 🔗), shown by the page on
+		// hover: the heading's address, not its words.
+		return
+	}
 	if sameDoc || len(s.events) == 0 {
 		c.replay(s.events)
 		return

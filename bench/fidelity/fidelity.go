@@ -137,6 +137,23 @@ func text(n *xhtml.Node, skip func(*xhtml.Node) bool) string {
 	return b.String()
 }
 
+// isPermalink reports whether n is a heading's permalink mark: a link to a
+// place in the page whose text is only symbols (#, ¶, §, 🔗) or nothing. It
+// shows on hover and is no part of the heading's words; the converters
+// leave it out.
+func isPermalink(n *xhtml.Node) bool {
+	if n.DataAtom != atom.A {
+		return false
+	}
+	for _, a := range n.Attr {
+		if a.Key == "href" && strings.HasPrefix(strings.TrimSpace(a.Val), "#") {
+			t := text(n, nil)
+			return !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+		}
+	}
+	return false
+}
+
 func isList(n *xhtml.Node) bool {
 	return n.DataAtom == atom.Ul || n.DataAtom == atom.Ol || n.DataAtom == atom.Dl
 }
@@ -164,7 +181,7 @@ func FromHTML(r io.Reader, base *url.URL) (*Elements, error) {
 			}
 			switch n.DataAtom {
 			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-				add(Headings, text(n, nil))
+				add(Headings, text(n, isPermalink))
 			case atom.Li:
 				add(Items, text(n, isList))
 			case atom.Td, atom.Th:
