@@ -102,6 +102,7 @@ func (textSyntax) image(alt, _ string, _ bool) string {
 	}
 	return "[" + alt + "]"
 }
+
 // heading underlines every level, as reStructuredText does, so that plain
 // text carries no markup of another format: = - ~ for the first three, dots
 // below them.
