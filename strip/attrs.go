@@ -202,9 +202,35 @@ func legacyEntity(v string) bool {
 }
 
 // forEachAttr calls f with each attribute of a raw start tag, the name
-// lower-cased in place, following the HTML tokenizer's attribute states. The
-// slices are only valid during the call.
+// lower-cased in place, following the HTML tokenizer's attribute states. An
+// attribute named twice is the first one, as the tokenizer keeps it
+// (<img alt="a bridge" … alt=""> is "a bridge"). The slices are only valid
+// during the call.
 func forEachAttr(raw []byte, f func(k, v []byte)) {
+	var keys [16][2]int // the first names, as offsets into raw
+	nkeys := 0
+	var more map[string]bool // the names after them, on a tag with many
+	seen := func(ks, ke int) bool {
+		key := raw[ks:ke]
+		for _, k := range keys[:nkeys] {
+			if bytes.Equal(raw[k[0]:k[1]], key) {
+				return true
+			}
+		}
+		if nkeys < len(keys) {
+			keys[nkeys] = [2]int{ks, ke}
+			nkeys++
+			return false
+		}
+		if more[string(key)] {
+			return true
+		}
+		if more == nil {
+			more = map[string]bool{}
+		}
+		more[string(key)] = true
+		return false
+	}
 	i := 1
 	for i < len(raw) && !isAttrEnd(raw[i]) {
 		i++ // the tag name
@@ -255,7 +281,9 @@ func forEachAttr(raw []byte, f func(k, v []byte)) {
 				val = raw[vs:i]
 			}
 		}
-		f(key, val)
+		if !seen(ks, ks+len(key)) {
+			f(key, val)
+		}
 	}
 }
 

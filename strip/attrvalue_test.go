@@ -1,6 +1,10 @@
 package strip
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestAttrValue(t *testing.T) {
 	for in, want := range map[string]string{
@@ -28,5 +32,26 @@ func TestIsEmailAutolink(t *testing.T) {
 		if got := isEmailAutolink(s); got != want {
 			t.Errorf("isEmailAutolink(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestDuplicateAttributes: an attribute given twice is the first one, as the
+// HTML tokenizer (and so the tree path) keeps it, however many come before.
+func TestDuplicateAttributes(t *testing.T) {
+	var many strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&many, ` data-x%d="%d"`, i, i)
+	}
+	for _, tag := range []string{
+		`<img alt="a bridge" src="x.png" ALT="">`,
+		`<img` + many.String() + ` alt="a bridge" alt="" src="x.png">`,
+		`<img src="x.png"` + many.String() + ` alt="a bridge"` + many.String() + ` alt="">`,
+	} {
+		if got := parseAttrs([]byte(tag)).alt; got != "a bridge" {
+			t.Errorf("%.60s…: alt %q", tag, got)
+		}
+	}
+	if parseAttrs([]byte(`<div style="color:red" style="display:none">`)).hidden {
+		t.Error("the second style counted")
 	}
 }
