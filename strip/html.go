@@ -335,6 +335,12 @@ func (c *converter) closeUpTo(match, stop func(atom.Atom) bool) {
 func (c *converter) startTag(selfClosing bool) {
 	name := c.tagName()
 	a := atom.Lookup(name)
+	if selfClosing && !void(a) && !c.foreign(a) {
+		// HTML ignores the slash of <div/> or <script/>: the element is
+		// open, and the tokenizer reads a <script/>'s raw text after it.
+		// Only SVG and MathML elements close themselves.
+		selfClosing = false
+	}
 	switch {
 	case a == atom.Head && (c.headDone || c.skipUntil >= 0):
 		return
@@ -529,6 +535,23 @@ func (c *converter) endTag(a atom.Atom, name string) {
 			}
 		}
 	}
+}
+
+// foreign reports whether a start tag a is SVG's or MathML's: an element
+// that "/>" closes.
+func (c *converter) foreign(a atom.Atom) bool {
+	if a == atom.Svg || a == atom.Math || c.math != nil {
+		return true
+	}
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		switch c.stack[i].tag {
+		case atom.Svg, atom.Math:
+			return true
+		case atom.ForeignObject:
+			return false
+		}
+	}
+	return false
 }
 
 // inHead reports whether the head is open, with nothing but a <noscript>

@@ -41,12 +41,13 @@ func writeTitle(w *bufio.Writer, r io.Reader) error {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			switch a := atom.Lookup(name); a {
+			// HTML ignores the slash of <title/> or <script/>: each is open.
 			case atom.Title:
-				inTitle = tt == html.StartTagToken
+				inTitle = true
 			case atom.H1:
-				inH1 = !h1Done && tt == html.StartTagToken
+				inH1 = !h1Done
 			case atom.Script, atom.Style, atom.Template:
-				if inH1 && tt == html.StartTagToken {
+				if inH1 {
 					skip++
 				}
 			case atom.Meta:
