@@ -299,7 +299,17 @@ func (c *converter) closeImplied(a atom.Atom) {
 	case atom.Option:
 		c.closeUpTo(func(e atom.Atom) bool { return e == atom.Option }, func(e atom.Atom) bool { return e != atom.Option && e != 0 })
 	case atom.A:
-		c.closeUpTo(func(e atom.Atom) bool { return e == atom.A }, func(e atom.Atom) bool { return e == atom.Table || e == atom.Td || e == atom.Th })
+		// A link in a link ends the outer one, by the adoption agency.
+		for i := len(c.stack) - 1; i >= 0; i-- {
+			if t := c.stack[i].tag; t == atom.A {
+				if !c.adopt(i) {
+					c.popTo(i)
+				}
+				break
+			} else if t == atom.Table || t == atom.Td || t == atom.Th {
+				break
+			}
+		}
 	}
 	if c.closesParagraph(a) {
 		if n := len(c.stack); n > 0 && c.stack[n-1].tag == atom.P {
@@ -520,10 +530,23 @@ func (c *converter) endTag(a atom.Atom, name string) {
 		c.voidElement(atom.Br, attrs{})
 		return
 	}
+	// The parser's rules for end tags (the "in body" insertion mode): an
+	// end tag of a heading closes whichever heading is open; one of an
+	// element the parser closes implicitly ("any other end tag": <span>,
+	// <label>…) stops at a block, which it cannot close; formatting runs
+	// the adoption agency (see adopt).
+	heading := headingLevels[a] > 0
+	other := c.skipUntil < 0 && otherEndTag(a)
 	for i := len(c.stack) - 1; i >= 0; i-- {
 		e := c.stack[i]
-		if e.tag == a && (a != 0 || e.name == name) {
+		if e.tag == a && (a != 0 || e.name == name) || heading && headingLevels[e.tag] > 0 {
+			if formatting(a) && c.adopt(i) {
+				return
+			}
 			c.popTo(i)
+			return
+		}
+		if other && special(e.tag) {
 			return
 		}
 		// An end tag does not reach out of a table cell or a table, but
@@ -535,6 +558,93 @@ func (c *converter) endTag(a atom.Atom, name string) {
 			}
 		}
 	}
+}
+
+// adopt ends the formatting element at i of the stack as the parser's
+// adoption agency does when blocks were opened inside it: the blocks stay
+// open, and only the formatting ends ("<b><p>x</b>y</p>": y is in the
+// paragraph, not bold). It reports whether it did; without a block above
+// the element, the caller pops to it.
+func (c *converter) adopt(i int) bool {
+	if c.skipUntil >= 0 || c.pre != nil || c.math != nil {
+		return false
+	}
+	block := false
+	for _, e := range c.stack[i+1:] {
+		if special(e.tag) {
+			block = true
+			break
+		}
+	}
+	if !block {
+		return false
+	}
+	e := c.stack[i]
+	if e.span != nil && e.span.gen == e.spanGen && c.isOpen(e.span) {
+		c.closeSpan(e.span)
+		c.inlineDirty = true // the spans opened inside it open again
+	}
+	c.stack = append(c.stack[:i], c.stack[i+1:]...)
+	k := 0
+	for _, j := range c.inline {
+		if j == i {
+			continue
+		}
+		if j > i {
+			j--
+		}
+		c.inline[k] = j
+		k++
+	}
+	c.inline = c.inline[:k]
+	if c.table != nil && c.table.depth > i {
+		c.table.depth--
+	}
+	return true
+}
+
+// formatting reports whether a is one of the parser's formatting elements:
+// those whose end tag runs the adoption agency.
+func formatting(a atom.Atom) bool {
+	switch a {
+	case atom.A, atom.B, atom.Big, atom.Code, atom.Em, atom.Font, atom.I, atom.Nobr, atom.S,
+		atom.Small, atom.Strike, atom.Strong, atom.Tt, atom.U:
+		return true
+	}
+	return false
+}
+
+// otherEndTag reports whether the parser reads an end tag a by its "any
+// other end tag" rule, which does not close a special element.
+func otherEndTag(a atom.Atom) bool {
+	if formatting(a) || special(a) || headingLevels[a] > 0 {
+		return false
+	}
+	switch a {
+	case atom.Dialog, atom.Search, atom.Br:
+		return false
+	}
+	return true
+}
+
+// special reports whether a is in the parser's "special" category: an
+// element that formatting and unknown end tags do not close.
+func special(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Applet, atom.Area, atom.Article, atom.Aside, atom.Base, atom.Basefont,
+		atom.Bgsound, atom.Blockquote, atom.Body, atom.Br, atom.Button, atom.Caption, atom.Center,
+		atom.Col, atom.Colgroup, atom.Dd, atom.Details, atom.Dir, atom.Div, atom.Dl, atom.Dt,
+		atom.Embed, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Form, atom.Frame,
+		atom.Frameset, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Head, atom.Header,
+		atom.Hgroup, atom.Hr, atom.Html, atom.Iframe, atom.Img, atom.Input, atom.Keygen, atom.Li,
+		atom.Link, atom.Listing, atom.Main, atom.Marquee, atom.Menu, atom.Meta, atom.Nav,
+		atom.Noembed, atom.Noframes, atom.Noscript, atom.Object, atom.Ol, atom.P, atom.Param,
+		atom.Plaintext, atom.Pre, atom.Script, atom.Search, atom.Section, atom.Select, atom.Source,
+		atom.Style, atom.Summary, atom.Table, atom.Tbody, atom.Td, atom.Template, atom.Textarea,
+		atom.Tfoot, atom.Th, atom.Thead, atom.Title, atom.Tr, atom.Track, atom.Ul, atom.Wbr, atom.Xmp:
+		return true
+	}
+	return false
 }
 
 // foreign reports whether a start tag a is SVG's or MathML's: an element
