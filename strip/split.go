@@ -226,6 +226,8 @@ type tokenizerState struct {
 	// noscriptMarkup says <noscript> holds markup (scripting is off), not
 	// the raw text the tokenizer reads there by default.
 	noscriptMarkup bool
+	noscripts      int    // open <noscript>s read as markup
+	rawIn          []byte // a raw-text element just opened inside one
 }
 
 // after is called after each tag the tokenizer returns; it reports whether
@@ -239,14 +241,56 @@ func (s *tokenizerState) after(z *html.Tokenizer, tt html.TokenType, name []byte
 	case (n == "svg" || n == "math") && tt == html.EndTagToken && s.foreign > 0:
 		s.foreign--
 	}
+	s.rawIn = s.rawIn[:0]
+	if s.noscriptMarkup && s.foreign == 0 && string(name) == "noscript" {
+		switch {
+		case tt == html.StartTagToken || tt == html.SelfClosingTagToken:
+			s.noscripts++
+		case tt == html.EndTagToken && s.noscripts > 0:
+			s.noscripts--
+		}
+	}
 	if !rawText(tt, name) {
 		return true
+	}
+	if s.noscripts > 0 && s.foreign == 0 && string(name) != "noscript" {
+		s.rawIn = append(s.rawIn, name...) // see cutRaw
 	}
 	if s.foreign > 0 || s.noscriptMarkup && string(name) == "noscript" {
 		z.NextIsNotRawText()
 		return true
 	}
 	return false
+}
+
+// cutRaw splits the raw text of an element opened inside a <noscript> read
+// as markup where "</noscript>" ends it: a parser that runs scripts (and the
+// tree path) ends the <noscript> there, whatever it holds, so that
+// "<noscript><iframe/></noscript>" does not swallow the page up to the next
+// "</iframe>". It returns the raw text and what follows the cut, or ok false
+// when the text holds no "</noscript>".
+func (s *tokenizerState) cutRaw(text []byte) (raw, rest []byte, ok bool) {
+	if len(s.rawIn) == 0 {
+		return text, nil, false
+	}
+	for i := 0; i+len("</noscript") <= len(text); i++ {
+		j := bytes.IndexByte(text[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		end := i + len("</noscript")
+		if end > len(text) {
+			break
+		}
+		if !bytes.EqualFold(text[i:end], []byte("</noscript")) {
+			continue
+		}
+		if end == len(text) || isAttrEnd(text[end]) {
+			return text[:i], text[i:], true
+		}
+	}
+	return text, nil, false
 }
 
 // rawText reports whether a start tag named name puts x/net/html's tokenizer

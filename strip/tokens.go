@@ -134,8 +134,19 @@ func (s *tokenStream) produce(r io.Reader, scripted bool) {
 			return
 		case html.TextToken:
 			data = z.Text()
+			if raw, rest, ok := states.cutRaw(data); ok {
+				end := append(append(append(name[:0], "</"...), states.rawIn...), '>')
+				if !bt.add(tt, raw) || !bt.add(html.EndTagToken, end) || !bt.addTokens(string(rest)) {
+					return
+				}
+				states.noscripts = max(0, states.noscripts-1)
+				states.rawIn = states.rawIn[:0]
+				continue
+			}
+			states.rawIn = states.rawIn[:0]
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			data = z.Raw()
+			states.rawIn = states.rawIn[:0]
 			if mayChangeState(data) {
 				name = appendTagName(name[:0], data)
 				dataState = states.after(z, tt, name)
