@@ -316,6 +316,37 @@ func (c *converter) closeImplied(a atom.Atom) {
 			c.popTo(n - 1)
 		}
 	}
+	if n := len(c.stack); headingLevels[a] > 0 && n > 0 && headingLevels[c.stack[n-1].tag] > 0 {
+		c.popTo(n - 1) // a heading does not open inside a heading
+	}
+}
+
+// foreignRoot returns the index in the stack of the <svg> whose content is
+// being read, or -1 outside SVG (or inside its <foreignObject>).
+func (c *converter) foreignRoot() int {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		switch c.stack[i].tag {
+		case atom.Svg:
+			return i
+		case atom.ForeignObject:
+			return -1
+		}
+	}
+	return -1
+}
+
+// breaksOut reports whether a start tag a ends the SVG or MathML it appears
+// in: the HTML elements the parser's rules for foreign content list.
+func breaksOut(a atom.Atom) bool {
+	switch a {
+	case atom.B, atom.Big, atom.Blockquote, atom.Body, atom.Br, atom.Center, atom.Code, atom.Dd,
+		atom.Div, atom.Dl, atom.Dt, atom.Em, atom.Embed, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5,
+		atom.H6, atom.Head, atom.Hr, atom.I, atom.Img, atom.Li, atom.Listing, atom.Menu, atom.Meta,
+		atom.Nobr, atom.Ol, atom.P, atom.Pre, atom.Ruby, atom.S, atom.Small, atom.Span, atom.Strong,
+		atom.Strike, atom.Sub, atom.Sup, atom.Table, atom.Tt, atom.U, atom.Ul, atom.Var:
+		return true
+	}
+	return false
 }
 
 // closesParagraph reports whether a start tag a ends an open <p>.
@@ -345,6 +376,9 @@ func (c *converter) closeUpTo(match, stop func(atom.Atom) bool) {
 func (c *converter) startTag(selfClosing bool) {
 	name := c.tagName()
 	a := atom.Lookup(name)
+	if a == atom.Image && !c.foreign(a) {
+		a = atom.Img // as the parser renames it
+	}
 	if selfClosing && !void(a) && !c.foreign(a) {
 		// HTML ignores the slash of <div/> or <script/>: the element is
 		// open, and the tokenizer reads a <script/>'s raw text after it.
@@ -363,6 +397,15 @@ func (c *converter) startTag(selfClosing bool) {
 		// <base> lives in the skipped <head>; the first one counts.
 		c.sawBase = true
 		c.setBase(c.readAttrs().href)
+	}
+	if c.skipUntil >= 0 {
+		if i := c.foreignRoot(); i >= 0 && breaksOut(a) {
+			// An HTML element ends the SVG it appears in, as the parser
+			// has it: "<svg><div>Text" shows the text.
+			c.popTo(i)
+		} else if a != atom.Html && a != atom.Body {
+			c.closeImplied(a) // "<p hidden>x<p>Shown": the second ends the first
+		}
 	}
 	if c.skipUntil >= 0 {
 		// Track depth inside hidden content so its end is found.
@@ -546,8 +589,8 @@ func (c *converter) endTag(a atom.Atom, name string) {
 			c.popTo(i)
 			return
 		}
-		if other && special(e.tag) {
-			return
+		if other && special(e.tag) || a == atom.Li && (e.tag == atom.Ul || e.tag == atom.Ol) {
+			return // </li> reaches no item outside the list it is in
 		}
 		// An end tag does not reach out of a table cell or a table, but
 		// </table> closes the cells and rows left open in it.

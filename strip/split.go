@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // maxTextRun is the longest text token the tokenizer is left to build.
@@ -240,6 +241,8 @@ func (s *tokenizerState) after(z *html.Tokenizer, tt html.TokenType, name []byte
 		s.foreign++
 	case (n == "svg" || n == "math") && tt == html.EndTagToken && s.foreign > 0:
 		s.foreign--
+	case s.foreign > 0 && tt != html.EndTagToken && breaksOut(atom.Lookup(name)):
+		s.foreign = 0 // the HTML element ends the SVG (see converter.startTag)
 	}
 	s.rawIn = s.rawIn[:0]
 	if s.noscriptMarkup && s.foreign == 0 && string(name) == "noscript" {

@@ -147,7 +147,7 @@ func (s *tokenStream) produce(r io.Reader, scripted bool) {
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			data = z.Raw()
 			states.rawIn = states.rawIn[:0]
-			if mayChangeState(data) {
+			if states.foreign > 0 || mayChangeState(data) {
 				name = appendTagName(name[:0], data)
 				dataState = states.after(z, tt, name)
 			}
