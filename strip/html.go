@@ -86,7 +86,33 @@ type converter struct {
 	// inlineDirty says a block may have closed some of their spans.
 	inline      []int
 	inlineDirty bool
+	// formatting is the parser's list of active formatting elements, for
+	// what the page left open: "<p><b>x</p><p>y" shows y bold too, since
+	// the parser opens the <b> again (see reconstruct).
+	formatting
 }
+
+// formatting follows the formatting elements a page opened (links and
+// emphasis) until their end tag, to open again the ones that other
+// elements closed, as the parser's "reconstruct the active formatting
+// elements" does.
+type formatting struct {
+	active    []activeFormat
+	lastID    int
+	stale     bool // an element of the list was closed by another's end
+	reopening int  // the entry being opened again, or -1
+}
+
+type activeFormat struct {
+	id     int       // of its element while open (element.format)
+	tag    atom.Atom // 0 for a marker: a table cell, a caption
+	raw    []byte    // its start tag, to open it again
+	marker bool
+}
+
+// maxActiveFormats bounds the list; the parser's "Noah's Ark" clause keeps
+// three of each, which bounds a real page's list far below this.
+const maxActiveFormats = 32
 
 type element struct {
 	tag       atom.Atom
@@ -105,6 +131,7 @@ type element struct {
 	// browser shows "<a><h3>Title</h3><p>Text</p></a>" as two links.
 	inline spanKind
 	href   string
+	format int // its entry in the active formatting elements, or 0
 }
 
 // mathState collects a MathML formula: its text, and the TeX of an
@@ -165,6 +192,7 @@ func newConverter(w *bufio.Writer, r io.Reader, opt Options) *converter {
 		opt.Links = LinksReference
 	}
 	c := &converter{opt: opt, syn: syn, src: r, base: opt.BaseURL, skipUntil: -1, listEndedAt: -1}
+	c.reopening = -1
 	// A no-break space stays one in Markdown and Org, where a plain space
 	// would collapse when the text is read back; text shows a space.
 	nbsp := "\u00a0"
@@ -205,9 +233,15 @@ func (c *converter) runTokens(tokens *tokenStream) error {
 					if !c.headDone && !isBlank(c.data) {
 						c.headDone = true
 					}
+					if c.stale && !isBlank(c.data) {
+						c.reconstruct()
+					}
 					c.text(c.data)
 				}
 			case html.StartTagToken, html.SelfClosingTagToken:
+				if c.stale && reconstructs(atom.Lookup(c.tagName())) {
+					c.reconstruct()
+				}
 				c.startTag(t.tt == html.SelfClosingTagToken)
 			case html.EndTagToken:
 				name := c.tagName()
@@ -302,6 +336,10 @@ func (c *converter) closeImplied(a atom.Atom) {
 		// A link in a link ends the outer one, by the adoption agency.
 		for i := len(c.stack) - 1; i >= 0; i-- {
 			if t := c.stack[i].tag; t == atom.A {
+				if f := c.stack[i].format; f != 0 {
+					c.dropFormat(f)
+					c.stack[i].format = 0
+				}
 				if !c.adopt(i) {
 					c.popTo(i)
 				}
@@ -553,10 +591,115 @@ func (c *converter) push(e element) {
 	if e.tag == atom.Noscript {
 		c.noscripts++
 	}
+	if c.skipUntil < 0 && c.pre == nil {
+		switch {
+		case e.inline != 0 && isFormatting(e.tag):
+			c.lastID++
+			e.format = c.lastID
+			if r := c.reopening; r >= 0 && r < len(c.active) {
+				c.active[r].id = e.format
+			} else {
+				c.addFormat(activeFormat{id: e.format, tag: e.tag, raw: append([]byte(nil), c.data...)})
+			}
+		case e.tag == atom.Td || e.tag == atom.Th || e.tag == atom.Caption || e.tag == atom.Object ||
+			e.tag == atom.Marquee || e.tag == atom.Applet || e.tag == atom.Template:
+			c.lastID++
+			e.format = c.lastID
+			c.addFormat(activeFormat{id: e.format, marker: true})
+		}
+	}
 	if e.inline != 0 {
 		c.inline = append(c.inline, len(c.stack))
 	}
 	c.stack = append(c.stack, e)
+}
+
+// addFormat appends an entry to the active formatting elements; of three
+// alike since the last marker the earliest goes, as the parser has it.
+func (c *converter) addFormat(f activeFormat) {
+	if !f.marker {
+		alike, first := 0, -1
+		for i := len(c.active) - 1; i >= 0 && !c.active[i].marker; i-- {
+			if c.active[i].tag == f.tag && bytes.Equal(c.active[i].raw, f.raw) {
+				alike, first = alike+1, i
+			}
+		}
+		if alike >= 3 {
+			c.active = append(c.active[:first], c.active[first+1:]...)
+		}
+	}
+	if len(c.active) >= maxActiveFormats {
+		c.active = append(c.active[:0], c.active[1:]...)
+	}
+	c.active = append(c.active, f)
+}
+
+// dropFormat removes an element's entry: its own end tag was read.
+func (c *converter) dropFormat(id int) {
+	for i := len(c.active) - 1; i >= 0; i-- {
+		if c.active[i].id == id {
+			c.active = append(c.active[:i], c.active[i+1:]...)
+			return
+		}
+	}
+}
+
+// closedFormat records that an element was closed: a marker's end clears
+// the list down to it; an entry whose element another end tag closed waits
+// to be opened again.
+func (c *converter) closedFormat(e element) {
+	for i := len(c.active) - 1; i >= 0; i-- {
+		if c.active[i].id != e.format {
+			continue
+		}
+		if c.active[i].marker {
+			c.active = c.active[:i]
+		} else {
+			c.stale = true
+		}
+		return
+	}
+}
+
+// reconstruct opens again the formatting elements that others closed, before
+// text or an inline element, as the parser does.
+func (c *converter) reconstruct() {
+	if !c.stale || c.reopening >= 0 || c.skipUntil >= 0 || c.pre != nil || c.math != nil {
+		return
+	}
+	c.stale = false
+	start := 0
+	for i := len(c.active) - 1; i >= 0; i-- {
+		if c.active[i].marker {
+			start = i + 1
+			break
+		}
+	}
+	for i := start; i < len(c.active); i++ {
+		if c.openFormat(c.active[i].id) {
+			continue
+		}
+		saved := c.data
+		c.data, c.reopening = c.active[i].raw, i
+		c.startTag(false)
+		c.data, c.reopening = saved, -1
+	}
+}
+
+// reconstructs reports whether the parser reopens the formatting elements
+// before a start tag a: before inline content, not before a block.
+func reconstructs(a atom.Atom) bool {
+	return isFormatting(a) || a == atom.Img || a == atom.Br || a == atom.Input || !special(a) && headingLevels[a] == 0
+}
+
+// openFormat reports whether the element of an entry is open.
+func (c *converter) openFormat(id int) bool {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].format == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *converter) endTag(a atom.Atom, name string) {
@@ -583,7 +726,11 @@ func (c *converter) endTag(a atom.Atom, name string) {
 	for i := len(c.stack) - 1; i >= 0; i-- {
 		e := c.stack[i]
 		if e.tag == a && (a != 0 || e.name == name) || heading && headingLevels[e.tag] > 0 {
-			if formatting(a) && c.adopt(i) {
+			if e.format != 0 && isFormatting(e.tag) {
+				c.dropFormat(e.format)
+				c.stack[i].format = 0
+			}
+			if isFormatting(a) && c.adopt(i) {
 				return
 			}
 			c.popTo(i)
@@ -646,9 +793,9 @@ func (c *converter) adopt(i int) bool {
 	return true
 }
 
-// formatting reports whether a is one of the parser's formatting elements:
+// isFormatting reports whether a is one of the parser's formatting elements:
 // those whose end tag runs the adoption agency.
-func formatting(a atom.Atom) bool {
+func isFormatting(a atom.Atom) bool {
 	switch a {
 	case atom.A, atom.B, atom.Big, atom.Code, atom.Em, atom.Font, atom.I, atom.Nobr, atom.S,
 		atom.Small, atom.Strike, atom.Strong, atom.Tt, atom.U:
@@ -660,7 +807,7 @@ func formatting(a atom.Atom) bool {
 // otherEndTag reports whether the parser reads an end tag a by its "any
 // other end tag" rule, which does not close a special element.
 func otherEndTag(a atom.Atom) bool {
-	if formatting(a) || special(a) || headingLevels[a] > 0 {
+	if isFormatting(a) || special(a) || headingLevels[a] > 0 {
 		return false
 	}
 	switch a {
@@ -747,6 +894,9 @@ func (c *converter) popTo(i int) {
 		c.stack = c.stack[:n]
 		if e.inline != 0 {
 			c.inline = c.inline[:len(c.inline)-1]
+		}
+		if e.format != 0 {
+			c.closedFormat(e)
 		}
 		if e.tag == atom.Noscript {
 			c.noscripts--
@@ -1452,10 +1602,14 @@ func (c *converter) finish() {
 // that starts with white space, and 'x' (a letter) otherwise, or when the
 // next token is not in sight.
 func (c *converter) nextTextStart() rune {
-	if c.batch == nil || c.pos+1 >= len(c.batch.toks) {
+	next := c.pos + 1
+	if c.reopening >= 0 {
+		next = c.pos // the element opened again comes before the current token
+	}
+	if c.batch == nil || next >= len(c.batch.toks) {
 		return 'x'
 	}
-	t := c.batch.toks[c.pos+1]
+	t := c.batch.toks[next]
 	if t.tt == html.TextToken && t.end > t.start {
 		switch c.batch.buf[t.start] {
 		case ' ', '\t', '\n', '\r', '\f':

@@ -2,7 +2,9 @@ package strip
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,7 +23,9 @@ func TestConvertNodesMatchesConvert(t *testing.T) {
 	base, _ := url.Parse("https://example.com/dir/page.html")
 	// Where markup is misnested or left open, the tree is what a browser
 	// shows and the token stream an approximation: the two differ.
-	restructured := map[string]bool{"testdata/malformed.html": true, "testdata/hidden.html": true}
+	// hidden.html leaves a <b> open inside hidden content, which the parser
+	// opens again after it and the stream path does not follow.
+	restructured := map[string]bool{"testdata/hidden.html": true}
 	for _, p := range append(pages, more...) {
 		if restructured[filepath.ToSlash(p)] {
 			continue
@@ -90,6 +94,51 @@ func TestConvertNodesRealPages(t *testing.T) {
 	}
 	if differ > maxRestructured {
 		t.Errorf("%d pages differ, more than %d", differ, maxRestructured)
+	}
+}
+
+// TestStreamTreeDevPages compares the two paths on the development pages
+// in ../shared (1 985 real pages of every kind) when they are there: the
+// stream path follows the parser's tree building closely enough that only
+// a few pages differ (measured: 21, on pages that nest formatting inside
+// hidden content, tables in paragraphs and the like).
+func TestStreamTreeDevPages(t *testing.T) {
+	var pages []string
+	for _, g := range []string{"../../shared/wcxb-dev/html/*.html.gz", "../../shared/realpages/pages/*.html"} {
+		m, _ := filepath.Glob(g)
+		pages = append(pages, m...)
+	}
+	if len(pages) == 0 || testing.Short() {
+		t.Skip("the development pages are not in ../shared")
+	}
+	differ := 0
+	tmp := filepath.Join(t.TempDir(), "page.html")
+	for _, p := range pages {
+		if strings.HasSuffix(p, ".gz") {
+			in, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(tmp, page, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p = tmp
+		}
+		if fromTree, fromBytes := convertBoth(t, p, Options{Format: FormatMarkdown, HTML: true}); fromTree != fromBytes {
+			differ++
+		}
+	}
+	t.Logf("%d of %d pages differ", differ, len(pages))
+	if differ > 25 {
+		t.Errorf("%d of %d pages convert differently from the tree, more than 25", differ, len(pages))
 	}
 }
 
