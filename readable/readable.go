@@ -96,6 +96,14 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	} else if marked := markedContent(doc); marked != nil && textLengthUpTo(marked, minArticleText) >= minArticleText {
 		found = marked
 	}
+	if t, author := forumThread(doc); t != nil && textLength(t) >= max(minArticleText, textLength(found)) {
+		// A thread's posts, which the scoring takes for an article and
+		// its comments.
+		found = t
+		if meta.Author == "" {
+			meta.Author = author
+		}
+	}
 	if found == nil {
 		return nil, meta, ErrNoArticle
 	}
