@@ -100,7 +100,7 @@ type formatting struct {
 	active    []activeFormat
 	lastID    int
 	stale     bool // an element of the list was closed by another's end
-	reopening int  // the entry being opened again, or -1
+	reopening int  // the id of the entry being opened again, or -1
 }
 
 type activeFormat struct {
@@ -596,8 +596,14 @@ func (c *converter) push(e element) {
 		case e.inline != 0 && isFormatting(e.tag):
 			c.lastID++
 			e.format = c.lastID
-			if r := c.reopening; r >= 0 && r < len(c.active) {
-				c.active[r].id = e.format
+			if c.reopening >= 0 {
+				// Opened again: the entry now follows the new element,
+				// if the element's opening left it in the list.
+				for i := range c.active {
+					if c.active[i].id == c.reopening {
+						c.active[i].id = e.format
+					}
+				}
 			} else {
 				c.addFormat(activeFormat{id: e.format, tag: e.tag, raw: append([]byte(nil), c.data...)})
 			}
@@ -675,15 +681,20 @@ func (c *converter) reconstruct() {
 			break
 		}
 	}
-	for i := start; i < len(c.active); i++ {
-		if c.openFormat(c.active[i].id) {
-			continue
+	// Opening an element may change the list (a link ends another), so
+	// the entries to open are taken first.
+	var closed []activeFormat
+	for _, f := range c.active[start:] {
+		if !c.openFormat(f.id) {
+			closed = append(closed, f)
 		}
-		saved := c.data
-		c.data, c.reopening = c.active[i].raw, i
-		c.startTag(false)
-		c.data, c.reopening = saved, -1
 	}
+	saved := c.data
+	for _, f := range closed {
+		c.data, c.reopening = f.raw, f.id
+		c.startTag(false)
+	}
+	c.data, c.reopening = saved, -1
 }
 
 // reconstructs reports whether the parser reopens the formatting elements
