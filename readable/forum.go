@@ -92,11 +92,11 @@ func commentOnPost(n *html.Node) bool {
 }
 
 // findPosts returns the posts under root in document order, if one of
-// them opens a thread (a DiscussionForumPosting or a Question): comments
-// on an article are no thread.
-func findPosts(root *html.Node) []post {
+// them opens a thread (a DiscussionForumPosting or a Question) or if
+// thread says the page is one: comments on an article are no thread.
+func findPosts(root *html.Node, thread bool) []post {
 	var posts []post
-	opens := false
+	opens := thread
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && isInvisible(n) {
@@ -267,18 +267,19 @@ func threadOf(posts []post) (thread *html.Node, author string) {
 	return thread, author
 }
 
-// forumThread returns the thread that doc holds (see findPosts), or nil:
-// one of two posts or more in the page, else one of a post or more in a
-// <noscript>, with author the first post's author. doc is left as it was.
-func forumThread(doc *html.Node) (thread *html.Node, author string) {
-	if posts := findPosts(doc); len(posts) >= 2 {
+// forumThread returns the thread that doc holds (see findPosts; isThread
+// says its JSON-LD names it one), or nil: one of two posts or more in the
+// page, else one of a post or more in a <noscript>, with author the first
+// post's author. doc is left as it was.
+func forumThread(doc *html.Node, isThread bool) (thread *html.Node, author string) {
+	if posts := findPosts(doc, isThread); len(posts) >= 2 {
 		return threadOf(posts)
 	}
 	var found []post
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {
 		if n.Type == html.ElementNode && n.DataAtom == atom.Noscript {
-			if posts := noscriptPosts(n); len(posts) > 0 {
+			if posts := noscriptPosts(n, isThread); len(posts) > 0 {
 				found = posts
 				return true
 			}
@@ -300,7 +301,7 @@ func forumThread(doc *html.Node) (thread *html.Node, author string) {
 
 // noscriptPosts returns the posts that the <noscript> n holds, as text
 // that is markup to a browser with scripting off.
-func noscriptPosts(n *html.Node) []post {
+func noscriptPosts(n *html.Node, isThread bool) []post {
 	src := textOf(n)
 	if !strings.Contains(src, "itemprop") {
 		return nil
@@ -313,5 +314,5 @@ func noscriptPosts(n *html.Node) []post {
 	for _, c := range nodes {
 		body.AppendChild(c)
 	}
-	return findPosts(body)
+	return findPosts(body, isThread)
 }

@@ -42,6 +42,48 @@ func readLinkedData(scripts []string) linkedData {
 	return linkedData{}
 }
 
+// declaresThread reports whether the page's JSON-LD scripts describe a
+// DiscussionForumPosting (a forum thread, whose posts the page may mark
+// as Comments alone) anywhere: often as a WebPage's mainEntity.
+func declaresThread(scripts []string) bool {
+	var has func(v any, depth int) bool
+	has = func(v any, depth int) bool {
+		if depth > maxLinkedDepth {
+			return false
+		}
+		switch v := v.(type) {
+		case []any:
+			for _, e := range v {
+				if has(e, depth+1) {
+					return true
+				}
+			}
+		case map[string]any:
+			if hasType(v["@type"], "DiscussionForumPosting") {
+				return true
+			}
+			for _, e := range v {
+				if has(e, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, s := range scripts {
+		if !strings.Contains(s, "DiscussionForumPosting") {
+			continue
+		}
+		s = strings.TrimSpace(s)
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "<![CDATA["), "]]>")
+		var v any
+		if json.Unmarshal([]byte(s), &v) == nil && has(v, 0) {
+			return true
+		}
+	}
+	return false
+}
+
 // maxLinkedDepth bounds the search of nested JSON-LD.
 const maxLinkedDepth = 4
 
@@ -69,13 +111,20 @@ func findArticle(v any, depth int) map[string]any {
 	return nil
 }
 
-func isArticleType(t any) bool {
+func isArticleType(t any) bool { return typeMatches(t, articleType.MatchString) }
+
+// hasType reports whether the @type t is name or lists it.
+func hasType(t any, name string) bool {
+	return typeMatches(t, func(s string) bool { return s == name })
+}
+
+func typeMatches(t any, match func(string) bool) bool {
 	switch t := t.(type) {
 	case string:
-		return articleType.MatchString(t)
+		return match(t)
 	case []any:
 		for _, e := range t {
-			if s, ok := e.(string); ok && articleType.MatchString(s) {
+			if s, ok := e.(string); ok && match(s) {
 				return true
 			}
 		}
