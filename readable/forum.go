@@ -118,10 +118,48 @@ func findPosts(root *html.Node, thread bool) []post {
 		}
 	}
 	walk(root)
-	if !opens {
+	if !opens || len(posts) == 0 {
 		return nil
 	}
+	if postKind(posts[0].item) == "Comment" {
+		posts = append(openingPosts(posts[0]), posts...)
+	}
 	return posts
+}
+
+// openingPosts returns the posts before the reply first, that a page
+// marks as its JSON-LD's DiscussionForumPosting, not in microdata
+// (XenForo): the elements before first's item that are built as it is
+// (same tag and class), each with the element built as first's body.
+func openingPosts(first post) []post {
+	var posts []post
+	class := attr(first.item, "class")
+	for s := first.item.PrevSibling; s != nil; s = s.PrevSibling {
+		if s.Type != html.ElementNode || s.Data != first.item.Data || attr(s, "class") != class || isItem(s) {
+			continue
+		}
+		if body := findLike(s, first.body); body != nil {
+			posts = append([]post{{item: s, body: body}}, posts...)
+		}
+	}
+	return posts
+}
+
+// findLike returns the first element under n with like's tag and class.
+func findLike(n, like *html.Node) *html.Node {
+	class := attr(like, "class")
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.Data == like.Data && attr(c, "class") == class {
+			return c
+		}
+		if f := findLike(c, like); f != nil {
+			return f
+		}
+	}
+	return nil
 }
 
 // ownProps calls f, in document order, on the elements under item that
@@ -236,12 +274,16 @@ func isISODate(s string) bool {
 
 // threadOf returns the thread that posts make: for each, a line with its
 // author (bold) and date, then its body. author is the first post's
-// author.
-func threadOf(posts []post) (thread *html.Node, author string) {
+// author, or else opener, the thread's author.
+func threadOf(posts []post, opener string) (thread *html.Node, author string) {
 	thread = &html.Node{Type: html.ElementNode, DataAtom: atom.Div, Data: "div"}
+	said := map[string]bool{}
 	for i, p := range posts {
 		who, when := postAuthor(p), postDate(p)
 		if i == 0 {
+			if who == "" && len(opener) <= maxAuthor {
+				who = opener
+			}
 			author = who
 		}
 		box := &html.Node{Type: html.ElementNode, DataAtom: atom.Div, Data: "div"}
@@ -260,20 +302,69 @@ func threadOf(posts []post) (thread *html.Node, author string) {
 			}
 			box.AppendChild(line)
 		}
-		box.AppendChild(cloneTree(p.body))
+		body := cloneTree(p.body)
+		if i > 0 {
+			dropQuotes(body, said)
+		}
+		for _, w := range strings.Fields(strings.ToLower(textOf(body))) {
+			said[w] = true
+		}
+		box.AppendChild(body)
 		thread.AppendChild(box)
 	}
 	fixLazyImages(thread)
 	return thread, author
 }
 
-// forumThread returns the thread that doc holds (see findPosts; isThread
-// says its JSON-LD names it one), or nil: one of two posts or more in the
-// page, else one of a post or more in a <noscript>, with author the first
-// post's author. doc is left as it was.
-func forumThread(doc *html.Node, isThread bool) (thread *html.Node, author string) {
+// minQuote is the fewest words that dropQuotes takes for a quote.
+const minQuote = 3
+
+// dropQuotes removes from a post's body the quotes of earlier posts (in
+// their own place already): a <blockquote> whose words were nearly all
+// said before, with the line before it that introduces it ("user:").
+func dropQuotes(body *html.Node, said map[string]bool) {
+	var quotes []*html.Node
+	removeWhere(body, func(n *html.Node) bool {
+		if n.DataAtom != atom.Blockquote {
+			return false
+		}
+		words := strings.Fields(strings.ToLower(textOf(n)))
+		known := 0
+		for _, w := range words {
+			if said[w] {
+				known++
+			}
+		}
+		if len(words) < minQuote || known*10 < len(words)*9 {
+			return false
+		}
+		quote := n
+		for p := quote.Parent; p != nil && p != body; p = p.Parent {
+			all, q := collapse(textOf(p)), collapse(textOf(quote))
+			title := strings.TrimSpace(strings.TrimSuffix(all, q))
+			if !strings.HasSuffix(all, q) || len(title) > maxAuthor || !strings.HasSuffix(title, ":") {
+				break // p holds more than the quote and its title
+			}
+			quote = p
+		}
+		quotes = append(quotes, quote)
+		return false // a quote in it goes with it
+	})
+	for _, q := range quotes {
+		if q.Parent != nil {
+			q.Parent.RemoveChild(q)
+		}
+	}
+}
+
+// forumThread returns the thread that doc holds (see findPosts; its
+// JSON-LD scripts may name it one), or nil: one of two posts or more in
+// the page, else one of a post or more in a <noscript>, with author the
+// first post's author. doc is left as it was.
+func forumThread(doc *html.Node, jsonLD []string) (thread *html.Node, author string) {
+	isThread, opener := linkedThread(jsonLD)
 	if posts := findPosts(doc, isThread); len(posts) >= 2 {
-		return threadOf(posts)
+		return threadOf(posts, opener)
 	}
 	var found []post
 	var walk func(n *html.Node) bool
@@ -296,7 +387,7 @@ func forumThread(doc *html.Node, isThread bool) (thread *html.Node, author strin
 	if found == nil {
 		return nil, ""
 	}
-	return threadOf(found)
+	return threadOf(found, opener)
 }
 
 // noscriptPosts returns the posts that the <noscript> n holds, as text

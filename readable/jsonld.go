@@ -42,33 +42,34 @@ func readLinkedData(scripts []string) linkedData {
 	return linkedData{}
 }
 
-// declaresThread reports whether the page's JSON-LD scripts describe a
+// linkedThread reports whether the page's JSON-LD scripts describe a
 // DiscussionForumPosting (a forum thread, whose posts the page may mark
-// as Comments alone) anywhere: often as a WebPage's mainEntity.
-func declaresThread(scripts []string) bool {
-	var has func(v any, depth int) bool
-	has = func(v any, depth int) bool {
+// as Comments alone) anywhere, often as a WebPage's mainEntity; and the
+// name of its author.
+func linkedThread(scripts []string) (found bool, author string) {
+	var find func(v any, depth int) map[string]any
+	find = func(v any, depth int) map[string]any {
 		if depth > maxLinkedDepth {
-			return false
+			return nil
 		}
 		switch v := v.(type) {
 		case []any:
 			for _, e := range v {
-				if has(e, depth+1) {
-					return true
+				if o := find(e, depth+1); o != nil {
+					return o
 				}
 			}
 		case map[string]any:
 			if hasType(v["@type"], "DiscussionForumPosting") {
-				return true
+				return v
 			}
 			for _, e := range v {
-				if has(e, depth+1) {
-					return true
+				if o := find(e, depth+1); o != nil {
+					return o
 				}
 			}
 		}
-		return false
+		return nil
 	}
 	for _, s := range scripts {
 		if !strings.Contains(s, "DiscussionForumPosting") {
@@ -77,11 +78,14 @@ func declaresThread(scripts []string) bool {
 		s = strings.TrimSpace(s)
 		s = strings.TrimSuffix(strings.TrimPrefix(s, "<![CDATA["), "]]>")
 		var v any
-		if json.Unmarshal([]byte(s), &v) == nil && has(v, 0) {
-			return true
+		if json.Unmarshal([]byte(s), &v) != nil {
+			continue
+		}
+		if o := find(v, 0); o != nil {
+			return true, names(o["author"])
 		}
 	}
-	return false
+	return false, ""
 }
 
 // maxLinkedDepth bounds the search of nested JSON-LD.

@@ -96,7 +96,7 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	} else if marked := markedContent(doc); marked != nil && textLengthUpTo(marked, minArticleText) >= minArticleText {
 		found = marked
 	}
-	if t, author := forumThread(doc, declaresThread(x.jsonLD)); t != nil && textLength(t)*10 >= max(minArticleText*10, textLength(found)*6) {
+	if t, author := forumThread(doc, x.jsonLD); t != nil && textLength(t)*10 >= max(minArticleText*10, textLength(found)*6) {
 		// A thread's posts, which the scoring takes for an article and
 		// its comments.
 		found = t
