@@ -306,7 +306,7 @@ func threadOf(posts []post, opener string) (thread *html.Node, author string) {
 		if i > 0 {
 			dropQuotes(body, said)
 		}
-		for _, w := range strings.Fields(strings.ToLower(textOf(body))) {
+		for _, w := range strings.Fields(strings.ToLower(who + " " + textOf(body))) {
 			said[w] = true
 		}
 		box.AppendChild(body)
@@ -321,7 +321,8 @@ const minQuote = 3
 
 // dropQuotes removes from a post's body the quotes of earlier posts (in
 // their own place already): a <blockquote> whose words were nearly all
-// said before, with the line before it that introduces it ("user:").
+// said before (said holds the words of the posts and their authors),
+// with the line before it that introduces it ("user:").
 func dropQuotes(body *html.Node, said map[string]bool) {
 	var quotes []*html.Node
 	removeWhere(body, func(n *html.Node) bool {
@@ -335,7 +336,9 @@ func dropQuotes(body *html.Node, said map[string]bool) {
 				known++
 			}
 		}
-		if len(words) < minQuote || known*10 < len(words)*9 {
+		// Its title ("user said:") and a link to expand it may be
+		// new words.
+		if known < minQuote || (len(words)-known)*10 > len(words)+30 {
 			return false
 		}
 		quote := n
