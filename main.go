@@ -32,6 +32,7 @@ import (
 	"github.com/insert-from-url/insert-from-url/elisp"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/images"
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 	"github.com/insert-from-url/insert-from-url/output"
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
@@ -299,7 +300,8 @@ func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Respon
 	switch {
 	case body.HTML && (o.Readable || len(o.Select) > 0 || o.Images != ""):
 		err = c.writeNarrowed(ctx, w, body, base, opt)
-	case body.HTML && o.Metadata:
+	case body.HTML && (o.Metadata || o.Format == strip.FormatTitle):
+		// The title is the metadata's, whichever path the page takes.
 		err = c.writeWithMetadata(w, body, base, opt)
 	case seen != nil && !c.rendered:
 		// Kept while nothing shows, for a page hidden until its
@@ -422,7 +424,7 @@ func (c *command) writeWithMetadata(w io.Writer, body io.Reader, pageURL *url.UR
 	if err != nil {
 		return err
 	}
-	meta := readable.PageMetadata(doc, readable.BaseURL(doc, pageURL))
+	meta := readable.PageMetadata(doc, htmlx.BaseURL(doc, pageURL))
 	if done, err := c.writeHeader(w, meta, &opt); done || err != nil {
 		return err
 	}
@@ -457,7 +459,7 @@ func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader
 	if err != nil {
 		return err
 	}
-	base := readable.BaseURL(doc, pageURL)
+	base := htmlx.BaseURL(doc, pageURL)
 	var nodes []*html.Node
 	var meta readable.Metadata
 	switch {

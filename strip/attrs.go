@@ -201,6 +201,13 @@ func legacyEntity(v string) bool {
 	return false
 }
 
+// hasAttr reports whether the raw start tag has the attribute key.
+func hasAttr(raw []byte, key string) bool {
+	found := false
+	forEachAttr(raw, func(k, _ []byte) { found = found || string(k) == key })
+	return found
+}
+
 // forEachAttr calls f with each attribute of a raw start tag, the name
 // lower-cased in place, following the HTML tokenizer's attribute states. An
 // attribute named twice is the first one, as the tokenizer keeps it

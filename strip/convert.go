@@ -57,7 +57,9 @@ type Options struct {
 	// HTML says the input is HTML; other input passes through unchanged
 	// in every format but FormatTitle.
 	HTML bool
-	// BaseURL resolves relative links; nil leaves them as written.
+	// BaseURL is the document's URL: Convert applies the page's <base> to
+	// it (ConvertNodes takes the base with <base> applied). Relative links
+	// resolve against it; nil leaves them as written.
 	BaseURL *url.URL
 	// Local says the page is a file or stdin that the user chose: its
 	// file: links (and relative ones, resolved against a file: BaseURL)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	xhtml "golang.org/x/net/html"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 var fuzzSeeds = []string{
@@ -188,7 +190,7 @@ func FuzzConvertNodes(f *testing.F) {
 			// The tree written out is well-formed HTML, which the stream
 			// path must read as the parser built it.
 			var page, again, tree bytes.Buffer
-			if err := ConvertNodes(&tree, []*xhtml.Node{doc}, Options{Format: format, HTML: true, BaseURL: base}); err != nil {
+			if err := ConvertNodes(&tree, []*xhtml.Node{doc}, Options{Format: format, HTML: true, BaseURL: htmlx.BaseURL(doc, base)}); err != nil {
 				t.Fatal(err)
 			}
 			got := tree.String()

@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // maxLinkText is as much of a link's text as is kept to compare with its
@@ -431,8 +433,9 @@ func (c *converter) startTag(selfClosing bool) {
 	case c.skipUntil < 0 && a != atom.Html && a != atom.Head && !headContent(a):
 		c.headDone = true
 	}
-	if a == atom.Base && !c.sawBase {
-		// <base> lives in the skipped <head>; the first one counts.
+	if a == atom.Base && !c.sawBase && hasAttr(c.data, "href") {
+		// <base> lives in the skipped <head>; the first with an href
+		// counts. ConvertNodes has its caller's base, and reads none.
 		c.sawBase = true
 		c.setBase(c.readAttrs().href)
 	}
@@ -527,22 +530,10 @@ func (c *converter) newElement(a atom.Atom, name []byte) element {
 	return element{tag: a}
 }
 
-// setBase applies <base href>: relative to the page's URL, or on its own
-// when it is absolute.
+// setBase applies the page's first <base href>, against the document's
+// URL (htmlx.Base: the rule the tree path follows too).
 func (c *converter) setBase(href string) {
-	href = cleanURL(href)
-	if href == "" {
-		return
-	}
-	u, err := url.Parse(href)
-	if err != nil {
-		return
-	}
-	if c.base != nil {
-		c.base = c.base.ResolveReference(u)
-	} else if u.IsAbs() {
-		c.base = u
-	}
+	c.base = htmlx.Base(c.opt.BaseURL, href)
 	c.resolved = nil
 }
 
@@ -1437,7 +1428,7 @@ func ImageSources(nodes []*html.Node, base *url.URL, local bool) []string {
 			raw := imageSource(at)
 			if isDataImage(raw) {
 				out = append(out, strings.TrimSpace(raw))
-			} else if u := resolveURL(base, raw); u != "" && linkAllowed(u, local) {
+			} else if u := htmlx.ResolveURL(base, raw); u != "" && htmlx.LinkAllowed(u, local) {
 				out = append(out, u)
 			}
 		}

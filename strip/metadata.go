@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // Metadata describes a page: WriteMetadata puts it before the body.
@@ -17,8 +19,8 @@ type Metadata struct {
 // BaseLevel+1 with a property drawer, under which it moves the body's
 // headings), and a short header in text. Raw and title formats get nothing.
 func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
-	m = Metadata{OneLine(m.Title), OneLine(m.Author), OneLine(m.Site), OneLine(m.Date), cleanURL(m.URL)}
-	if s := urlScheme(m.URL); s == "http" || s == "https" {
+	m = Metadata{OneLine(m.Title), OneLine(m.Author), OneLine(m.Site), OneLine(m.Date), htmlx.CleanURL(m.URL)}
+	if s := htmlx.Scheme(m.URL); s == "http" || s == "https" {
 		m.URL = plainURL(m.URL)
 	} else {
 		m.URL = "" // a page names its canonical URL: a note links only to the web

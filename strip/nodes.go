@@ -13,8 +13,9 @@ import (
 // order, to w in opt.Format, as Convert would write the page they were
 // parsed from: the same converter, fed from the tree instead of the
 // tokenizer, so that a page narrowed down by reading mode or a selector is
-// parsed once. Relative links resolve against opt.BaseURL, which should
-// be the page's <base> resolved against its URL.
+// parsed once. Relative links resolve against opt.BaseURL, the base of the
+// nodes' document with its <base> applied (htmlx.BaseURL): a <base> among
+// the nodes is not read again.
 func ConvertNodes(w io.Writer, nodes []*html.Node, opt Options) error {
 	if opt.Format == "" || opt.Format == FormatRaw {
 		bw := bufio.NewWriter(w)
@@ -38,6 +39,7 @@ func ConvertNodes(w io.Writer, nodes []*html.Node, opt Options) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	c := newConverter(bw, nil, opt)
+	c.sawBase = true // opt.BaseURL is the nodes' base, <base> applied
 	err := c.runTokens(newNodeStream(nodes, opt.Scripted))
 	if ferr := bw.Flush(); err == nil {
 		err = ferr

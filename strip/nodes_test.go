@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // TestConvertNodesMatchesConvert checks that the converter fed from a
@@ -54,7 +56,9 @@ func convertBoth(t *testing.T, p string, opt Options) (fromTree, fromBytes strin
 	if err := Convert(&raw, bytes.NewReader(page), opt); err != nil {
 		t.Fatal(err)
 	}
-	if err := ConvertNodes(&tree, []*html.Node{doc}, opt); err != nil {
+	treeOpt := opt
+	treeOpt.BaseURL = htmlx.BaseURL(doc, opt.BaseURL) // the tree path's caller applies <base>
+	if err := ConvertNodes(&tree, []*html.Node{doc}, treeOpt); err != nil {
 		t.Fatal(err)
 	}
 	return tree.String(), raw.String()

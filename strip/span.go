@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unsafe"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // span is an inline element being read: emphasis, code, a link or a
@@ -359,15 +361,15 @@ func (c *converter) closeLink(s *span) {
 	c.piece(close, false)
 }
 
-// resolve returns resolveURL(c.base, href), or "" for a target the page may
+// resolve returns htmlx.ResolveURL(c.base, href), or "" for a target the page may
 // not link to (see Options.Local), remembering recent answers: pages link
 // to the same few addresses over and over.
 func (c *converter) resolve(href string) string {
 	if u, ok := c.resolved[href]; ok {
 		return u
 	}
-	u := resolveURL(c.base, href)
-	if !linkAllowed(u, c.opt.Local) {
+	u := htmlx.ResolveURL(c.base, href)
+	if !htmlx.LinkAllowed(u, c.opt.Local) {
 		u = ""
 	}
 	if c.resolved == nil || len(c.resolved) >= 1024 {
