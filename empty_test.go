@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/insert-from-url/insert-from-url/strip"
-	"golang.org/x/net/html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,24 +29,6 @@ func TestEmptyConversionSaysSo(t *testing.T) {
 	runCmd(t, "-f", "markdown", shell).check(t, 0, "warning: the page converted to nothing", "")
 	runCmd(t, "-f", "org", "--select", "div", hidden).check(t, 0, "warning: the selection holds no text", "")
 
-	// Reading mode prints the page rather than an article that shows no
-	// text (0095 of wcxb-dev chose such an element).
-	for _, c := range []struct {
-		in   string
-		want bool
-	}{
-		{`<div><figure><img src="a.png" alt="a"></figure></div>`, false},
-		{`<div><p style="display:none">Hidden.</p><script>x()</script></div>`, false},
-		{`<div><p>Text.</p></div>`, true},
-	} {
-		doc, err := html.Parse(strings.NewReader(c.in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := showsText(doc, strip.Options{Format: strip.FormatText, HTML: true, NoImageText: true}); got != c.want {
-			t.Errorf("showsText(%q) = %v", c.in, got)
-		}
-	}
 }
 
 // TestOutputDirectoryMissing checks that -o into a folder that does not

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/internal/pipeline"
 	"github.com/insert-from-url/insert-from-url/output"
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/render"
@@ -57,7 +58,7 @@ var kindExit = map[fetch.Kind]int{
 func exitCode(err error) int {
 	var fe *fetch.Error
 	var se *fetch.StatusError
-	var br *binaryRefusedError
+	var br *pipeline.BinaryRefusedError
 	var be *render.BrowserError
 	switch {
 	case err == nil:
@@ -70,9 +71,9 @@ func exitCode(err error) int {
 		return exitHTTP
 	case errors.As(err, &br), output.IsWriteError(err):
 		return exitWrite
-	case errors.Is(err, strip.ErrUnknownCharset), errors.Is(err, errRenderLocal):
+	case errors.Is(err, strip.ErrUnknownCharset), errors.Is(err, pipeline.ErrRenderLocal):
 		return exitUsage
-	case errors.Is(err, errNoMatch):
+	case errors.Is(err, pipeline.ErrNoMatch):
 		return exitNoMatch
 	case errors.Is(err, readable.ErrNoArticle):
 		return exitNoArticle

@@ -13,37 +13,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/internal/pipeline"
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
 // options is everything the command line says.
 type options struct {
-	Input          string
-	Fetch          fetch.Options
-	Format         strip.Format
-	Links          strip.LinkStyle
-	Width          int
-	BaseLevel      int
-	Charset        string
-	NoDecode       bool
+	pipeline.Options
 	Output         string
-	Include        bool
 	ShowErrorBody  bool
 	Silent         bool
 	Progress       bool
-	TextOnly       bool
-	Readable       bool
-	RequireArticle bool
-	Select         []string
-	Metadata       bool
-	Images         string
-	Local          bool // stdin is a local page (--local)
 	WriteOut       string
-	Render         string // "", "auto" or "always"
-	Browser        string
 	ImagesRelative *string
-	ShiftHeadings  bool
 	PrintEmacs     bool
 	ShowVersion    bool
 }

@@ -11,13 +11,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -26,16 +24,13 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/net/html"
 	"golang.org/x/term"
 
 	"github.com/insert-from-url/insert-from-url/elisp"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/images"
-	"github.com/insert-from-url/insert-from-url/internal/htmlx"
+	"github.com/insert-from-url/insert-from-url/internal/pipeline"
 	"github.com/insert-from-url/insert-from-url/output"
-	"github.com/insert-from-url/insert-from-url/readable"
-	"github.com/insert-from-url/insert-from-url/strip"
 )
 
 const progName = "insert-from-url"
@@ -109,13 +104,11 @@ type command struct {
 	// rendering is set while a browser renders the page: a signal then
 	// waits for it to be gone.
 	rendering atomic.Bool
-	// rendered says the page is the DOM a browser made by running its
-	// scripts: its <noscript> is hidden.
-	rendered bool
 	// transfer is what --write-out tells.
 	transfer transfer
-	// progress is the meter, nil when none is drawn.
-	progress *output.Progress
+	// progress is the meter, nil when none is drawn; renderMeter the one
+	// shown while a browser renders.
+	progress, renderMeter *output.Progress
 }
 
 // abort takes the output back, from any goroutine: a temporary file is
@@ -164,6 +157,10 @@ func (c *command) run(ctx context.Context, args []string) int {
 		}
 		return exitOK
 	}
+	opts.Stdin = c.stdin
+	if opts.Images != "" {
+		opts.ImagesLinkDir = imageLinkDir(opts.Images, opts.Output, opts.ImagesRelative)
+	}
 	c.opts = opts
 	return c.fetch(ctx)
 }
@@ -177,12 +174,38 @@ func (c *command) warn(msg string) {
 	fmt.Fprintf(c.stderr, "%s: warning: %s\n", progName, oneLine(msg))
 }
 
+// hooks are what the pipeline tells the command: its warnings, a browser
+// running (a signal then waits for it, and the meter says so), the image
+// store (for abort, and the meter's count).
+func (c *command) hooks() pipeline.Hooks {
+	return pipeline.Hooks{
+		Warn: c.warn,
+		Rendering: func(on bool) {
+			c.rendering.Store(on)
+			if on && (c.opts.Progress || (!c.opts.Silent && isTerminal(c.stderr))) {
+				c.renderMeter = output.StartProgress(c.stderr, func() int64 { return 0 }, -1, renderMeterDelay(c.opts.Progress))
+				c.renderMeter.SetExtra(func() string { return "rendering in a browser" })
+			} else if !on {
+				c.renderMeter.Stop()
+			}
+		},
+		Images: func(store *images.Store) {
+			c.images.Store(store)
+			c.progress.SetExtra(func() string {
+				done, total := store.Progress()
+				return fmt.Sprintf("  images %d/%d", done, total)
+			})
+		},
+	}
+}
+
 func (c *command) fetch(ctx context.Context) int {
 	o := c.opts
-	resp, err := c.open(ctx)
+	src, err := pipeline.Open(ctx, &o.Options, c.hooks())
 	if err != nil {
 		return c.fail(err)
 	}
+	resp := src.Response
 	defer resp.Body.Close()
 
 	statusErr := resp.Err()
@@ -214,7 +237,8 @@ func (c *command) fetch(ctx context.Context) int {
 		return c.fail(&fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"})
 	}
 
-	err = c.writeBody(ctx, sink, resp, toTerminal)
+	res, err := pipeline.Write(ctx, sink, src, &o.Options, c.hooks(), toTerminal)
+	c.transfer.mediaType, c.transfer.converted = res.MediaType, res.Converted
 	progress.Stop()
 	if err == nil && ctx.Err() != nil {
 		// A signal came while the body was converted: what was written
@@ -239,307 +263,6 @@ func (c *command) fetch(ctx context.Context) int {
 		return c.fail(statusErr)
 	}
 	return exitOK
-}
-
-// writeBody decodes and converts the body of resp into w.
-func (c *command) writeBody(ctx context.Context, w io.Writer, resp *fetch.Response, toTerminal bool) error {
-	o := c.opts
-	if toTerminal {
-		w = output.NewTerminalFilter(w)
-	}
-	if o.Include && resp.Proto != "" {
-		if err := writeHead(w, resp); err != nil {
-			return err
-		}
-	}
-	refuseBinary := toTerminal || o.TextOnly
-	if o.NoDecode {
-		if refuseBinary {
-			return &binaryRefusedError{what: "undecoded body", terminal: toTerminal}
-		}
-		_, err := output.Copy(w, resp.Body)
-		return err
-	}
-	body, err := strip.Decode(resp.Body, resp.ContentType(), strip.DecodeOptions{Charset: o.Charset, Warn: c.warn})
-	if err != nil {
-		return err
-	}
-	c.transfer.mediaType = body.MediaType
-	c.transfer.converted = body.HTML && o.Format != strip.FormatRaw
-	if body.Binary {
-		if refuseBinary {
-			return &binaryRefusedError{what: "binary body (" + body.MediaType + ")", terminal: toTerminal}
-		}
-		if o.Format == strip.FormatTitle {
-			return nil
-		}
-		_, err := output.Copy(w, body)
-		return err
-	}
-	base, local := resp.URL, c.isLocal(resp)
-	if local {
-		base = resp.LocalURL
-	}
-	opt := strip.Options{
-		Format:        o.Format,
-		HTML:          body.HTML,
-		BaseURL:       base,
-		Local:         local,
-		Links:         o.Links,
-		Width:         o.Width,
-		BaseLevel:     o.BaseLevel,
-		ShiftHeadings: o.ShiftHeadings,
-		NoImageText:   o.Readable,
-		Scripted:      c.rendered,
-	}
-	var seen *textSeen
-	if body.HTML && o.Format != strip.FormatRaw && o.Format != strip.FormatTitle {
-		seen = &textSeen{w: w}
-		w = seen
-	}
-	switch {
-	case body.HTML && (o.Readable || len(o.Select) > 0 || o.Images != ""):
-		err = c.writeNarrowed(ctx, w, body, base, opt)
-	case body.HTML && (o.Metadata || o.Format == strip.FormatTitle):
-		// The title is the metadata's, whichever path the page takes.
-		err = c.writeWithMetadata(w, body, base, opt)
-	case seen != nil && !c.rendered:
-		// Kept while nothing shows, for a page hidden until its
-		// scripts run (visibility:hidden around everything).
-		shown := false
-		kept := &keptInput{max: maxKeptInput, done: func() bool { return shown }}
-		opt.OnText = func() { shown = true }
-		err = strip.Convert(w, io.TeeReader(body, kept), opt)
-		if err == nil && !seen.text && !kept.over {
-			opt.ShowHidden, opt.OnText = true, nil
-			if err = strip.Convert(w, bytes.NewReader(kept.b), opt); seen.text {
-				c.warn("the page hides all of its content until its scripts run: printed with its hidden parts")
-			}
-		}
-	default:
-		err = strip.Convert(w, body, opt)
-	}
-	if err == nil && seen != nil && !seen.text {
-		// An empty insertion or record is never silent.
-		switch {
-		case o.Readable:
-			c.warn("reading mode found no text on this page; without --readable, or with --select SELECTOR, more of it may show")
-		case len(o.Select) > 0:
-			c.warn("the selection holds no text")
-		case !c.rendered:
-			c.warn("the page converted to nothing: its scripts may build or reveal its content (try --render)")
-		default:
-			c.warn("the page converted to nothing, even rendered")
-		}
-	}
-	return err
-}
-
-// maxKeptInput bounds the page kept for a second conversion with its
-// hidden parts: a page hidden until its scripts run is seldom larger.
-const maxKeptInput = 8 << 20
-
-// keptInput keeps what is written to it, up to max bytes and only until
-// done says it is not needed.
-type keptInput struct {
-	b    []byte
-	max  int
-	over bool
-	done func() bool
-}
-
-func (k *keptInput) Write(p []byte) (int, error) {
-	switch {
-	case k.over:
-	case k.done():
-		k.over, k.b = true, nil
-	case len(k.b)+len(p) > k.max:
-		k.over, k.b = true, nil
-	default:
-		k.b = append(k.b, p...)
-	}
-	return len(p), nil
-}
-
-// showsText reports whether n converts to anything but white space with
-// opt (its format, its hidden parts or not), stopping at the first text.
-func showsText(n *html.Node, opt strip.Options) bool {
-	seen := &textSeen{w: io.Discard, stop: true}
-	opt.Images = nil
-	err := strip.ConvertNodes(seen, []*html.Node{n}, opt)
-	return seen.text || err != nil && !errors.Is(err, errSeen)
-}
-
-func withBase(opt strip.Options, base *url.URL) strip.Options {
-	opt.BaseURL = base
-	return opt
-}
-
-func withHidden(opt strip.Options, base *url.URL) strip.Options {
-	opt.BaseURL, opt.ShowHidden = base, true
-	return opt
-}
-
-// errSeen stops a conversion once textSeen has seen text.
-var errSeen = errors.New("text seen")
-
-// textSeen passes writes through and notes whether any of them held
-// something other than white space.
-type textSeen struct {
-	w    io.Writer
-	text bool
-	stop bool // fail the first write that holds text, with errSeen
-}
-
-func (t *textSeen) Write(p []byte) (int, error) {
-	if !t.text && len(bytes.TrimSpace(p)) > 0 {
-		t.text = true
-		if t.stop {
-			return 0, errSeen
-		}
-	}
-	return t.w.Write(p)
-}
-
-// isLocal reports whether the page in resp is one the user keeps on this
-// machine, whose file: links and images are theirs: a file, or stdin with
-// --local. Stdin is otherwise a page from the network (curl … | us), with
-// the rules of one: no file: link, no local image copied, no credentials
-// sent for its images.
-func (c *command) isLocal(resp *fetch.Response) bool {
-	if resp.URL != nil {
-		return false
-	}
-	return c.opts.Input != "-" || c.opts.Local
-}
-
-// writeWithMetadata converts the whole page after its metadata, which
-// comes from its <head>: the page still streams, whatever its size.
-func (c *command) writeWithMetadata(w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
-	head, page, err := readable.ReadHead(body)
-	if err != nil {
-		return err
-	}
-	doc, err := html.Parse(bytes.NewReader(head))
-	if err != nil {
-		return err
-	}
-	meta := readable.PageMetadata(doc, htmlx.BaseURL(doc, pageURL))
-	if done, err := c.writeHeader(w, meta, &opt); done || err != nil {
-		return err
-	}
-	return strip.Convert(w, page, opt)
-}
-
-// writeHeader writes what comes before the page: with -f title, the title
-// alone, and then the page is done; with --metadata, the metadata.
-func (c *command) writeHeader(w io.Writer, meta readable.Metadata, opt *strip.Options) (done bool, err error) {
-	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
-		_, err := io.WriteString(w, title+"\n")
-		return true, err
-	}
-	if !c.opts.Metadata {
-		return false, nil
-	}
-	m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
-	return false, strip.WriteMetadata(w, m, opt)
-}
-
-var errNoMatch = errors.New("no element matches --select")
-
-// writeNarrowed converts the part of the page that --readable or --select
-// keeps (the whole page without them), after the metadata that --metadata
-// asks for, with the images that --images stores. These need the whole
-// tree of the page, where the plain conversion streams; the converter then
-// reads the tree it keeps, without parsing it again. pageURL is where the
-// page's relative links lead (nil: nowhere).
-func (c *command) writeNarrowed(ctx context.Context, w io.Writer, body io.Reader, pageURL *url.URL, opt strip.Options) error {
-	o := c.opts
-	doc, err := readable.Parse(body)
-	if err != nil {
-		return err
-	}
-	base := htmlx.BaseURL(doc, pageURL)
-	var nodes []*html.Node
-	var meta readable.Metadata
-	switch {
-	case len(o.Select) > 0:
-		if nodes, err = readable.Select(doc, o.Select); err != nil {
-			return err
-		}
-		if len(nodes) == 0 {
-			return fmt.Errorf("%w (%s)", errNoMatch, strings.Join(o.Select, ", "))
-		}
-		meta = readable.PageMetadata(doc, base)
-	case o.Readable:
-		var article *html.Node
-		article, meta, err = readable.Article(doc, base)
-		switch {
-		case errors.Is(err, readable.ErrNoArticle) && !o.RequireArticle:
-			c.warn("no article found; printing the whole page")
-			nodes = []*html.Node{doc}
-		case err != nil:
-			return err
-		case !o.RequireArticle && o.Format != strip.FormatTitle && o.Format != strip.FormatRaw && !showsText(article, withBase(opt, base)):
-			// An article of pictures, or of text the page hides: a
-			// reader gets more from the page than from nothing.
-			c.warn("the article found holds no text; printing the whole page")
-			nodes = []*html.Node{doc}
-		default:
-			nodes = []*html.Node{article}
-		}
-	default:
-		nodes = []*html.Node{doc}
-		meta = readable.PageMetadata(doc, base)
-	}
-	if len(nodes) == 1 && nodes[0] == doc && !c.rendered && o.Format != strip.FormatTitle && o.Format != strip.FormatRaw && !showsText(doc, withBase(opt, base)) && showsText(doc, withHidden(opt, base)) {
-		// Hidden whole until its scripts run, as on the stream path.
-		opt.ShowHidden = true
-		c.warn("the page hides all of its content until its scripts run: printed with its hidden parts")
-	}
-	if done, err := c.writeHeader(w, meta, &opt); done || err != nil {
-		return err
-	}
-	opt.BaseURL = base
-	if o.Images == "" {
-		return strip.ConvertNodes(w, nodes, opt)
-	}
-	store, err := c.startImages(ctx, opt.Local, strip.ImageSources(nodes, base, opt.Local))
-	if err != nil {
-		return err
-	}
-	opt.Images = store
-	if err := strip.ConvertNodes(w, nodes, opt); err != nil {
-		store.Abort()
-		return err
-	}
-	store.Close()
-	return nil
-}
-
-func writeHead(w io.Writer, resp *fetch.Response) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", resp.Proto, resp.Status)
-	var hb strings.Builder
-	resp.Header.Write(&hb)
-	b.WriteString(strings.ReplaceAll(hb.String(), "\r\n", "\n"))
-	b.WriteString("\n")
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// binaryRefusedError stops binary bytes from reaching a terminal, or any
-// output with --text-only.
-type binaryRefusedError struct {
-	what     string
-	terminal bool
-}
-
-func (e *binaryRefusedError) Error() string {
-	if e.terminal {
-		return e.what + " not printed to a terminal; use -o FILE or a pipe"
-	}
-	return e.what + " refused (--text-only)"
 }
 
 // isTerminal reports whether w is a terminal. Tests pass writers with an

@@ -1,0 +1,87 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/insert-from-url/insert-from-url/strip"
+)
+
+// TestShowsText: reading mode prints the page rather than an article that
+// shows no text (0095 of wcxb-dev chose such an element).
+func TestShowsText(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{`<div><figure><img src="a.png" alt="a"></figure></div>`, false},
+		{`<div><p style="display:none">Hidden.</p><script>x()</script></div>`, false},
+		{`<div><p>Text.</p></div>`, true},
+	} {
+		doc, err := html.Parse(strings.NewReader(c.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := showsText(doc, strip.Options{Format: strip.FormatText, HTML: true, NoImageText: true}); got != c.want {
+			t.Errorf("showsText(%q) = %v", c.in, got)
+		}
+	}
+}
+
+// TestDocumentBaseAndTitle drives Open and Write as the command does: the
+// page's <base> is applied once and its title is the same on every path,
+// and the caller's options are left as they were.
+func TestDocumentBaseAndTitle(t *testing.T) {
+	page := `<html><head><title>Bridge vote | News</title><meta property="og:title" content="Bridge vote"><base href="sub/"></head>` +
+		`<body><p>See <a href="x.html">the vote</a>, which the council held today after a long debate about the bridge.</p></body></html>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(page))
+	}))
+	defer srv.Close()
+	want := "(" + srv.URL + "/a/sub/x.html)"
+	run := func(o Options) string {
+		t.Helper()
+		o.Input = srv.URL + "/a/page.html"
+		before := o
+		src, err := Open(context.Background(), &o, Hooks{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Body.Close()
+		var out bytes.Buffer
+		if _, err := Write(context.Background(), &out, src, &o, Hooks{}, false); err != nil {
+			t.Fatal(err)
+		}
+		if o.Format != before.Format || o.BaseLevel != before.BaseLevel || o.Links != before.Links {
+			t.Errorf("Write changed its options: %+v", o)
+		}
+		return out.String()
+	}
+	for _, o := range []Options{
+		{Format: strip.FormatMarkdown},
+		{Format: strip.FormatMarkdown, Select: []string{"body"}},
+		{Format: strip.FormatMarkdown, Readable: true},
+		{Format: strip.FormatMarkdown, Metadata: true},
+	} {
+		if got := run(o); !strings.Contains(got, want) {
+			t.Errorf("%+v: %q, want a link %s", o, got, want)
+		}
+	}
+	for _, o := range []Options{
+		{Format: strip.FormatTitle},
+		{Format: strip.FormatTitle, Metadata: true},
+		{Format: strip.FormatTitle, Select: []string{"body"}},
+		{Format: strip.FormatTitle, Readable: true},
+	} {
+		if got := run(o); got != "Bridge vote\n" {
+			t.Errorf("%+v: title %q", o, got)
+		}
+	}
+}
