@@ -12,25 +12,16 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"golang.org/x/term"
-
-	"github.com/insert-from-url/insert-from-url/elisp"
-	"github.com/insert-from-url/insert-from-url/fetch"
-	"github.com/insert-from-url/insert-from-url/images"
-	"github.com/insert-from-url/insert-from-url/internal/pipeline"
-	"github.com/insert-from-url/insert-from-url/output"
 )
 
 const progName = "insert-from-url"
@@ -83,187 +74,6 @@ const interruptGrace = 200 * time.Millisecond
 
 // renderGrace is how long a signal waits for a browser to be cleaned up.
 const renderGrace = 5 * time.Second
-
-// run is the whole command: it parses args, does the job and returns the
-// exit code. It writes the body to stdout and at most one error line to
-// stderr.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &command{stdin: stdin, stdout: stdout, stderr: stderr}
-	return c.run(ctx, args)
-}
-
-type command struct {
-	opts   *options
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	// sink is the output once it is open, for abort.
-	sink atomic.Pointer[output.Guard]
-	// images stores the page's images with --images, for abort.
-	images atomic.Pointer[images.Store]
-	// rendering is set while a browser renders the page: a signal then
-	// waits for it to be gone.
-	rendering atomic.Bool
-	// transfer is what --write-out tells.
-	transfer transfer
-	// progress is the meter, nil when none is drawn; renderMeter the one
-	// shown while a browser renders.
-	progress, renderMeter *output.Progress
-}
-
-// abort takes the output back, from any goroutine: a temporary file is
-// removed, a file stdout is cut back, and nothing more is written. It gives
-// up waiting after a second (a write blocked on a full pipe).
-func (c *command) abort() {
-	g := c.sink.Load()
-	store := c.images.Load()
-	if g == nil && store == nil {
-		return
-	}
-	done := make(chan struct{})
-	go func() {
-		if store != nil {
-			store.Abort()
-		}
-		if g != nil {
-			g.Abort()
-		}
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(time.Second):
-	}
-}
-
-func (c *command) run(ctx context.Context, args []string) int {
-	stdout, stderr := c.stdout, c.stderr
-	opts, err := parseArgs(args, stderr)
-	if err != nil {
-		if errors.Is(err, errHelp) {
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "%s: %s (see --help)\n", progName, oneLine(err.Error()))
-		return exitUsage
-	}
-	switch {
-	case opts.ShowVersion:
-		fmt.Fprintf(stdout, "%s %s\n", progName, version())
-		return exitOK
-	case opts.PrintEmacs:
-		if _, err := io.WriteString(stdout, elisp.Source); err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", progName, oneLine((&output.WriteError{Err: err}).Error()))
-			return exitWrite
-		}
-		return exitOK
-	}
-	opts.Stdin = c.stdin
-	if opts.Images != "" {
-		opts.ImagesLinkDir = imageLinkDir(opts.Images, opts.Output, opts.ImagesRelative)
-	}
-	c.opts = opts
-	return c.fetch(ctx)
-}
-
-func (c *command) fail(err error) int {
-	fmt.Fprintf(c.stderr, "%s: %s\n", progName, oneLine(err.Error()))
-	return exitCode(err)
-}
-
-func (c *command) warn(msg string) {
-	fmt.Fprintf(c.stderr, "%s: warning: %s\n", progName, oneLine(msg))
-}
-
-// hooks are what the pipeline tells the command: its warnings, a browser
-// running (a signal then waits for it, and the meter says so), the image
-// store (for abort, and the meter's count).
-func (c *command) hooks() pipeline.Hooks {
-	return pipeline.Hooks{
-		Warn: c.warn,
-		Rendering: func(on bool) {
-			c.rendering.Store(on)
-			if on && (c.opts.Progress || (!c.opts.Silent && isTerminal(c.stderr))) {
-				c.renderMeter = output.StartProgress(c.stderr, func() int64 { return 0 }, -1, renderMeterDelay(c.opts.Progress))
-				c.renderMeter.SetExtra(func() string { return "rendering in a browser" })
-			} else if !on {
-				c.renderMeter.Stop()
-			}
-		},
-		Images: func(store *images.Store) {
-			c.images.Store(store)
-			c.progress.SetExtra(func() string {
-				done, total := store.Progress()
-				return fmt.Sprintf("  images %d/%d", done, total)
-			})
-		},
-	}
-}
-
-func (c *command) fetch(ctx context.Context) int {
-	o := c.opts
-	src, err := pipeline.Open(ctx, &o.Options, c.hooks())
-	if err != nil {
-		return c.fail(err)
-	}
-	resp := src.Response
-	defer resp.Body.Close()
-
-	statusErr := resp.Err()
-	if statusErr != nil && !o.ShowErrorBody {
-		return c.fail(statusErr)
-	}
-
-	var progress *output.Progress
-	if o.Progress || (!o.Silent && isTerminal(c.stderr)) {
-		progress = output.StartProgress(c.stderr, resp.Received, resp.ContentLength, output.ProgressDelay)
-	}
-	defer progress.Stop()
-	c.progress = progress
-
-	toStdout := o.Output == "" || o.Output == "-"
-	toTerminal := toStdout && isTerminal(c.stdout)
-	var file output.Sink
-	if toStdout {
-		file = output.NewStdout(c.stdout)
-	} else if file, err = output.NewFile(o.Output); err != nil {
-		return c.fail(fmt.Errorf("cannot write %s: %w", o.Output, err))
-	} else {
-		toTerminal = isTerminal(file) // -o /dev/tty
-	}
-	sink := output.NewGuard(file)
-	c.sink.Store(sink)
-	if ctx.Err() != nil { // a signal came before the sink was there to abort
-		sink.Abort()
-		return c.fail(&fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"})
-	}
-
-	res, err := pipeline.Write(ctx, sink, src, &o.Options, c.hooks(), toTerminal)
-	c.transfer.mediaType, c.transfer.converted = res.MediaType, res.Converted
-	progress.Stop()
-	if err == nil && ctx.Err() != nil {
-		// A signal came while the body was converted: what was written
-		// may be whole, but it is not what the page would have given
-		// (an image left remote because its download was stopped).
-		err = &fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"}
-	}
-	if err != nil {
-		sink.Abort()
-		return c.fail(err)
-	}
-	if err := sink.Commit(); err != nil {
-		return c.fail(err)
-	}
-	if o.WriteOut != "" {
-		c.transfer.resp = resp
-		if err := writeOut(o.WriteOut, c.transfer, c.stdout, c.stderr); err != nil {
-			return c.fail(&output.WriteError{Err: err})
-		}
-	}
-	if statusErr != nil {
-		return c.fail(statusErr)
-	}
-	return exitOK
-}
 
 // isTerminal reports whether w is a terminal. Tests pass writers with an
 // IsTerminal method to stand for one.
