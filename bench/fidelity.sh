@@ -2,7 +2,7 @@
 # Structural fidelity on real pages, ours beside pandoc and w3m, in one run:
 # the share of each page's visible headings, list items, table cells (all,
 # and those of data tables), code blocks, links and 4-word shingles found
-# again in the output once it is read back (see bench/fidelity).
+# again in the output once it is read back (see internal/fidelity).
 #
 #   bench/fidelity.sh [PAGES]
 #

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/insert-from-url/insert-from-url/bench/fidelity"
+	"github.com/insert-from-url/insert-from-url/internal/fidelity"
 	"github.com/insert-from-url/insert-from-url/internal/testpages"
 	"github.com/insert-from-url/insert-from-url/strip"
 	"github.com/yuin/goldmark"
@@ -330,7 +330,7 @@ func TestOrgFidelityFloors(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.org", i)), b.Bytes(), 0o644)
 	}
-	el, _ := filepath.Abs("../bench/fidelity/org-html.el")
+	el, _ := filepath.Abs("../internal/fidelity/org-html.el")
 	if err := fidelity.ExportOrg(dir, el); err != nil {
 		t.Fatal(err)
 	}

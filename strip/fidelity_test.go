@@ -6,12 +6,12 @@ import (
 	"os"
 	"testing"
 
-	"github.com/insert-from-url/insert-from-url/bench/fidelity"
+	"github.com/insert-from-url/insert-from-url/internal/fidelity"
 )
 
 // fidelityFloors are the shares of go-readability's 134 real pages'
 // headings, list items, table cells, code blocks, links and 4-word
-// shingles that the Markdown output keeps (see bench/fidelity). They can
+// shingles that the Markdown output keeps (see internal/fidelity). They can
 // only rise: a change that loses structure on real pages fails here.
 var fidelityFloors = map[fidelity.Kind]float64{
 	fidelity.Headings:  0.999,

@@ -22,7 +22,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/insert-from-url/insert-from-url/bench/fidelity"
+	"github.com/insert-from-url/insert-from-url/internal/fidelity"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -143,7 +143,7 @@ func measure(pages []string, format, cmd string) (*fidelity.Score, int, error) {
 		for i, out := range outs {
 			os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.org", i)), out, 0o644)
 		}
-		el, _ := filepath.Abs("bench/fidelity/org-html.el")
+		el, _ := filepath.Abs("internal/fidelity/org-html.el")
 		if err := fidelity.ExportOrg(dir, el); err != nil {
 			return nil, 0, err
 		}

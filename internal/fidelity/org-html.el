@@ -2,7 +2,7 @@
 
 ;;; Commentary:
 
-;; For bench/fidelity: `fidelity-export-dir' exports every .org file of a
+;; For internal/fidelity: `fidelity-export-dir' exports every .org file of a
 ;; folder to a .html file beside it (the body only), with Org's own HTML
 ;; export, so that the Org output is read back as Org reads it.  A file
 ;; that does not export (a broken link, say) gets a .err file, and is
