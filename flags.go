@@ -186,7 +186,6 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	if maxSize == 0 {
 		o.Fetch.MaxSize = -1
 	}
-	o.Fetch.NoDecompress = false
 	return o, nil
 }
 

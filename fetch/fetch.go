@@ -55,8 +55,6 @@ type Options struct {
 	User string
 	// Insecure skips the verification of TLS certificates.
 	Insecure bool
-	// NoDecompress keeps the body as served, Content-Encoding and all.
-	NoDecompress bool
 }
 
 func (o *Options) maxRedirects() int {
@@ -225,9 +223,7 @@ func removals(h http.Header) http.Header {
 // its own).
 func defaultHeader(o *Options) http.Header {
 	h := http.Header{}
-	if !o.NoDecompress {
-		h.Set("Accept-Encoding", AcceptEncoding)
-	}
+	h.Set("Accept-Encoding", AcceptEncoding)
 	h.Set("User-Agent", o.UserAgent)
 	return h
 }
@@ -592,16 +588,14 @@ func get(parent context.Context, u *url.URL, o *Options, client *http.Client) (*
 	r.Status = strings.TrimSpace(r.Status)
 	var body io.Reader = &netReader{r: resp.Body, ctx: ctx, u: r.URL, o: o, n: &r.received}
 	closers := []func() error{resp.Body.Close}
-	if !o.NoDecompress {
-		dec, closeDec, err := decompress(body, resp.Header.Values("Content-Encoding"))
-		if err != nil {
-			resp.Body.Close()
-			cancel()
-			return nil, &Error{Kind: KindEncoding, URL: r.Name, Msg: err.Error(), Err: err}
-		}
-		body = &encodingErrReader{r: dec, name: r.Name}
-		closers = append(closers, closeDec)
+	dec, closeDec, err := decompress(body, resp.Header.Values("Content-Encoding"))
+	if err != nil {
+		resp.Body.Close()
+		cancel()
+		return nil, &Error{Kind: KindEncoding, URL: r.Name, Msg: err.Error(), Err: err}
 	}
+	body = &encodingErrReader{r: dec, name: r.Name}
+	closers = append(closers, closeDec)
 	if max := o.maxSize(); max > 0 {
 		body = &capReader{r: body, left: max, max: max, name: r.Name}
 	}
