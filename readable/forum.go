@@ -188,8 +188,8 @@ func ownProps(item, skip *html.Node, f func(*html.Node) bool) {
 func postAuthor(p post) string {
 	var name string
 	ownProps(p.item, p.body, func(n *html.Node) bool {
-		if !hasProp(n, "author") {
-			return false
+		if !hasProp(n, "author") || isWithin(p.body, n) {
+			return false // an author holds no post
 		}
 		name = propText(n)
 		if isItem(n) {

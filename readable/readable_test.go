@@ -12,6 +12,7 @@ import (
 	"testing/iotest"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/insert-from-url/insert-from-url/strip"
 )
@@ -120,6 +121,7 @@ func FuzzArticle(f *testing.F) {
 		f.Add(p)
 	}
 	f.Add("<article><p>x</article></p><main>")
+	f.Add(`<noscript><a itemscope itemtype="DiscussionForumPosting"><a00 itemprop="author">00<b itemprop="text">0000000000000`)
 	for _, name := range []string{"forum-discourse", "forum-qa", "forum-xenforo"} {
 		if b, err := os.ReadFile(filepath.Join("testdata", name+".html")); err == nil {
 			f.Add(string(b))
@@ -172,6 +174,20 @@ func FuzzArticle(f *testing.F) {
 			if n.Type == html.ElementNode && add {
 				for _, at := range n.Attr { // an author's name, a date
 					page.WriteString(at.Val + " " + html.UnescapeString(at.Val) + " ")
+				}
+				// A name is the text of its element, run together.
+				page.WriteString(textOf(n) + " ")
+				if n.DataAtom == atom.Noscript {
+					body := &html.Node{Type: html.ElementNode, DataAtom: atom.Body, Data: "body"}
+					nodes, _ := html.ParseFragment(strings.NewReader(textOf(n)), body)
+					for _, c := range nodes {
+						body.AppendChild(c)
+					}
+					removeWhere(body, func(e *html.Node) bool {
+						page.WriteString(textOf(e) + " ")
+						return false
+					})
+					page.WriteString(textOf(body) + " ")
 				}
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
