@@ -7,6 +7,8 @@ import (
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // attrs are the attributes the converter reads.
@@ -128,7 +130,7 @@ func parseAttrs(raw []byte) attrs {
 		// it is the page's content, written here where it arrives.
 		a.hidden = false
 	}
-	if a.style != "" && styleHides(a.style) {
+	if a.style != "" && htmlx.StyleHides(a.style) {
 		a.hidden = true
 	}
 	return a
@@ -295,23 +297,3 @@ func forEachAttr(raw []byte, f func(k, v []byte)) {
 }
 
 func isAttrEnd(b byte) bool { return isHTMLSpace(b) || b == '/' || b == '>' }
-
-// styleHides reports whether an inline style hides the element.
-func styleHides(style string) bool {
-	s := strings.ToLower(style)
-	if !strings.Contains(s, "none") && !strings.Contains(s, "hidden") {
-		return false
-	}
-	for _, decl := range strings.Split(s, ";") {
-		prop, val, ok := strings.Cut(decl, ":")
-		if !ok {
-			continue
-		}
-		prop = strings.TrimSpace(prop)
-		val = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(val), "!important"))
-		if (prop == "display" && val == "none") || (prop == "visibility" && (val == "hidden" || val == "collapse")) {
-			return true
-		}
-	}
-	return false
-}

@@ -282,15 +282,6 @@ func skipped(a atom.Atom) bool {
 	return false
 }
 
-func void(a atom.Atom) bool {
-	switch a {
-	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
-		atom.Link, atom.Meta, atom.Source, atom.Track, atom.Wbr, atom.Param, atom.Keygen:
-		return true
-	}
-	return false
-}
-
 var headingLevels = map[atom.Atom]int{atom.H1: 1, atom.H2: 2, atom.H3: 3, atom.H4: 4, atom.H5: 5, atom.H6: 6}
 
 // blockBreak is the number of line breaks around a block element: 2 for a
@@ -419,7 +410,7 @@ func (c *converter) startTag(selfClosing bool) {
 	if a == atom.Image && !c.foreign(a) {
 		a = atom.Img // as the parser renames it
 	}
-	if selfClosing && !void(a) && !c.foreign(a) {
+	if selfClosing && !htmlx.Void(a) && !c.foreign(a) {
 		// HTML ignores the slash of <div/> or <script/>: the element is
 		// open, and the tokenizer reads a <script/>'s raw text after it.
 		// Only SVG and MathML elements close themselves.
@@ -450,12 +441,12 @@ func (c *converter) startTag(selfClosing bool) {
 	}
 	if c.skipUntil >= 0 {
 		// Track depth inside hidden content so its end is found.
-		if !void(a) && !selfClosing {
+		if !htmlx.Void(a) && !selfClosing {
 			c.push(c.newElement(a, name))
 		}
 		return
 	}
-	if len(c.stack) >= maxDepth && !void(a) {
+	if len(c.stack) >= maxDepth && !htmlx.Void(a) {
 		c.overflow++
 		return
 	}
@@ -470,7 +461,7 @@ func (c *converter) startTag(selfClosing bool) {
 	}
 	if c.pre != nil {
 		// A button in a code block is a "copy" control, not code.
-		if (c.hides(a) || a == atom.Button || at.hidden) && !void(a) && !selfClosing {
+		if (c.hides(a) || a == atom.Button || at.hidden) && !htmlx.Void(a) && !selfClosing {
 			c.skipUntil = len(c.stack)
 			c.push(c.newElement(a, name))
 			return
@@ -481,7 +472,7 @@ func (c *converter) startTag(selfClosing bool) {
 		if a == atom.Code && c.pre.lang == "" {
 			c.pre.lang = codeLanguage(at.class)
 		}
-		if !void(a) && !selfClosing {
+		if !htmlx.Void(a) && !selfClosing {
 			c.push(c.newElement(a, name))
 		}
 		return
@@ -489,7 +480,7 @@ func (c *converter) startTag(selfClosing bool) {
 	if a != atom.Html && a != atom.Body {
 		c.closeImplied(a)
 	}
-	if (c.hides(a) || at.hidden) && !void(a) {
+	if (c.hides(a) || at.hidden) && !htmlx.Void(a) {
 		if !selfClosing {
 			c.skipUntil = len(c.stack)
 			c.push(c.newElement(a, name))
@@ -503,9 +494,9 @@ func (c *converter) startTag(selfClosing bool) {
 	if a == 0 {
 		e.name = string(name)
 	}
-	if void(a) || selfClosing {
+	if htmlx.Void(a) || selfClosing {
 		c.voidElement(a, at)
-		if !void(a) {
+		if !htmlx.Void(a) {
 			// <div/> and the like: HTML ignores the slash; so do we,
 			// but nothing can follow inside, so close it at once.
 			c.open(&e, at)
@@ -1097,7 +1088,7 @@ func (c *converter) open(e *element, at attrs) {
 // mathTag handles a start tag of MathML: <math> starts a formula, a TeX
 // annotation is kept aside, other annotations are hidden.
 func (c *converter) mathTag(a atom.Atom, name []byte, selfClosing bool) {
-	if selfClosing || void(a) {
+	if selfClosing || htmlx.Void(a) {
 		return
 	}
 	switch a {

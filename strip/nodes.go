@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // ConvertNodes writes the HTML elements nodes (and all under them), in
@@ -74,7 +76,7 @@ func (s *tokenStream) produceNodes(nodes []*html.Node, scripted bool) {
 			if !bt.add(html.StartTagToken, tag) {
 				return false
 			}
-			if void(n.DataAtom) {
+			if htmlx.Void(n.DataAtom) {
 				return true
 			}
 			if n.DataAtom == atom.Noscript && !scripted && n.FirstChild != nil && n.FirstChild == n.LastChild && n.FirstChild.Type == html.TextNode {
