@@ -2,9 +2,14 @@ package pipeline
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,5 +88,65 @@ func TestDocumentBaseAndTitle(t *testing.T) {
 		if got := run(o); got != "Bridge vote\n" {
 			t.Errorf("%+v: title %q", o, got)
 		}
+	}
+}
+
+// TestNoDevPageEmpty converts every page of ../shared/wcxb-dev whose
+// content is in its HTML (when the development pages are there): none may
+// convert to nothing, whole page in text or with reading mode in Org.
+func TestNoDevPageEmpty(t *testing.T) {
+	dev := "../../../shared/wcxb-dev"
+	pages, _ := filepath.Glob(filepath.Join(dev, "html", "*.html.gz"))
+	if len(pages) == 0 || testing.Short() {
+		t.Skip("the development pages are not in ../shared")
+	}
+	skip := map[string]bool{}
+	if list, err := os.ReadFile(filepath.Join(dev, "not-in-html.txt")); err == nil {
+		for _, line := range strings.Split(string(list), "\n") {
+			if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") {
+				skip[f[0]] = true
+			}
+		}
+	}
+	tmp := filepath.Join(t.TempDir(), "page.html")
+	var empty []string
+	for _, p := range pages {
+		id := strings.TrimSuffix(filepath.Base(p), ".html.gz")
+		if skip[id] {
+			continue
+		}
+		in, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(tmp, page, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range []Options{{Format: strip.FormatText}, {Format: strip.FormatOrg, Readable: true}} {
+			o.Input = tmp
+			src, err := Open(context.Background(), &o, Hooks{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			_, err = Write(context.Background(), &out, src, &o, Hooks{}, false)
+			src.Body.Close()
+			if err != nil {
+				t.Errorf("%s: %v", id, err)
+			} else if strings.TrimSpace(out.String()) == "" {
+				empty = append(empty, fmt.Sprintf("%s (%s, readable %v)", id, o.Format, o.Readable))
+			}
+		}
+	}
+	if len(empty) > 0 {
+		t.Errorf("%d conversions of the dev pages print nothing: %s", len(empty), strings.Join(empty, ", "))
 	}
 }
