@@ -2,13 +2,14 @@ package readable
 
 import (
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // This file is our extractor: Mozilla Readability's scoring, as
@@ -528,16 +529,11 @@ func hiddenWord(s string) bool {
 	return false
 }
 
-var (
-	displayNone      = regexp.MustCompile(`(?i)display\s*:\s*none`)
-	visibilityHidden = regexp.MustCompile(`(?i)visibility\s*:\s*hidden`)
-)
-
 func probablyVisible(n *html.Node) bool {
 	for _, at := range n.Attr {
 		switch at.Key {
 		case "style":
-			if displayNone.MatchString(at.Val) || visibilityHidden.MatchString(at.Val) {
+			if htmlx.StyleHides(at.Val) {
 				return false
 			}
 		case "hidden":

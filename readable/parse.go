@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // maxNesting is how deep Parse lets elements nest. x/net/html refuses a
@@ -67,7 +69,7 @@ func flatten(data []byte) ([]byte, error) {
 			return nil, z.Err()
 		case html.StartTagToken:
 			name, _ := z.TagName()
-			if isVoid(atom.Lookup(name)) {
+			if htmlx.Void(atom.Lookup(name)) {
 				break
 			}
 			if depth >= maxNesting {
@@ -86,15 +88,6 @@ func flatten(data []byte) ([]byte, error) {
 		}
 		out.Write(z.Raw())
 	}
-}
-
-func isVoid(a atom.Atom) bool {
-	switch a {
-	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
-		atom.Link, atom.Meta, atom.Source, atom.Track, atom.Wbr, atom.Param:
-		return true
-	}
-	return false
 }
 
 // maxHead is the most ReadHead reads looking for the end of the head.

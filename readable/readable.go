@@ -17,6 +17,8 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // Metadata is what a page says about itself. Empty fields were not found.
@@ -216,22 +218,6 @@ func Select(doc *html.Node, selectors []string) ([]*html.Node, error) {
 	return out, nil
 }
 
-// BaseURL returns the URL relative links of doc resolve against: its
-// <base href> resolved against pageURL, or pageURL.
-func BaseURL(doc *html.Node, pageURL *url.URL) *url.URL {
-	if n := cascadia.Query(doc, cascadia.MustCompile("base[href]")); n != nil {
-		if u, err := url.Parse(strings.TrimSpace(attr(n, "href"))); err == nil {
-			if pageURL != nil {
-				return pageURL.ResolveReference(u)
-			}
-			if u.IsAbs() {
-				return u
-			}
-		}
-	}
-	return pageURL
-}
-
 // PageMetadata reads the metadata that doc declares in its <head>: the
 // title, author, site name, publication date and canonical URL.
 func PageMetadata(doc *html.Node, base *url.URL) Metadata {
@@ -299,11 +285,9 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 	m.Site = first("og:site_name", "application-name", "twitter:site")
 	m.Date = normalizeDate(first("article:published_time", "datepublished", "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date", "parsely-pub-date"))
 	if m.URL == "" {
-		if u := first("og:url"); u != "" {
-			m.URL = resolve(base, u)
-		} else if base != nil {
-			m.URL = base.String()
-		}
+		// The page's own address, when it names none, is its caller's
+		// to give: base is where its links lead, which <base> may move.
+		m.URL = resolve(base, first("og:url"))
 	}
 	return m
 }
@@ -318,15 +302,14 @@ func normalizeDate(s string) string {
 	return s
 }
 
+// resolve returns href resolved against base, or "" for an address that is
+// no http or https one (a canonical URL is written out as a link).
 func resolve(base *url.URL, href string) string {
-	u, err := url.Parse(strings.TrimSpace(href))
-	if err != nil {
-		return href
+	u := htmlx.ResolveURL(base, href)
+	if s := htmlx.Scheme(u); s != "http" && s != "https" {
+		return ""
 	}
-	if base != nil {
-		u = base.ResolveReference(u)
-	}
-	return u.String()
+	return u
 }
 
 // lookupAttr returns n's attribute key, and whether n has it.

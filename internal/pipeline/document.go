@@ -125,7 +125,7 @@ func writeWithMetadata(w io.Writer, d *Document, o *Options, opt strip.Options) 
 		return err
 	}
 	d.meta = readable.PageMetadata(tree, htmlx.BaseURL(tree, d.URL))
-	if done, err := writeHeader(w, d.meta, o, &opt); done || err != nil {
+	if done, err := writeHeader(w, d, o, &opt); done || err != nil {
 		return err
 	}
 	return strip.Convert(w, page, opt)
@@ -134,7 +134,15 @@ func writeWithMetadata(w io.Writer, d *Document, o *Options, opt strip.Options) 
 // writeHeader writes what comes before the page: with -f title, the title
 // alone, and then the page is done; with --metadata, the metadata. It may
 // shift opt's headings below the metadata's title.
-func writeHeader(w io.Writer, meta readable.Metadata, o *Options, opt *strip.Options) (done bool, err error) {
+func writeHeader(w io.Writer, d *Document, o *Options, opt *strip.Options) (done bool, err error) {
+	meta := d.meta
+	if meta.URL == "" && d.URL != nil {
+		// The page names no address of its own: where it was fetched,
+		// without the user's credentials.
+		u := *d.URL
+		u.User = nil
+		meta.URL = u.String()
+	}
 	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
 		_, err := io.WriteString(w, title+"\n")
 		return true, err
@@ -193,7 +201,7 @@ func writeNarrowed(ctx context.Context, w io.Writer, d *Document, o *Options, h 
 		opt.ShowHidden = true
 		h.warn("the page hides all of its content until its scripts run: printed with its hidden parts")
 	}
-	if done, err := writeHeader(w, d.meta, o, &opt); done || err != nil {
+	if done, err := writeHeader(w, d, o, &opt); done || err != nil {
 		return err
 	}
 	if o.Images == "" {
