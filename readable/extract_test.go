@@ -13,6 +13,8 @@ import (
 
 	"github.com/insert-from-url/insert-from-url/internal/testpages"
 	"github.com/insert-from-url/insert-from-url/strip"
+
+	"github.com/insert-from-url/insert-from-url/internal/fidelity"
 )
 
 // para is a paragraph that scores: long, with commas.
@@ -253,7 +255,7 @@ func TestExtractAgreesWithReadability(t *testing.T) {
 			continue
 		}
 		e, _ := extract(doc, theirs.Title(), PageMetadata(doc, nil).Author, nil)
-		f1 := WordF1(articleText(t, e.article), articleText(t, theirs.Node))
+		f1 := fidelity.WordF1(articleText(t, e.article), articleText(t, theirs.Node))
 		_, meta, _ := Article(doc, nil)
 		date, _ := theirs.PublishedTime()
 		for i, has := range [4][2]bool{

@@ -15,6 +15,8 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/insert-from-url/insert-from-url/strip"
+
+	"github.com/insert-from-url/insert-from-url/internal/fidelity"
 )
 
 // extractText runs Article and converts the result to text, as
@@ -47,7 +49,7 @@ func TestArticleCorpus(t *testing.T) {
 			t.Errorf("page %d: %v", i, err)
 			continue
 		}
-		f1 := WordF1(got, a.Text)
+		f1 := fidelity.WordF1(got, a.Text)
 		total += f1
 		if f1 < 0.8 {
 			t.Errorf("page %d (template %d): F1 %.3f\n--- got\n%s\n--- want\n%s", i, i%len(templates), f1, got, a.Text)

@@ -31,6 +31,8 @@ import (
 
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
+
+	"github.com/insert-from-url/insert-from-url/internal/fidelity"
 )
 
 var base, _ = url.Parse("http://fakehost/test/page.html")
@@ -93,7 +95,7 @@ func scoreWords(dirs []string) {
 		}
 		want := text(must(html.Parse(bytes.NewReader(exp))))
 		ours, alone := extract(src)
-		scores = append(scores, score{filepath.Base(filepath.Clean(dir)), readable.WordF1(ours, want), readable.WordF1(alone, want)})
+		scores = append(scores, score{filepath.Base(filepath.Clean(dir)), fidelity.WordF1(ours, want), fidelity.WordF1(alone, want)})
 	}
 	sort.Slice(scores, func(i, j int) bool { return scores[i].ours-scores[i].ra < scores[j].ours-scores[j].ra })
 	var sumOurs, sumRA float64
