@@ -348,8 +348,8 @@ const maxCreditLine = 100
 // creditLine matches the start of a picture's credit, in the languages of
 // the pages measured: a label and a colon, slash or bar ("Foto: Jane
 // Doe", "Image: GETTY", "(Credit: Jane Doe / Grist)"), or a copyright
-// sign. (An agency and a slash, "AFP / JANE DOE", was measured too: no
-// gain, and a risk for "USA / ...".)
+// sign. An agency and a slash ("AFP / JANE DOE") is no credit here:
+// "USA / …" starts like one.
 var creditLine = regexp.MustCompile(`^(?i:\(?(?:foto|fotos|photo|photos|bild|bilder|titelbild|titelfoto|image|images|picture|credit|credits|crédit|crédito|imagen|quelle|illustration|grafik)\s*[:/©|]|©|\(c\)\s)`)
 
 // isCreditLine reports whether n, a block or a small inline element, is

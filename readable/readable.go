@@ -119,10 +119,9 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 //   - or it lies inside c, c is the body and holds much more text: the
 //     scoring kept a part of the body (a table, one section).
 //
-// (Taking c when it is inside r and shorter was measured too, and lost:
-// r's extra is more often the lead and the title than boilerplate. Taking
-// a larger <article> or <main> that holds r lost too: they hold comments
-// and related stories.)
+// c inside r and shorter is not taken: r's extra is more often the lead
+// and the title than boilerplate; nor a larger <article> or <main> that
+// holds r: they hold comments and related stories.
 func choose(r extracted, c *html.Node, body bool) *html.Node {
 	lc, lr := textLength(c), textLength(r.article)
 	if lc <= lr { // lengths first: shingles cost
