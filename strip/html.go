@@ -44,6 +44,7 @@ type converter struct {
 	spans     []*span
 	pendingEm *span // a closed emphasis waiting for the next character
 	brPending bool
+	tables    int // open <table> elements
 	// afterImage: an image was just written; text that follows it at once
 	// gets a space, as the image stood between them (its alternative text
 	// would run into the next word: "[Video]Learn more").
@@ -235,8 +236,8 @@ func (c *converter) runTokens(tokens *tokenStream) error {
 					if !c.headDone && !isBlank(c.data) {
 						c.headDone = true
 					}
-					if c.stale && !isBlank(c.data) {
-						c.reconstruct()
+					if c.stale {
+						c.reconstruct() // before white space too, as the parser does
 					}
 					c.text(c.data)
 				}
@@ -343,8 +344,20 @@ func (c *converter) closeImplied(a atom.Atom) {
 		}
 	}
 	if c.closesParagraph(a) {
-		if n := len(c.stack); n > 0 && c.stack[n-1].tag == atom.P {
-			c.popTo(n - 1)
+		// A <p> open in button scope, through the inline elements
+		// inside it ("<p><cite><p>" ends the cite too).
+	scope:
+		for i := len(c.stack) - 1; i >= 0; i-- {
+			switch t := c.stack[i].tag; {
+			case t == atom.P:
+				c.popTo(i)
+				break scope
+			case t == atom.Button || t == atom.Table || t == atom.Td || t == atom.Th || t == atom.Caption ||
+				t == atom.Html || t == atom.Template || t == atom.Object || t == atom.Marquee || t == atom.Applet:
+				break scope
+			case special(t):
+				break scope // a block: a <p> below it is not in scope for this tag's purposes
+			}
 		}
 	}
 	if n := len(c.stack); headingLevels[a] > 0 && n > 0 && headingLevels[c.stack[n-1].tag] > 0 {
@@ -383,7 +396,7 @@ func breaksOut(a atom.Atom) bool {
 // closesParagraph reports whether a start tag a ends an open <p>.
 func (c *converter) closesParagraph(a atom.Atom) bool {
 	switch a {
-	case atom.P, atom.Ul, atom.Ol, atom.Table, atom.Pre, atom.Hr:
+	case atom.P, atom.Ul, atom.Ol, atom.Table, atom.Pre, atom.Hr, atom.Li, atom.Dd, atom.Dt:
 		return true
 	}
 	return headingLevels[a] > 0 || c.blockBreak(a) > 0
@@ -409,6 +422,12 @@ func (c *converter) startTag(selfClosing bool) {
 	a := atom.Lookup(name)
 	if a == atom.Image && !c.foreign(a) {
 		a = atom.Img // as the parser renames it
+	}
+	switch a {
+	case atom.Td, atom.Th, atom.Tr, atom.Tbody, atom.Thead, atom.Tfoot, atom.Caption, atom.Col, atom.Colgroup:
+		if !c.inTableElement() && !c.foreign(a) {
+			return // the parser drops a table's parts outside a table
+		}
 	}
 	if selfClosing && !htmlx.Void(a) && !c.foreign(a) {
 		// HTML ignores the slash of <div/> or <script/>: the element is
@@ -572,6 +591,9 @@ func (c *converter) inNoscript() bool { return c.noscripts > 0 || c.headNoscript
 func (c *converter) push(e element) {
 	if e.tag == atom.Noscript {
 		c.noscripts++
+	}
+	if e.tag == atom.Table {
+		c.tables++
 	}
 	if c.skipUntil < 0 && c.pre == nil {
 		switch {
@@ -741,6 +763,16 @@ func (c *converter) endTag(a atom.Atom, name string) {
 			}
 		}
 	}
+	if isFormatting(a) {
+		// Its element was closed by another's end: it is not opened
+		// again ("<span><a href=x></span></a> text" links nothing).
+		for i := len(c.active) - 1; i >= 0 && !c.active[i].marker; i-- {
+			if c.active[i].tag == a {
+				c.active = append(c.active[:i], c.active[i+1:]...)
+				break
+			}
+		}
+	}
 }
 
 // adopt ends the formatting element at i of the stack as the parser's
@@ -830,6 +862,9 @@ func special(a atom.Atom) bool {
 	return false
 }
 
+// inTableElement reports whether a <table> is open.
+func (c *converter) inTableElement() bool { return c.tables > 0 }
+
 // foreign reports whether a start tag a is SVG's or MathML's: an element
 // that "/>" closes.
 func (c *converter) foreign(a atom.Atom) bool {
@@ -893,6 +928,9 @@ func (c *converter) popTo(i int) {
 		}
 		if e.tag == atom.Noscript {
 			c.noscripts--
+		}
+		if e.tag == atom.Table {
+			c.tables--
 		}
 		if c.skipUntil >= 0 {
 			if n == c.skipUntil {
@@ -1194,9 +1232,30 @@ func (c *converter) reopenInline() {
 		return
 	}
 	c.inlineDirty = false
-	for _, i := range c.inline[max(0, len(c.inline)-maxReopen):] {
+	window := c.inline[max(0, len(c.inline)-maxReopen):]
+	open := func(e *element) bool { return e.span != nil && e.span.gen == e.spanGen && c.isOpen(e.span) }
+	first := -1
+	for k, i := range window {
+		if !open(&c.stack[i]) {
+			first = k
+			break
+		}
+	}
+	if first < 0 {
+		return
+	}
+	// The spans of elements inside the first to reopen were opened after
+	// the block: reopened first, that one would nest inside them ("<em>
+	// <li>a</li><a>b</a></em>" lost its link). Closed (they hold nothing
+	// yet), they open again in order.
+	for k := len(window) - 1; k > first; k-- {
+		if e := &c.stack[window[k]]; open(e) {
+			c.closeSpan(e.span)
+		}
+	}
+	for _, i := range window[first:] {
 		e := &c.stack[i]
-		if e.span != nil && e.span.gen == e.spanGen && c.isOpen(e.span) {
+		if open(e) {
 			continue
 		}
 		if e.inline == spanLink {

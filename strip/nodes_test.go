@@ -104,7 +104,7 @@ func TestConvertNodesRealPages(t *testing.T) {
 // TestStreamTreeDevPages compares the two paths on the development pages
 // in ../shared (1 985 real pages of every kind) when they are there: the
 // stream path follows the parser's tree building closely enough that only
-// a few pages differ (measured: 21, on pages that nest formatting inside
+// a few pages differ (measured: 13, on pages that nest formatting inside
 // hidden content, tables in paragraphs and the like).
 func TestStreamTreeDevPages(t *testing.T) {
 	var pages []string
@@ -141,8 +141,8 @@ func TestStreamTreeDevPages(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d pages differ", differ, len(pages))
-	if differ > 25 {
-		t.Errorf("%d of %d pages convert differently from the tree, more than 25", differ, len(pages))
+	if differ > 15 {
+		t.Errorf("%d of %d pages convert differently from the tree, more than 15", differ, len(pages))
 	}
 }
 
