@@ -2,9 +2,7 @@ package strip
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/insert-from-url/insert-from-url/internal/htmlx"
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 )
 
 // TestConvertNodesMatchesConvert checks that the converter fed from a
@@ -107,36 +106,21 @@ func TestConvertNodesRealPages(t *testing.T) {
 // a few pages differ (measured: 13, on pages that nest formatting inside
 // hidden content, tables in paragraphs and the like).
 func TestStreamTreeDevPages(t *testing.T) {
-	var pages []string
-	for _, g := range []string{"../../shared/wcxb-dev/html/*.html.gz", "../../shared/realpages/pages/*.html"} {
-		m, _ := filepath.Glob(g)
-		pages = append(pages, m...)
-	}
+	pages := testpages.Dev("..", true)
 	if len(pages) == 0 || testing.Short() {
 		t.Skip("the development pages are not in ../shared")
 	}
 	differ := 0
 	tmp := filepath.Join(t.TempDir(), "page.html")
 	for _, p := range pages {
-		if strings.HasSuffix(p, ".gz") {
-			in, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			zr, err := gzip.NewReader(bytes.NewReader(in))
-			if err != nil {
-				t.Fatal(err)
-			}
-			page, err := io.ReadAll(zr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(tmp, page, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			p = tmp
+		page, err := testpages.Read(p)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if fromTree, fromBytes := convertBoth(t, p, Options{Format: FormatMarkdown, HTML: true}); fromTree != fromBytes {
+		if err := os.WriteFile(tmp, page, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if fromTree, fromBytes := convertBoth(t, tmp, Options{Format: FormatMarkdown, HTML: true}); fromTree != fromBytes {
 			differ++
 		}
 	}

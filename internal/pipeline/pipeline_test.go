@@ -2,10 +2,8 @@ package pipeline
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -95,19 +94,11 @@ func TestDocumentBaseAndTitle(t *testing.T) {
 // content is in its HTML (when the development pages are there): none may
 // convert to nothing, whole page in text or with reading mode in Org.
 func TestNoDevPageEmpty(t *testing.T) {
-	dev := "../../../shared/wcxb-dev"
-	pages, _ := filepath.Glob(filepath.Join(dev, "html", "*.html.gz"))
+	pages := testpages.Dev("../..", false)
 	if len(pages) == 0 || testing.Short() {
 		t.Skip("the development pages are not in ../shared")
 	}
-	skip := map[string]bool{}
-	if list, err := os.ReadFile(filepath.Join(dev, "not-in-html.txt")); err == nil {
-		for _, line := range strings.Split(string(list), "\n") {
-			if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") {
-				skip[f[0]] = true
-			}
-		}
-	}
+	skip := testpages.NotInHTML("../..")
 	tmp := filepath.Join(t.TempDir(), "page.html")
 	var empty []string
 	for _, p := range pages {
@@ -115,15 +106,7 @@ func TestNoDevPageEmpty(t *testing.T) {
 		if skip[id] {
 			continue
 		}
-		in, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(bytes.NewReader(in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, err := io.ReadAll(zr)
+		page, err := testpages.Read(p)
 		if err != nil {
 			t.Fatal(err)
 		}
