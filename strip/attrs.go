@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"strings"
+	"unsafe"
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -80,50 +81,123 @@ func mayHide(raw []byte) bool {
 // readAttrs reads the attributes the converter uses from the raw tag. The
 // tokenizer's TagAttr allocates two copies of every attribute; this reads
 // the raw bytes in place and copies only the values that are kept.
-func (c *converter) readAttrs() attrs { return parseAttrs(c.data) }
+func (c *converter) readAttrs() attrs {
+	if c.node != nil {
+		return nodeAttrs(c.node)
+	}
+	return parseAttrs(c.data)
+}
+
+// forEachAttr calls f with each attribute of the current start tag.
+func (c *converter) forEachAttr(f func(k, v []byte)) {
+	if c.node == nil {
+		forEachAttr(c.data, f)
+		return
+	}
+	for _, a := range c.node.Attr {
+		if a.Namespace == "" {
+			// Read-only views, valid during the call, as forEachAttr's.
+			f(unsafe.Slice(unsafe.StringData(a.Key), len(a.Key)), unsafe.Slice(unsafe.StringData(a.Val), len(a.Val)))
+		}
+	}
+}
+
+// hasAttr reports whether the current start tag has the attribute key.
+func (c *converter) hasAttr(key string) bool {
+	found := false
+	c.forEachAttr(func(k, _ []byte) { found = found || string(k) == key })
+	return found
+}
+
+// mayHide reports whether the current start tag could carry hidden,
+// aria-hidden or a style (see mayHide).
+func (c *converter) mayHide() bool {
+	if c.node == nil {
+		return mayHide(c.data)
+	}
+	for _, a := range c.node.Attr {
+		switch a.Key {
+		case "hidden", "aria-hidden", "style":
+			return true
+		}
+	}
+	return false
+}
 
 // parseAttrs reads the attributes the converter uses from a raw start tag.
 func parseAttrs(raw []byte) attrs {
 	var a attrs
 	segment := false
 	forEachAttr(raw, func(k, v []byte) {
-		switch string(k) {
-		case "href":
-			a.href = attrValue(v)
-		case "src":
-			a.src = attrValue(v)
-		case "data-src", "data-lazy-src", "data-original":
-			if a.dataSrc == "" {
-				a.dataSrc = attrValue(v)
-			}
-		case "srcset":
-			a.srcset = attrValue(v)
-		case "data-srcset":
-			a.dataSrcset = attrValue(v)
-		case "alt":
-			a.alt = attrValue(v)
-		case "class":
-			a.class = attrValue(v)
-		case "style":
-			a.style = attrValue(v)
-		case "start":
-			a.start = attrValue(v)
-		case "value":
-			a.value = attrValue(v)
-		case "colspan":
-			a.colspan = attrValue(v)
-		case "hidden":
-			a.hidden = true
-		case "id":
-			segment = streamedSegment(v)
-		case "reversed":
-			a.reversed = true
-		case "aria-hidden":
-			if strings.EqualFold(strings.TrimSpace(string(v)), "true") {
-				a.hidden = true
-			}
-		}
+		a.set(string(k), v, &segment, attrValue)
 	})
+	return a.done(segment)
+}
+
+// nodeAttrs reads the same attributes from a parsed element, whose values
+// the parser has decoded already.
+func nodeAttrs(n *xhtml.Node) attrs {
+	var a attrs
+	segment := false
+	for _, at := range n.Attr {
+		if at.Namespace == "" {
+			// Read, not kept: set copies what it keeps (nodeValue).
+			a.set(at.Key, unsafe.Slice(unsafe.StringData(at.Val), len(at.Val)), &segment, nodeValue)
+		}
+	}
+	return a.done(segment)
+}
+
+// nodeValue is attrValue for a value the parser decoded.
+func nodeValue(v []byte) string {
+	if !isClean(v, false) {
+		return cleanText(v, false)
+	}
+	return string(v)
+}
+
+// set takes the attribute k=v, its value decoded by value.
+func (a *attrs) set(k string, v []byte, segment *bool, value func([]byte) string) {
+	switch k {
+	case "href":
+		a.href = value(v)
+	case "src":
+		a.src = value(v)
+	case "data-src", "data-lazy-src", "data-original":
+		if a.dataSrc == "" {
+			a.dataSrc = value(v)
+		}
+	case "srcset":
+		a.srcset = value(v)
+	case "data-srcset":
+		a.dataSrcset = value(v)
+	case "alt":
+		a.alt = value(v)
+	case "class":
+		a.class = value(v)
+	case "style":
+		a.style = value(v)
+	case "start":
+		a.start = value(v)
+	case "value":
+		a.value = value(v)
+	case "colspan":
+		a.colspan = value(v)
+	case "hidden":
+		a.hidden = true
+	case "id":
+		*segment = streamedSegment(v)
+	case "reversed":
+		a.reversed = true
+	case "aria-hidden":
+		if strings.EqualFold(strings.TrimSpace(string(v)), "true") {
+			a.hidden = true
+		}
+	}
+}
+
+// done settles what the attributes say together.
+func (a attrs) done(segment bool) attrs {
 	if segment {
 		// React's streamed rendering sends content in <div hidden
 		// id="S:0"> for a script to move where <template id="B:0"> stands:
@@ -201,13 +275,6 @@ func legacyEntity(v string) bool {
 		i = j + k
 	}
 	return false
-}
-
-// hasAttr reports whether the raw start tag has the attribute key.
-func hasAttr(raw []byte, key string) bool {
-	found := false
-	forEachAttr(raw, func(k, _ []byte) { found = found || string(k) == key })
-	return found
 }
 
 // forEachAttr calls f with each attribute of a raw start tag, the name

@@ -31,7 +31,8 @@ type converter struct {
 	opt   Options
 	syn   syntax
 	src   io.Reader
-	data  []byte // the current token: unescaped text, or a raw tag
+	data  []byte     // the current token: unescaped text, or a raw tag
+	node  *html.Node // the current start tag's element, on the tree path
 	batch *tokenBatch
 	pos   int // of the current token in batch
 	bw    *blockWriter
@@ -107,9 +108,10 @@ type formatting struct {
 }
 
 type activeFormat struct {
-	id     int       // of its element while open (element.format)
-	tag    atom.Atom // 0 for a marker: a table cell, a caption
-	raw    []byte    // its start tag, to open it again
+	id     int        // of its element while open (element.format)
+	tag    atom.Atom  // 0 for a marker: a table cell, a caption
+	raw    []byte     // its start tag, to open it again
+	node   *html.Node // and its element, when read from a tree
 	marker bool
 }
 
@@ -212,8 +214,8 @@ func (c *converter) run() error {
 	return c.runTokens(newTokenStream(c.src, c.opt.Scripted))
 }
 
-// runTokens converts the tokens of a stream.
-func (c *converter) runTokens(tokens *tokenStream) error {
+// runTokens converts the tokens of a source.
+func (c *converter) runTokens(tokens tokenSource) error {
 	defer tokens.close()
 	for {
 		b := tokens.next()
@@ -226,7 +228,7 @@ func (c *converter) runTokens(tokens *tokenStream) error {
 				// word that wrapping holds until it knows its line.
 				c.arena = c.arena[:0]
 			}
-			c.data = b.buf[t.start:t.end]
+			c.data, c.node = b.buf[t.start:t.end], t.node
 			switch t.tt {
 			case html.TextToken:
 				if c.skipUntil >= 0 && !isBlank(c.data) && c.inHead() {
@@ -443,7 +445,7 @@ func (c *converter) startTag(selfClosing bool) {
 	case c.skipUntil < 0 && a != atom.Html && a != atom.Head && !headContent(a):
 		c.headDone = true
 	}
-	if a == atom.Base && !c.sawBase && hasAttr(c.data, "href") {
+	if a == atom.Base && !c.sawBase && c.hasAttr("href") {
 		// <base> lives in the skipped <head>; the first with an href
 		// counts. ConvertNodes has its caller's base, and reads none.
 		c.sawBase = true
@@ -474,7 +476,7 @@ func (c *converter) startTag(selfClosing bool) {
 		return
 	}
 	var at attrs
-	if wantsAttrs(a) || mayHide(c.data) {
+	if wantsAttrs(a) || c.mayHide() {
 		at = c.readAttrs()
 		at.hidden = at.hidden && !c.opt.ShowHidden
 	}
@@ -609,7 +611,7 @@ func (c *converter) push(e element) {
 					}
 				}
 			} else {
-				c.addFormat(activeFormat{id: e.format, tag: e.tag, raw: append([]byte(nil), c.data...)})
+				c.addFormat(activeFormat{id: e.format, tag: e.tag, raw: append([]byte(nil), c.data...), node: c.node})
 			}
 		case e.tag == atom.Td || e.tag == atom.Th || e.tag == atom.Caption || e.tag == atom.Object ||
 			e.tag == atom.Marquee || e.tag == atom.Applet || e.tag == atom.Template:
@@ -693,12 +695,12 @@ func (c *converter) reconstruct() {
 			closed = append(closed, f)
 		}
 	}
-	saved := c.data
+	saved, savedNode := c.data, c.node
 	for _, f := range closed {
-		c.data, c.reopening = f.raw, f.id
+		c.data, c.node, c.reopening = f.raw, f.node, f.id
 		c.startTag(false)
 	}
-	c.data, c.reopening = saved, -1
+	c.data, c.node, c.reopening = saved, savedNode, -1
 }
 
 // reconstructs reports whether the parser reopens the formatting elements
@@ -1133,14 +1135,14 @@ func (c *converter) mathTag(a atom.Atom, name []byte, selfClosing bool) {
 	case atom.Math:
 		if c.math == nil {
 			block := false
-			forEachAttr(c.data, func(k, v []byte) {
+			c.forEachAttr(func(k, v []byte) {
 				block = block || string(k) == "display" && strings.EqualFold(string(v), "block")
 			})
 			c.math = &mathState{depth: len(c.stack), block: block}
 		}
 	case atom.Annotation:
 		tex := false
-		forEachAttr(c.data, func(k, v []byte) {
+		c.forEachAttr(func(k, v []byte) {
 			tex = tex || string(k) == "encoding" && strings.Contains(strings.ToLower(string(v)), "tex")
 		})
 		if tex && !c.math.hasTeX {
@@ -1458,20 +1460,16 @@ func isDataImage(src string) bool {
 // are returned as they are written.
 func ImageSources(nodes []*html.Node, base *url.URL, local bool) []string {
 	var out []string
-	var tag []byte
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && skipped(n.DataAtom) {
 			return // the converter shows nothing of these
 		}
-		if n.Type == html.ElementNode && len(n.Attr) > 0 && n.DataAtom != atom.Img {
-			if tag = appendStartTag(tag[:0], n); mayHide(tag) && parseAttrs(tag).hidden {
-				return
-			}
+		if n.Type == html.ElementNode && len(n.Attr) > 0 && n.DataAtom != atom.Img && nodeAttrs(n).hidden {
+			return
 		}
 		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
-			tag = appendStartTag(tag[:0], n)
-			at := parseAttrs(tag)
+			at := nodeAttrs(n)
 			if at.hidden {
 				return
 			}

@@ -42,89 +42,125 @@ func ConvertNodes(w io.Writer, nodes []*html.Node, opt Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	c := newConverter(bw, nil, opt)
 	c.sawBase = true // opt.BaseURL is the nodes' base, <base> applied
-	err := c.runTokens(newNodeStream(nodes, opt.Scripted))
+	err := c.runTokens(newNodeWalker(nodes, opt.Scripted))
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}
 	return err
 }
 
-// newNodeStream walks nodes; scripted is as for newTokenStream.
-func newNodeStream(nodes []*html.Node, scripted bool) *tokenStream {
-	s := newStream()
-	go s.produceNodes(nodes, scripted)
-	return s
+// nodeWalker hands the converter the tokens of nodes, walked in document
+// order a batch at a time, in the caller's goroutine: a text, a start tag
+// that carries its element (the converter reads the attributes from it),
+// an end tag. Nothing is written out to be parsed again, but for the raw
+// text the parser keeps in a <noscript> (see addTokens).
+type nodeWalker struct {
+	roots    []*html.Node
+	open     []*html.Node // elements entered and not yet ended, innermost last
+	at       *html.Node   // the node to visit, or nil: end the innermost one
+	scripted bool
+	b        *tokenBatch
+	ended    bool
 }
 
-// produceNodes walks nodes and hands the converter the tokens the
-// tokenizer would have made of them: a start tag written out (the
-// converter reads a tag's attributes from its bytes), unescaped text, an
-// end tag.
-func (s *tokenStream) produceNodes(nodes []*html.Node, scripted bool) {
-	bt := &batcher{s: s}
-	if !bt.get() {
+func newNodeWalker(nodes []*html.Node, scripted bool) *nodeWalker {
+	return &nodeWalker{roots: nodes, scripted: scripted, b: &tokenBatch{buf: make([]byte, 0, 4<<10)}}
+}
+
+func (w *nodeWalker) release(*tokenBatch) {}
+func (w *nodeWalker) close()              {}
+
+// add appends a token; a batch may run over its size by one <noscript>'s
+// tokens, which the tree holds in memory already.
+func (w *nodeWalker) add(tt html.TokenType, parts ...[]byte) bool {
+	b := w.b
+	start := len(b.buf)
+	for _, p := range parts {
+		b.buf = append(b.buf, p...)
+	}
+	b.toks = append(b.toks, token{tt: tt, start: start, end: len(b.buf)})
+	return true
+}
+
+func (w *nodeWalker) tag(tt html.TokenType, n *html.Node) {
+	b := w.b
+	start := len(b.buf)
+	if tt == html.EndTagToken {
+		b.buf = append(b.buf, "</"...)
+	} else {
+		b.buf = append(b.buf, '<')
+	}
+	b.buf = append(append(b.buf, n.Data...), '>')
+	t := token{tt: tt, start: start, end: len(b.buf)}
+	if tt != html.EndTagToken {
+		t.node = n
+	}
+	b.toks = append(b.toks, t)
+}
+
+// advance moves past n: to its next sibling, or, for a root, to the end.
+func (w *nodeWalker) advance(n *html.Node) {
+	if len(w.open) == 0 {
+		w.at = nil // the next root
 		return
 	}
-	var tag []byte
-	var walk func(n *html.Node) bool
-	walk = func(n *html.Node) bool {
+	w.at = n.NextSibling
+}
+
+func (w *nodeWalker) next() *tokenBatch {
+	b := w.b
+	b.toks, b.buf, b.err = b.toks[:0], b.buf[:0], nil
+	for len(b.toks) < batchTokens && len(b.buf) < batchBytes {
+		n := w.at
+		switch {
+		case n == nil && len(w.open) > 0:
+			n = w.open[len(w.open)-1]
+			w.open = w.open[:len(w.open)-1]
+			if n.Type == html.ElementNode {
+				w.tag(html.EndTagToken, n)
+			}
+			w.advance(n)
+			continue
+		case n == nil && len(w.roots) > 0:
+			w.at, w.roots = w.roots[0], w.roots[1:]
+			continue
+		case n == nil:
+			b.err = io.EOF
+			return b
+		}
 		switch n.Type {
 		case html.TextNode:
-			return bt.add(html.TextToken, []byte(n.Data))
+			start := len(b.buf)
+			b.buf = append(b.buf, n.Data...)
+			b.toks = append(b.toks, token{tt: html.TextToken, start: start, end: len(b.buf)})
 		case html.ElementNode:
-			tag = appendStartTag(tag[:0], n)
-			if !bt.add(html.StartTagToken, tag) {
-				return false
-			}
+			w.tag(html.StartTagToken, n)
 			if htmlx.Void(n.DataAtom) {
-				return true
+				break
 			}
-			if n.DataAtom == atom.Noscript && !scripted && n.FirstChild != nil && n.FirstChild == n.LastChild && n.FirstChild.Type == html.TextNode {
+			if n.DataAtom == atom.Noscript && !w.scripted && n.FirstChild != nil && n.FirstChild == n.LastChild && n.FirstChild.Type == html.TextNode {
 				// Parsed as a browser that runs scripts parses it, as
 				// raw text: tokenized here as the stream path does.
-				if !bt.addTokens(n.FirstChild.Data) {
-					return false
-				}
-				tag = append(append(append(tag[:0], "</"...), n.Data...), '>')
-				return bt.add(html.EndTagToken, tag)
+				addTokens(w, n.FirstChild.Data)
+				w.tag(html.EndTagToken, n)
+				break
 			}
+			w.open = append(w.open, n)
+			w.at = n.FirstChild
+			continue
 		case html.DocumentNode:
-		default:
-			return true // comments and doctypes show nothing
+			w.open = append(w.open, n)
+			w.at = n.FirstChild
+			continue
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if !walk(c) {
-				return false
-			}
-		}
-		if n.Type == html.ElementNode {
-			tag = append(append(append(tag[:0], "</"...), n.Data...), '>')
-			return bt.add(html.EndTagToken, tag)
-		}
-		return true
+		w.advance(n) // comments and doctypes show nothing
 	}
-	for _, n := range nodes {
-		if !walk(n) {
-			return
-		}
-	}
-	bt.end(io.EOF)
+	return b
 }
 
-// appendStartTag appends n's start tag, attributes escaped, to b.
-func appendStartTag(b []byte, n *html.Node) []byte {
-	b = append(append(b, '<'), n.Data...)
-	for _, a := range n.Attr {
-		b = append(append(append(b, ' '), a.Key...), `="`...)
-		b = append(b, html.EscapeString(a.Val)...)
-		b = append(b, '"')
-	}
-	return append(b, '>')
-}
-
-// addTokens adds the tokens of the markup src, as the stream path's
+// addTokens adds the tokens of the markup src to bt, as the stream path's
 // tokenizer makes them, with <noscript> read as markup.
-func (bt *batcher) addTokens(src string) bool {
+func addTokens(bt tokenAdder, src string) bool {
 	z := html.NewTokenizer(strings.NewReader(src))
 	states := tokenizerState{noscriptMarkup: true}
 	var name []byte

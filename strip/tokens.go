@@ -20,6 +20,23 @@ const (
 type token struct {
 	tt         html.TokenType
 	start, end int
+	// node is the element of a start tag read from a parsed tree: its
+	// attributes are read from it, not from bytes (which then hold only
+	// "<name>").
+	node *html.Node
+}
+
+// tokenSource hands the converter batches of tokens: a tokenStream from
+// bytes, or a nodeWalker from a tree.
+type tokenSource interface {
+	next() *tokenBatch
+	release(*tokenBatch)
+	close()
+}
+
+// tokenAdder takes tokens: addTokens feeds either source.
+type tokenAdder interface {
+	add(tt html.TokenType, parts ...[]byte) bool
 }
 
 type tokenBatch struct {
@@ -100,7 +117,7 @@ func (bt *batcher) add(tt html.TokenType, parts ...[]byte) bool {
 	for _, p := range parts {
 		b.buf = append(b.buf, p...)
 	}
-	b.toks = append(b.toks, token{tt, start, len(b.buf)})
+	b.toks = append(b.toks, token{tt: tt, start: start, end: len(b.buf)})
 	if len(b.toks) >= batchTokens || len(b.buf) >= batchBytes {
 		return bt.send() && bt.get()
 	}
@@ -136,7 +153,7 @@ func (s *tokenStream) produce(r io.Reader, scripted bool) {
 			data = z.Text()
 			if raw, rest, ok := states.cutRaw(data); ok {
 				end := append(append(append(name[:0], "</"...), states.rawIn...), '>')
-				if !bt.add(tt, raw) || !bt.add(html.EndTagToken, end) || !bt.addTokens(string(rest)) {
+				if !bt.add(tt, raw) || !bt.add(html.EndTagToken, end) || !addTokens(bt, string(rest)) {
 					return
 				}
 				states.noscripts = max(0, states.noscripts-1)
