@@ -33,11 +33,11 @@ func ConvertNodes(w io.Writer, nodes []*html.Node, opt Options) error {
 		return bw.Flush()
 	}
 	if opt.Format == FormatTitle {
-		var b strings.Builder
-		for _, n := range nodes {
-			html.Render(&b, n)
+		if t := titleOfNodes(nodes); t != "" {
+			_, err := io.WriteString(w, t+"\n")
+			return err
 		}
-		return Convert(w, strings.NewReader(b.String()), Options{Format: FormatTitle, HTML: true})
+		return nil
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	c := newConverter(bw, nil, opt)

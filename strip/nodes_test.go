@@ -150,3 +150,30 @@ func TestImageSources(t *testing.T) {
 		t.Errorf("ImageSources = %q, want %q", got, want)
 	}
 }
+
+// TestTitleBothPaths: -f title reads the same title from a page's bytes and
+// from its tree, by the same rules (titleReader).
+func TestTitleBothPaths(t *testing.T) {
+	for _, page := range []string{
+		`<title>Bridge vote | News</title><meta property="og:title" content="Bridge vote"><h1>Other</h1>`,
+		`<meta property="OG:Title" content="From og"><h1>Heading</h1>`,
+		`<p>x</p><h1>First <script>var s</script>heading</h1><h1>Second</h1>`,
+		`<title/>Kept open</title>`,
+		`<p>no title at all</p>`,
+	} {
+		doc, err := html.Parse(strings.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fromBytes, fromTree bytes.Buffer
+		if err := Convert(&fromBytes, strings.NewReader(page), Options{Format: FormatTitle, HTML: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := ConvertNodes(&fromTree, []*html.Node{doc}, Options{Format: FormatTitle, HTML: true}); err != nil {
+			t.Fatal(err)
+		}
+		if fromBytes.String() != fromTree.String() {
+			t.Errorf("%q: bytes %q, tree %q", page, fromBytes.String(), fromTree.String())
+		}
+	}
+}
