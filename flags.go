@@ -4,17 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/textproto"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/internal/cli"
 	"github.com/insert-from-url/insert-from-url/internal/pipeline"
-	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -45,9 +41,9 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	links := string(strip.LinksReference)
 	var headers []string
 	maxRedirs := fetch.DefaultMaxRedirects
-	connectTimeout := seconds(fetch.DefaultConnectTimeout)
-	maxTime := seconds(fetch.DefaultMaxTime)
-	maxSize := byteSize(fetch.DefaultMaxSize)
+	connectTimeout := cli.Seconds(fetch.DefaultConnectTimeout)
+	maxTime := cli.Seconds(fetch.DefaultMaxTime)
+	maxSize := cli.ByteSize(fetch.DefaultMaxSize)
 
 	fs.StringVarP(&format, "format", "f", format, "output `FORMAT`: raw, text, markdown, org or title (HTML is converted; other bodies pass through)")
 	fs.StringVar(&links, "links", links, "links in text output (`MODE`: inline, reference or none; with --readable: none unless given)")
@@ -90,7 +86,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	if *help {
 		fmt.Fprintf(stderr, "Usage: %s [flags] URL|FILE|-\n\n"+
 			"Fetch URL (or read FILE, or stdin for -), decode it to UTF-8 and print it.\n\nFlags:\n%s\n"+
-			"Exit codes follow curl's: see the README.\n", progName, flagUsages(fs))
+			"Exit codes follow curl's: see the README.\n", progName, cli.Usages(fs))
 		return nil, errHelp
 	}
 	if o.ShowVersion || o.PrintEmacs {
@@ -117,22 +113,12 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		// list of addresses after them.
 		o.Links = strip.LinksNone
 	}
-	if o.Width < 0 || o.Width > maxWidth {
-		return nil, fmt.Errorf("--width must be 0 to %d, not %d", maxWidth, o.Width)
-	}
-	if o.BaseLevel < 0 || o.BaseLevel > maxBaseLevel {
-		return nil, fmt.Errorf("--base-level must be 0 to %d, not %d", maxBaseLevel, o.BaseLevel)
-	}
 	o.ShiftHeadings = fs.Changed("base-level")
 	if err := checkWriteOut(o.WriteOut); err != nil {
 		return nil, err
 	}
-	switch o.Render {
-	case "always", "auto":
-	case "never", "":
+	if o.Render == "never" {
 		o.Render = ""
-	default:
-		return nil, fmt.Errorf("--render must be always, auto or never, not %q", o.Render)
 	}
 	if fs.Changed("browser") && o.Render == "" {
 		return nil, errors.New("--browser needs --render")
@@ -143,27 +129,13 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		}
 		o.ImagesRelative = imagesRelative
 	}
-	if fs.Changed("images") {
-		switch {
-		case o.Images == "":
-			return nil, errors.New("--images needs a folder")
-		case o.Format != strip.FormatMarkdown && o.Format != strip.FormatOrg:
-			return nil, errors.New("--images works with -f markdown and -f org")
-		}
+	if fs.Changed("images") && o.Images == "" {
+		return nil, errors.New("--images needs a folder")
 	}
-	if o.Local && o.Input != "-" {
-		// A file is local already, and a URL never is.
-		return nil, errors.New("--local is for stdin (-)")
-	}
-	if err := readable.CheckSelectors(o.Select); err != nil {
+	if err := o.Options.Check(); err != nil {
 		return nil, err
 	}
-	if o.Charset != "" {
-		if _, _, err := strip.LookupCharset(o.Charset); err != nil {
-			return nil, err
-		}
-	}
-	if o.Fetch.Header, err = parseHeaders(headers); err != nil {
+	if o.Fetch.Header, err = fetch.ParseHeaders(headers); err != nil {
 		return nil, err
 	}
 	switch {
@@ -187,147 +159,4 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		o.Fetch.MaxSize = -1
 	}
 	return o, nil
-}
-
-// The largest --width and --base-level: past them a number is a mistake,
-// and would only make lines of stars or spaces.
-const (
-	maxWidth     = 10000
-	maxBaseLevel = 100
-)
-
-// maxSeconds is the longest duration a flag takes: 100 years.
-const maxSeconds = 100 * 365 * 24 * 3600
-
-// parseHeaders reads -H values. A value with CR or LF could smuggle a second
-// header or request, so it is refused.
-func parseHeaders(values []string) (http.Header, error) {
-	h := http.Header{}
-	for _, v := range values {
-		if strings.ContainsAny(v, "\r\n") {
-			return nil, fmt.Errorf("header %q contains a line break", v)
-		}
-		name, value, ok := strings.Cut(v, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return nil, fmt.Errorf("header %q is not 'Name: value'", v)
-		}
-		value = strings.TrimSpace(value)
-		key := textproto.CanonicalMIMEHeaderKey(name)
-		if value == "" {
-			h[key] = []string{""}
-			continue
-		}
-		if len(h[key]) == 1 && h[key][0] == "" {
-			h[key] = nil
-		}
-		h[key] = append(h[key], value)
-	}
-	return h, nil
-}
-
-// seconds is a duration flag given in seconds ("10", "0.5") or as a Go
-// duration ("1m30s").
-type seconds time.Duration
-
-func (s *seconds) String() string {
-	return strconv.FormatFloat(time.Duration(*s).Seconds(), 'f', -1, 64)
-}
-func (s *seconds) Type() string { return "seconds" }
-func (s *seconds) Set(v string) error {
-	if f, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-		if f < 0 {
-			return errors.New("must not be negative")
-		}
-		if !(f <= maxSeconds) { // NaN and infinities too
-			return fmt.Errorf("%q is more than 100 years", v)
-		}
-		*s = seconds(time.Duration(f * float64(time.Second)))
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return fmt.Errorf("%q is not a number of seconds", v)
-	}
-	*s = seconds(d)
-	return nil
-}
-
-// byteSize is a size flag: "65536", "64K", "64M", "1G" (powers of 1024).
-type byteSize int64
-
-func (b *byteSize) String() string {
-	n := int64(*b)
-	for _, u := range []struct {
-		suffix string
-		size   int64
-	}{{"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
-		if n >= u.size && n%u.size == 0 {
-			return strconv.FormatInt(n/u.size, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10)
-}
-func (b *byteSize) Type() string { return "size" }
-func (b *byteSize) Set(v string) error {
-	s := strings.ToUpper(strings.TrimSpace(v))
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "B"), "I")
-	mult := int64(1)
-	if n := len(s); n > 0 {
-		switch s[n-1] {
-		case 'K':
-			mult, s = 1<<10, s[:n-1]
-		case 'M':
-			mult, s = 1<<20, s[:n-1]
-		case 'G':
-			mult, s = 1<<30, s[:n-1]
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)/mult {
-		return fmt.Errorf("%q is not a size", v)
-	}
-	*b = byteSize(n * mult)
-	return nil
-}
-
-// flagUsages lists the flags as --help shows them. pflag's own list writes a
-// flag with an optional value as `--render MODE[="always"]`, which reads as
-// if MODE were required; this one writes `--render[=MODE]`.
-func flagUsages(fs *pflag.FlagSet) string {
-	type row struct{ names, usage string }
-	var rows []row
-	width := 0
-	fs.VisitAll(func(f *pflag.Flag) {
-		if f.Hidden {
-			return
-		}
-		name, usage := pflag.UnquoteUsage(f)
-		names := "    "
-		if f.Shorthand != "" {
-			names = "-" + f.Shorthand + ", "
-		}
-		names += "--" + f.Name
-		switch {
-		case name == "":
-		case f.NoOptDefVal != "":
-			names += "[=" + name + "]"
-		default:
-			names += " " + name
-		}
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" {
-			def := f.DefValue
-			if f.Value.Type() == "string" {
-				def = strconv.Quote(def)
-			}
-			usage += " (default " + def + ")"
-		}
-		rows = append(rows, row{names, usage})
-		width = max(width, len(names))
-	})
-	var b strings.Builder
-	for _, r := range rows {
-		fmt.Fprintf(&b, "  %-*s  %s\n", width, r.names, r.usage)
-	}
-	return b.String()
 }

@@ -110,3 +110,21 @@ func TestOpenCancelled(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestParseHeaders(t *testing.T) {
+	h, err := ParseHeaders([]string{"X-One: 1", "x-one: 2", "Accept:", "Cookie: a=b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Values("X-One"); len(got) != 2 || got[0] != "1" || got[1] != "2" {
+		t.Errorf("X-One: %q", got)
+	}
+	if got, ok := h["Accept"]; !ok || len(got) != 1 || got[0] != "" {
+		t.Errorf("Accept: (removal) %q", got)
+	}
+	for _, bad := range []string{"X: a\r\nHost: evil", "NoColon", ": empty name", "Bad Name: x"} {
+		if _, err := ParseHeaders([]string{bad}); err == nil {
+			t.Errorf("%q taken", bad)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/images"
 	"github.com/insert-from-url/insert-from-url/output"
+	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -48,6 +49,40 @@ type Options struct {
 
 	Images        string // the folder --images stores images in; "" for none
 	ImagesLinkDir string // how the output's links name that folder
+}
+
+// The largest Width and BaseLevel: past them a number is a mistake, and
+// would only make lines of stars or spaces.
+const (
+	MaxWidth     = 10000
+	MaxBaseLevel = 100
+)
+
+// Check reports what makes o unusable, in the command line's terms, before
+// anything is fetched.
+func (o *Options) Check() error {
+	switch {
+	case o.Width < 0 || o.Width > MaxWidth:
+		return fmt.Errorf("--width must be 0 to %d, not %d", MaxWidth, o.Width)
+	case o.BaseLevel < 0 || o.BaseLevel > MaxBaseLevel:
+		return fmt.Errorf("--base-level must be 0 to %d, not %d", MaxBaseLevel, o.BaseLevel)
+	case o.Render != "" && o.Render != "auto" && o.Render != "always":
+		return fmt.Errorf("--render must be always, auto or never, not %q", o.Render)
+	case o.Images != "" && o.Format != strip.FormatMarkdown && o.Format != strip.FormatOrg:
+		return errors.New("--images works with -f markdown and -f org")
+	case o.Local && o.Input != "-":
+		// A file is local already, and a URL never is.
+		return errors.New("--local is for stdin (-)")
+	}
+	if err := readable.CheckSelectors(o.Select); err != nil {
+		return err
+	}
+	if o.Charset != "" {
+		if _, _, err := strip.LookupCharset(o.Charset); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Hooks tell the caller what happens during a run; any may be nil.
