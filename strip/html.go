@@ -46,6 +46,7 @@ type converter struct {
 	pendingEm *span // a closed emphasis waiting for the next character
 	brPending bool
 	tables    int // open <table> elements
+	tags      int // the tags read so far
 	// afterImage: an image was just written; text that follows it at once
 	// gets a space, as the image stood between them (its alternative text
 	// would run into the next word: "[Video]Learn more").
@@ -244,11 +245,13 @@ func (c *converter) runTokens(tokens tokenSource) error {
 					c.text(c.data)
 				}
 			case html.StartTagToken, html.SelfClosingTagToken:
+				c.tags++
 				if c.stale && reconstructs(atom.Lookup(c.tagName())) {
 					c.reconstruct()
 				}
 				c.startTag(t.tt == html.SelfClosingTagToken)
 			case html.EndTagToken:
+				c.tags++
 				name := c.tagName()
 				c.endTag(atom.Lookup(name), string(name))
 			}
@@ -1012,11 +1015,11 @@ func (c *converter) open(e *element, at attrs) {
 			e.span.level = 0 // an Org heading cannot live inside a quote block
 		}
 	case atom.Strong, atom.B:
-		e.span, e.inline = c.openEmphasis(spanStrong), spanStrong
+		e.span, e.inline = c.openElementEmphasis(spanStrong), spanStrong
 	case atom.Em, atom.I, atom.Cite, atom.Dfn, atom.Var:
-		e.span, e.inline = c.openEmphasis(spanEm), spanEm
+		e.span, e.inline = c.openElementEmphasis(spanEm), spanEm
 	case atom.Del, atom.S, atom.Strike:
-		e.span, e.inline = c.openEmphasis(spanDel), spanDel
+		e.span, e.inline = c.openElementEmphasis(spanDel), spanDel
 	case atom.Sup:
 		e.span, e.inline = c.openEmphasis(spanSup), spanSup
 	case atom.Sub:
@@ -1025,7 +1028,9 @@ func (c *converter) open(e *element, at attrs) {
 		e.span = c.openSpan(spanQuote, "", "")
 	case atom.Code, atom.Kbd, atom.Samp, atom.Tt:
 		if c.codeSpan() == nil {
-			e.span = c.openSpan(spanCode, "", "")
+			if e.span = c.continueSpan(spanCode); e.span == nil {
+				e.span = c.openSpan(spanCode, "", "")
+			}
 		}
 	case atom.A:
 		// A link to the page itself, or one the page may not make, is
@@ -1076,8 +1081,18 @@ func (c *converter) open(e *element, at attrs) {
 			}
 		}
 		l.cellMode = c.table != nil || len(c.spans) > 0
+		if p := c.currentList(); p != nil && !p.def && !p.cellMode && !l.cellMode && p.items > 0 && len(c.stack) > 0 &&
+			(c.stack[len(c.stack)-1].tag == atom.Ul || c.stack[len(c.stack)-1].tag == atom.Ol || c.stack[len(c.stack)-1].tag == atom.Menu) {
+			// A list put straight in a list, outside any item (as
+			// editors write it): a browser shows it under the item
+			// before it, and so does this, as a nested list.
+			c.block(1)
+			indent := strings.Repeat(" ", p.indent)
+			c.bw.push(indent, indent)
+			e.container = true
+		}
 		if len(c.lists) > 0 && !l.cellMode {
-			if c.opt.Format == FormatOrg && c.bw.topUnused() {
+			if c.opt.Format == FormatOrg && c.bw.topUnused() && !e.container {
 				// "- - x" is one item to Org: the outer bullet gets a
 				// line of its own, the inner list goes under it.
 				c.bw.rawLine("")
@@ -1100,6 +1115,11 @@ func (c *converter) open(e *element, at attrs) {
 	case atom.Dt, atom.Dd:
 		c.openDefinition(e)
 	case atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext:
+		if s := c.codeSpan(); s != nil && len(c.spans) == 1 {
+			// <code><pre>…</pre></code>: the block is the code, whose
+			// lines it keeps; the inline span around it ends here.
+			c.closeSpan(s)
+		}
 		if c.table != nil || len(c.spans) > 0 {
 			c.block(1)
 			e.block = 1
@@ -1275,12 +1295,42 @@ func (c *converter) reopenInline() {
 // openEmphasis opens an emphasis span, unless one of the same kind is open:
 // "*a *b* c*" would end the outer one at the inner one's end.
 func (c *converter) openEmphasis(kind spanKind) *span {
+	if c.codeSpan() != nil {
+		return nil // code shows its text, not markup: `foo<b>bar</b>` is `foobar`
+	}
 	for _, s := range c.spans {
 		if s.kind == kind && !s.spilled {
 			return nil
 		}
 	}
 	return c.openSpan(kind, "", "")
+}
+
+// openElementEmphasis opens the emphasis of an element: the run of the
+// same emphasis just before it goes on, if nothing came between. (Not for
+// <sup> and <sub>: "[19][25]" are two citation marks.)
+func (c *converter) openElementEmphasis(kind spanKind) *span {
+	if c.codeSpan() == nil {
+		if s := c.continueSpan(kind); s != nil {
+			return s
+		}
+	}
+	return c.openEmphasis(kind)
+}
+
+// continueSpan takes back the span of kind just closed, when nothing came
+// after it: "<b>a</b><b>b</b>" is one run of bold (**ab**, not **a****b**),
+// and two code elements in a row one code span.
+func (c *converter) continueSpan(kind spanKind) *span {
+	s := c.pendingEm
+	if s == nil || s.kind != kind || s.spilled || c.tags != s.closedAt+1 {
+		// Only the start tag right after the end tag that closed it:
+		// a cell's, an item's or a block's end between keeps them apart.
+		return nil
+	}
+	c.pendingEm = nil
+	c.spans = append(c.spans, s)
+	return s
 }
 
 func (c *converter) close(e element) {

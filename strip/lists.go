@@ -19,6 +19,7 @@ type listState struct {
 	stray    bool // text outside any item has started a paragraph
 	afterDT  bool
 	cellMode bool
+	indent   int // the width of the last item's bullet, for a list put in the list
 }
 
 func (c *converter) currentList() *listState {
@@ -43,6 +44,7 @@ func (c *converter) openItem(e *element, at attrs) {
 	}
 	l.stray = false
 	bullet := c.syn.bullet(l.ordered, l.next, l.items == 0, l.start, l.alt)
+	l.indent = displayWidth(bullet)
 	l.next += l.step
 	l.items++
 	if l.cellMode {

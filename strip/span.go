@@ -13,6 +13,7 @@ import (
 // heading. Its content is held until it closes, when the markers that fit
 // around it are known. Line breaks inside a span become spaces.
 type span struct {
+	closedAt int // converter.tags when it closed: see continueSpan
 	kind     spanKind
 	href     string // as written
 	url      string // resolved; "" for links that lead nowhere
@@ -247,7 +248,7 @@ func (c *converter) closeSpan(s *span) {
 	default:
 		if len(s.events) > 0 {
 			// Decided when the next character arrives: see resolvePending.
-			s.before = c.sink().lastChar()
+			s.before, s.closedAt = c.sink().lastChar(), c.tags
 			c.pendingEm = s
 		} else {
 			c.freeSpan(s)
@@ -329,7 +330,9 @@ func (c *converter) closeLink(s *span) {
 		c.replay(s.events)
 		return
 	}
-	if !s.hasImage && (text == href || text == strings.TrimSpace(s.href) || "mailto:"+text == href) {
+	if !s.hasImage && (text == href || "mailto:"+text == href) {
+		// The text is the address: a relative one ("foo") would change
+		// what the reader sees, and stays a link with its text.
 		if c.opt.Format == FormatText {
 			c.piece(text, false)
 		} else {
