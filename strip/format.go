@@ -374,6 +374,7 @@ func (markdownSyntax) heading(level int, text string) []string {
 }
 
 func (markdownSyntax) bullet(ordered bool, n int, _ bool, _ int, alt bool) string {
+	n = listNumber(n)
 	switch {
 	case ordered && alt:
 		return strconv.Itoa(n) + ") "
@@ -384,6 +385,12 @@ func (markdownSyntax) bullet(ordered bool, n int, _ bool, _ int, alt bool) strin
 	}
 	return "- "
 }
+
+// listNumber is the number a Markdown or Org item can carry: CommonMark
+// reads 0 to 999999999 as a list marker and Org no sign, so "-1." would be a
+// bullet and the text "1." (a list that starts below 0 starts at 0: see
+// the converter's <ol>), and longer numbers are no marker.
+func listNumber(n int) int { return max(0, min(n, 999999999)) }
 
 func (markdownSyntax) quote() (string, string)      { return "> ", "> " }
 func (markdownSyntax) quoteBlock() (string, string) { return "", "" }
@@ -628,6 +635,7 @@ func (orgSyntax) bullet(ordered bool, n int, first bool, start int, _ bool) stri
 	if !ordered {
 		return "- "
 	}
+	n = listNumber(n)
 	if first && start != 1 {
 		return strconv.Itoa(n) + ". [@" + strconv.Itoa(n) + "] "
 	}

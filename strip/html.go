@@ -1064,6 +1064,9 @@ func (c *converter) open(e *element, at attrs) {
 		if a == atom.Ol {
 			if at.start != "" {
 				if n, err := strconv.Atoi(strings.TrimSpace(at.start)); err == nil {
+					if n < 0 && c.opt.Format != FormatText {
+						n = 0 // see listNumber: shown from 0, counting on
+					}
 					l.next, l.start = n, n
 				}
 			}

@@ -134,11 +134,15 @@ func (c *converter) openDefinition(e *element) {
 	case l.defOpen:
 		// Another definition of the same term: a line of its own in the
 		// item, not a soft break that Markdown would join.
-		if c.opt.Format == FormatMarkdown {
+		// In Markdown a hard break, written as a <br> is: only when
+		// text follows on the line (a block after it has a line of its
+		// own, and a lone "\" would show).
+		if c.opt.Format == FormatMarkdown && c.bw.pendingNL < 2 {
 			c.resolvePending('\n')
-			c.sink().piece(`\`, false)
+			c.brPending = true
+		} else {
+			c.block(1)
 		}
-		c.block(1)
 	default:
 		c.block(1)
 		c.bw.push(c.syn.bullet(false, 0, false, 0, l.alt), "  ")
