@@ -17,9 +17,9 @@ type attrs struct {
 	href, src, alt, class, style string
 	// dataSrc is the first of data-src, data-lazy-src and data-original:
 	// where lazy loading keeps the image's address.
-	dataSrc, srcset, dataSrcset string
-	start, value, colspan       string
-	hidden, reversed            bool
+	dataSrc, srcset, dataSrcset    string
+	start, value, colspan, rowspan string
+	hidden, reversed               bool
 }
 
 // tagName reads the current tag's name from the raw token, lower-cased into
@@ -183,6 +183,8 @@ func (a *attrs) set(k string, v []byte, segment *bool, value func([]byte) string
 		a.value = value(v)
 	case "colspan":
 		a.colspan = value(v)
+	case "rowspan":
+		a.rowspan = value(v)
 	case "hidden":
 		a.hidden = true
 	case "id":

@@ -163,8 +163,17 @@ type tableState struct {
 	row        *tableRow
 	cell       *cellSink
 	colspan    int
+	rowspan    int
 	header     bool
 	caption    *cellSink
+	// covered counts, per column, the rows below the current one that a
+	// cell's rowspan takes; taken says which columns of the current row
+	// it takes, and col where its next cell goes.
+	covered      []int
+	taken        []bool
+	col          int
+	cells        int // written by the page
+	placeholders int // added for rowspans
 	// labels counts the rows of two cells whose first is a short label
 	// (an infobox's "Born:" | "1950").
 	labels int
@@ -1144,7 +1153,7 @@ func (c *converter) open(e *element, at attrs) {
 			e.block = 2
 			return
 		}
-		c.openCell(a == atom.Th, at.colspan)
+		c.openCell(a == atom.Th, at.colspan, at.rowspan)
 	}
 }
 

@@ -26,6 +26,9 @@ type tableCell struct {
 // as many.
 const maxColspan = 32
 
+// maxRowspan bounds rowspan as HTML does.
+const maxRowspan = 65534
+
 // columnWidths returns the width of each column of rows (at least min),
 // and whether padding every cell to its column's width is cheap: no more
 // than twice what the cells hold. A table with one long cell among

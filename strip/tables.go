@@ -27,12 +27,42 @@ func (c *converter) openRow() {
 		c.block(1)
 	default:
 		c.closeRow()
-		c.table.t.rows = append(c.table.t.rows, tableRow{})
-		c.table.row = &c.table.t.rows[len(c.table.t.rows)-1]
+		c.newRow()
 	}
 }
 
-func (c *converter) openCell(header bool, colspan string) {
+// newRow starts a row, with the columns that rowspans from above take in it.
+func (c *converter) newRow() {
+	t := c.table
+	t.t.rows = append(t.t.rows, tableRow{})
+	t.row = &t.t.rows[len(t.t.rows)-1]
+	t.taken, t.col = t.taken[:0], 0
+	for k, n := range t.covered {
+		t.taken = append(t.taken, n > 0)
+		if n > 0 {
+			t.covered[k]--
+		}
+	}
+}
+
+// skipTaken adds an empty cell for each column at the row's next place that
+// a rowspan from above takes: the cells after it keep their columns.
+// The cells a page wrote bound them (4 for each, beyond a first 64), so
+// that a few bytes of rowspan cannot make rows of empty cells without end.
+func (c *converter) skipTaken() {
+	t := c.table
+	for t.col < len(t.taken) && t.taken[t.col] {
+		if t.placeholders >= 4*t.cells+64 {
+			t.covered, t.taken = t.covered[:0], t.taken[:0]
+			return
+		}
+		t.placeholders++
+		t.row.cells = append(t.row.cells, tableCell{colspan: 1})
+		t.col++
+	}
+}
+
+func (c *converter) openCell(header bool, colspan, rowspan string) {
 	switch {
 	case c.table == nil:
 		c.space(false)
@@ -52,6 +82,13 @@ func (c *converter) openCell(header bool, colspan string) {
 		}
 	}
 	c.table.colspan = min(n, maxColspan)
+	c.table.rowspan = 1
+	if v, err := strconv.Atoi(strings.TrimSpace(rowspan)); err == nil && v != 1 {
+		if v <= 0 || v > maxRowspan {
+			v = maxRowspan // 0 is to the end of the table's part
+		}
+		c.table.rowspan = v
+	}
 	c.table.paragraphs = 0
 	c.table.header = header
 	c.table.cell = &cellSink{nbsp: c.bw.nbsp, esc: newEscaper(c.opt.Format, true)}
@@ -70,11 +107,22 @@ func (c *converter) closeCell() {
 	lines := c.table.cell.text()
 	cell := tableCell{lines: lines, textStart: c.table.cell.textStart[:len(lines)], colspan: c.table.colspan, header: c.table.header}
 	c.table.cell = nil
-	if c.table.row == nil {
-		c.table.t.rows = append(c.table.t.rows, tableRow{})
-		c.table.row = &c.table.t.rows[len(c.table.t.rows)-1]
+	t := c.table
+	if t.row == nil {
+		c.newRow()
 	}
-	c.table.row.cells = append(c.table.row.cells, cell)
+	c.skipTaken()
+	t.cells++
+	t.row.cells = append(t.row.cells, cell)
+	for k := t.col; k < t.col+cell.colspan; k++ {
+		if t.rowspan > 1 {
+			for len(t.covered) <= k {
+				t.covered = append(t.covered, 0)
+			}
+			t.covered[k] = max(t.covered[k], t.rowspan-1)
+		}
+	}
+	t.col += cell.colspan
 }
 
 func (c *converter) closeRow() {
