@@ -105,6 +105,10 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 			meta.Author = author
 		}
 	}
+	if l := listing(doc, found); l != nil {
+		// A grid of cards, of which the scoring keeps one.
+		found = l
+	}
 	if found == nil {
 		return nil, meta, ErrNoArticle
 	}
