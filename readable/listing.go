@@ -147,10 +147,16 @@ func listing(doc, found *html.Node) *html.Node {
 	if g.parent == nil || g.text*2 < textLength(found)*3 {
 		return nil
 	}
+	c := g.parent
 	for p := g.parent; p != nil; p = p.Parent {
 		if p.DataAtom == atom.Main || attr(p, "role") == "main" {
-			return p
+			c = p
+			break
 		}
 	}
-	return g.parent
+	// The grid lies outside the site's furniture; what of it the
+	// container holds (facets, pagination) goes.
+	c = cloneTree(c)
+	removeWhere(c, isChrome)
+	return c
 }
