@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // TestListing: every card of a grid beside a facet panel, and none of
@@ -57,5 +60,51 @@ func TestListing(t *testing.T) {
 				t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", golden, got, want)
 			}
 		})
+	}
+}
+
+// TestSectionedMain: a service page's <main> of four headed sections is
+// kept whole when the extraction kept one of them, but not on a page
+// that says it is an article.
+func TestSectionedMain(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("testdata", "service-sections.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ogType string
+		whole  bool
+	}{{"website", true}, {"article", false}} {
+		doc, err := Parse(strings.NewReader(strings.Replace(string(page), `content="website"`, `content="`+c.ogType+`"`, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found *html.Node
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			if n.DataAtom == atom.Section && attr(n, "class") == "features" {
+				found = n
+			}
+			for k := n.FirstChild; k != nil; k = k.NextSibling {
+				walk(k)
+			}
+		}
+		walk(doc)
+		m := sectionedMain(doc, found, nil)
+		if (m != nil) != c.whole {
+			t.Fatalf("og:type %s: sectionedMain = %v, want whole main %v", c.ogType, m, c.whole)
+		}
+		if m == nil {
+			continue
+		}
+		got := textOf(m)
+		for _, w := range []string{"Descaling for offices", "What we do", "Pricing", "Questions", "taste test"} {
+			if !strings.Contains(got, w) {
+				t.Errorf("missing %q", w)
+			}
+		}
+		if strings.Contains(got, "Get started") {
+			t.Errorf("kept the subnav")
+		}
 	}
 }

@@ -108,6 +108,9 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	if l := listing(doc, found); l != nil {
 		// A grid of cards, of which the scoring keeps one.
 		found = l
+	} else if s := sectionedMain(doc, found, x.jsonLD); s != nil {
+		// A service page's sections, of which the scoring keeps one.
+		found = s
 	}
 	if found == nil {
 		return nil, meta, ErrNoArticle
