@@ -73,12 +73,7 @@ func (w *nodeWalker) close()              {}
 // add appends a token; a batch may run over its size by one <noscript>'s
 // tokens, which the tree holds in memory already.
 func (w *nodeWalker) add(tt html.TokenType, parts ...[]byte) bool {
-	b := w.b
-	start := len(b.buf)
-	for _, p := range parts {
-		b.buf = append(b.buf, p...)
-	}
-	b.toks = append(b.toks, token{tt: tt, start: start, end: len(b.buf)})
+	w.b.append(tt, parts...)
 	return true
 }
 

@@ -45,6 +45,15 @@ type tokenBatch struct {
 	err  error // set on the last batch: io.EOF or the read error
 }
 
+// append adds a token whose bytes are the concatenation of parts.
+func (b *tokenBatch) append(tt html.TokenType, parts ...[]byte) {
+	start := len(b.buf)
+	for _, p := range parts {
+		b.buf = append(b.buf, p...)
+	}
+	b.toks = append(b.toks, token{tt: tt, start: start, end: len(b.buf)})
+}
+
 // tokenStream tokenizes r in the background.
 type tokenStream struct {
 	full chan *tokenBatch
@@ -113,11 +122,7 @@ func (bt *batcher) send() bool {
 // stopped.
 func (bt *batcher) add(tt html.TokenType, parts ...[]byte) bool {
 	b := bt.b
-	start := len(b.buf)
-	for _, p := range parts {
-		b.buf = append(b.buf, p...)
-	}
-	b.toks = append(b.toks, token{tt: tt, start: start, end: len(b.buf)})
+	b.append(tt, parts...)
 	if len(b.toks) >= batchTokens || len(b.buf) >= batchBytes {
 		return bt.send() && bt.get()
 	}
