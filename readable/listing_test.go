@@ -108,3 +108,19 @@ func TestSectionedMain(t *testing.T) {
 		}
 	}
 }
+
+// TestProductDescription: a product page whose description tab is
+// empty, filled by scripts, gets the description of its JSON-LD.
+func TestProductDescription(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("testdata", "product-tabs.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := articleMarkdown(t, string(page))
+	if !strings.Contains(got, "A two-litre stovetop kettle of brushed stainless steel that sings") {
+		t.Errorf("no description from the JSON-LD:\n%s", got)
+	}
+	if strings.Count(got, "sings when the water boils") != 1 {
+		t.Errorf("description not there once:\n%s", got)
+	}
+}

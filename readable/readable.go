@@ -112,6 +112,7 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 		// A service page's sections, of which the scoring keeps one.
 		found = s
 	}
+	found = withProductDescription(found, x.jsonLD)
 	if found == nil {
 		return nil, meta, ErrNoArticle
 	}

@@ -25,6 +25,19 @@ func sectionedMain(doc, found *html.Node, jsonLD []string) *html.Node {
 		// Its <main> holds the article's comments, its related reading.
 		return nil
 	}
+	m := pageMain(doc)
+	if m == nil {
+		return nil
+	}
+	if headedSections(m) < minSections || textLength(found)*4 >= textLength(m) {
+		return nil
+	}
+	return m
+}
+
+// pageMain returns a copy of the page's one <main> (or role=main)
+// without the furniture inside it, or nil.
+func pageMain(doc *html.Node) *html.Node {
 	var mains []*html.Node
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -42,6 +55,11 @@ func sectionedMain(doc, found *html.Node, jsonLD []string) *html.Node {
 	}
 	m := cloneTree(mains[0])
 	removeWhere(m, isChrome)
+	return m
+}
+
+// headedSections counts the h2 and h3 headings with text under m.
+func headedSections(m *html.Node) int {
 	headings := 0
 	var count func(n *html.Node)
 	count = func(n *html.Node) {
@@ -60,10 +78,7 @@ func sectionedMain(doc, found *html.Node, jsonLD []string) *html.Node {
 		}
 	}
 	count(m)
-	if headings < minSections || textLength(found)*4 >= textLength(m) {
-		return nil
-	}
-	return m
+	return headings
 }
 
 // declaresArticle reports whether the page says it is something to read
