@@ -46,6 +46,7 @@ type converter struct {
 	pendingEm *span // a closed emphasis waiting for the next character
 	brPending bool
 	tables    int // open <table> elements
+	svgs      int // open <svg> elements
 	tags      int // the tags read so far
 	// afterImage: an image was just written; text that follows it at once
 	// gets a space, as the image stood between them (its alternative text
@@ -114,6 +115,7 @@ type activeFormat struct {
 	raw    []byte     // its start tag, to open it again
 	node   *html.Node // and its element, when read from a tree
 	marker bool
+	open   bool // its element is on the stack
 }
 
 // maxActiveFormats bounds the list; the parser's "Noah's Ark" clause keeps
@@ -166,11 +168,11 @@ type tableState struct {
 	rowspan    int
 	header     bool
 	caption    *cellSink
-	// covered counts, per column, the rows below the current one that a
-	// cell's rowspan takes; taken says which columns of the current row
-	// it takes, and col where its next cell goes.
-	covered      []int
-	taken        []bool
+	// spanEnd is, per column, the row a cell's rowspan takes it to (rows
+	// before that one have the column taken); rowNum is the current row,
+	// and col where its next cell goes.
+	spanEnd      []int
+	rowNum       int
 	col          int
 	cells        int // written by the page
 	placeholders int // added for rowspans
@@ -361,7 +363,7 @@ func (c *converter) closeImplied(a atom.Atom) {
 		// A <p> open in button scope, through the inline elements
 		// inside it ("<p><cite><p>" ends the cite too).
 	scope:
-		for i := len(c.stack) - 1; i >= 0; i-- {
+		for i := len(c.stack) - 1; i >= max(0, len(c.stack)-maxReopen); i-- {
 			switch t := c.stack[i].tag; {
 			case t == atom.P:
 				c.popTo(i)
@@ -439,7 +441,7 @@ func (c *converter) startTag(selfClosing bool) {
 	}
 	switch a {
 	case atom.Td, atom.Th, atom.Tr, atom.Tbody, atom.Thead, atom.Tfoot, atom.Caption, atom.Col, atom.Colgroup:
-		if !c.inTableElement() && !c.foreign(a) {
+		if c.node == nil && !c.inTableElement() && !c.foreign(a) {
 			return // the parser drops a table's parts outside a table
 		}
 	}
@@ -457,17 +459,21 @@ func (c *converter) startTag(selfClosing bool) {
 	case c.skipUntil < 0 && a != atom.Html && a != atom.Head && !headContent(a):
 		c.headDone = true
 	}
-	if a == atom.Base && !c.sawBase && c.hasAttr("href") {
+	if a == atom.Base && !c.sawBase && c.hasAttr("href") && !c.foreign(a) && !c.inTemplate() {
 		// <base> lives in the skipped <head>; the first with an href
 		// counts. ConvertNodes has its caller's base, and reads none.
 		c.sawBase = true
 		c.setBase(c.readAttrs().href)
 	}
 	if c.skipUntil >= 0 {
-		if i := c.foreignRoot(); i >= 0 && breaksOut(a) {
+		svg := -1
+		if breaksOut(a) && c.svgs > 0 {
+			svg = c.foreignRoot()
+		}
+		if svg >= 0 {
 			// An HTML element ends the SVG it appears in, as the parser
 			// has it: "<svg><div>Text" shows the text.
-			c.popTo(i)
+			c.popTo(svg)
 		} else if a != atom.Html && a != atom.Body {
 			c.closeImplied(a) // "<p hidden>x<p>Shown": the second ends the first
 		}
@@ -475,6 +481,10 @@ func (c *converter) startTag(selfClosing bool) {
 	if c.skipUntil >= 0 {
 		// Track depth inside hidden content so its end is found.
 		if !htmlx.Void(a) && !selfClosing {
+			if len(c.stack) >= maxDepth {
+				c.overflow++
+				return
+			}
 			c.push(c.newElement(a, name))
 		}
 		return
@@ -609,6 +619,9 @@ func (c *converter) push(e element) {
 	if e.tag == atom.Table {
 		c.tables++
 	}
+	if e.tag == atom.Svg {
+		c.svgs++
+	}
 	if c.skipUntil < 0 && c.pre == nil {
 		switch {
 		case e.inline != 0 && isFormatting(e.tag):
@@ -619,11 +632,11 @@ func (c *converter) push(e element) {
 				// if the element's opening left it in the list.
 				for i := range c.active {
 					if c.active[i].id == c.reopening {
-						c.active[i].id = e.format
+						c.active[i].id, c.active[i].open = e.format, true
 					}
 				}
 			} else {
-				c.addFormat(activeFormat{id: e.format, tag: e.tag, raw: append([]byte(nil), c.data...), node: c.node})
+				c.addFormat(activeFormat{id: e.format, tag: e.tag, raw: append([]byte(nil), c.data...), node: c.node, open: true})
 			}
 		case e.tag == atom.Td || e.tag == atom.Th || e.tag == atom.Caption || e.tag == atom.Object ||
 			e.tag == atom.Marquee || e.tag == atom.Applet || e.tag == atom.Template:
@@ -679,7 +692,7 @@ func (c *converter) closedFormat(e element) {
 		if c.active[i].marker {
 			c.active = c.active[:i]
 		} else {
-			c.stale = true
+			c.active[i].open, c.stale = false, true
 		}
 		return
 	}
@@ -703,7 +716,7 @@ func (c *converter) reconstruct() {
 	// the entries to open are taken first.
 	var closed []activeFormat
 	for _, f := range c.active[start:] {
-		if !c.openFormat(f.id) {
+		if !f.open {
 			closed = append(closed, f)
 		}
 	}
@@ -721,22 +734,12 @@ func reconstructs(a atom.Atom) bool {
 	return isFormatting(a) || a == atom.Img || a == atom.Br || a == atom.Input || !special(a) && headingLevels[a] == 0
 }
 
-// openFormat reports whether the element of an entry is open.
-func (c *converter) openFormat(id int) bool {
-	for i := len(c.stack) - 1; i >= 0; i-- {
-		if c.stack[i].format == id {
-			return true
-		}
-	}
-	return false
-}
-
 func (c *converter) endTag(a atom.Atom, name string) {
 	if a == atom.Noscript && c.headNoscript && c.noscripts == 0 {
 		c.headNoscript = false // the head's, which the body's content ended
 		return
 	}
-	if c.overflow > 0 && (c.skipUntil < 0) && len(c.stack) >= maxDepth {
+	if c.overflow > 0 && len(c.stack) >= maxDepth {
 		c.overflow--
 		return
 	}
@@ -795,8 +798,8 @@ func (c *converter) endTag(a atom.Atom, name string) {
 // paragraph, not bold). It reports whether it did; without a block above
 // the element, the caller pops to it.
 func (c *converter) adopt(i int) bool {
-	if c.skipUntil >= 0 || c.pre != nil || c.math != nil {
-		return false
+	if c.math != nil && c.math.depth > i {
+		return false // a formula's end is found by its depth: left as it is
 	}
 	block := false
 	for _, e := range c.stack[i+1:] {
@@ -826,6 +829,15 @@ func (c *converter) adopt(i int) bool {
 		k++
 	}
 	c.inline = c.inline[:k]
+	// What is found by its place in the stack moves down with it: the
+	// hidden element being skipped ("<a><div hidden><a>" keeps the div
+	// hidden), the code block, the table.
+	if c.skipUntil > i {
+		c.skipUntil--
+	}
+	if c.pre != nil && c.pre.depth > i {
+		c.pre.depth--
+	}
 	if c.table != nil && c.table.depth > i {
 		c.table.depth--
 	}
@@ -872,6 +884,17 @@ func special(a atom.Atom) bool {
 		atom.Style, atom.Summary, atom.Table, atom.Tbody, atom.Td, atom.Template, atom.Textarea,
 		atom.Tfoot, atom.Th, atom.Thead, atom.Title, atom.Tr, atom.Track, atom.Ul, atom.Wbr, atom.Xmp:
 		return true
+	}
+	return false
+}
+
+// inTemplate reports whether a <template> is open: its content is no part
+// of the document (a <base> there counts for nothing).
+func (c *converter) inTemplate() bool {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if c.stack[i].tag == atom.Template {
+			return true
+		}
 	}
 	return false
 }
@@ -945,6 +968,9 @@ func (c *converter) popTo(i int) {
 		}
 		if e.tag == atom.Table {
 			c.tables--
+		}
+		if e.tag == atom.Svg {
+			c.svgs--
 		}
 		if c.skipUntil >= 0 {
 			if n == c.skipUntil {
@@ -1144,6 +1170,10 @@ func (c *converter) open(e *element, at attrs) {
 	case atom.Caption:
 		if c.table != nil && c.innerTable == 0 {
 			c.table.caption = &cellSink{nbsp: c.bw.nbsp, esc: newEscaper(c.opt.Format, false)}
+		}
+	case atom.Thead, atom.Tbody, atom.Tfoot:
+		if c.table != nil && c.innerTable == 0 {
+			c.table.spanEnd = c.table.spanEnd[:0] // no rowspan reaches out of its row group
 		}
 	case atom.Tr:
 		c.openRow()

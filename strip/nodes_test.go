@@ -177,3 +177,36 @@ func TestTitleBothPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestTableParts: a row or a row group handed over alone (a selection, an
+// article) keeps its cells apart; only the tokenizer's stray cells outside
+// any table are dropped, as the parser drops them.
+func TestTableParts(t *testing.T) {
+	doc, err := html.Parse(strings.NewReader(`<table><tr><td>a<td>b<tr><td>c<td>d</table>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []*html.Node
+	var find func(*html.Node)
+	find = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "tr" {
+			rows = append(rows, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			find(c)
+		}
+	}
+	find(doc)
+	var out bytes.Buffer
+	if err := ConvertNodes(&out, rows, Options{Format: FormatText, HTML: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "a b") || !strings.Contains(got, "c d") {
+		t.Errorf("rows alone: %q", got)
+	}
+	out.Reset()
+	Convert(&out, strings.NewReader(`<p>x<td>y</p>`), Options{Format: FormatText, HTML: true})
+	if got := out.String(); got != "xy\n" {
+		t.Errorf("a stray cell: %q", got)
+	}
+}

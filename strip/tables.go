@@ -36,13 +36,8 @@ func (c *converter) newRow() {
 	t := c.table
 	t.t.rows = append(t.t.rows, tableRow{})
 	t.row = &t.t.rows[len(t.t.rows)-1]
-	t.taken, t.col = t.taken[:0], 0
-	for k, n := range t.covered {
-		t.taken = append(t.taken, n > 0)
-		if n > 0 {
-			t.covered[k]--
-		}
-	}
+	t.rowNum++
+	t.col = 0
 }
 
 // skipTaken adds an empty cell for each column at the row's next place that
@@ -51,9 +46,9 @@ func (c *converter) newRow() {
 // that a few bytes of rowspan cannot make rows of empty cells without end.
 func (c *converter) skipTaken() {
 	t := c.table
-	for t.col < len(t.taken) && t.taken[t.col] {
+	for t.col < len(t.spanEnd) && t.spanEnd[t.col] > t.rowNum {
 		if t.placeholders >= 4*t.cells+64 {
-			t.covered, t.taken = t.covered[:0], t.taken[:0]
+			t.spanEnd = t.spanEnd[:0]
 			return
 		}
 		t.placeholders++
@@ -114,12 +109,12 @@ func (c *converter) closeCell() {
 	c.skipTaken()
 	t.cells++
 	t.row.cells = append(t.row.cells, cell)
-	for k := t.col; k < t.col+cell.colspan; k++ {
-		if t.rowspan > 1 {
-			for len(t.covered) <= k {
-				t.covered = append(t.covered, 0)
+	if t.rowspan > 1 {
+		for k := t.col; k < t.col+cell.colspan; k++ {
+			for len(t.spanEnd) <= k {
+				t.spanEnd = append(t.spanEnd, 0)
 			}
-			t.covered[k] = max(t.covered[k], t.rowspan-1)
+			t.spanEnd[k] = max(t.spanEnd[k], t.rowNum+t.rowspan)
 		}
 	}
 	t.col += cell.colspan
