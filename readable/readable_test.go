@@ -124,7 +124,7 @@ func FuzzArticle(f *testing.F) {
 	}
 	f.Add("<article><p>x</article></p><main>")
 	f.Add(`<noscript><a itemscope itemtype="DiscussionForumPosting"><a00 itemprop="author">00<b itemprop="text">0000000000000`)
-	for _, name := range []string{"forum-discourse", "forum-qa", "forum-xenforo"} {
+	for _, name := range []string{"forum-discourse", "forum-qa", "forum-xenforo", "listing-grid", "service-sections", "product-tabs"} {
 		if b, err := os.ReadFile(filepath.Join("testdata", name+".html")); err == nil {
 			f.Add(string(b))
 		}
