@@ -43,6 +43,10 @@ func TestBaseURLOnce(t *testing.T) {
 	if got := BaseURL(doc, page).String(); got != "https://example.com/a/sub/" {
 		t.Errorf("BaseURL = %s", got)
 	}
+	doc, _ = html.Parse(strings.NewReader(`<svg><base href="https://evil.example/"></svg><template><base href="https://evil2.example/"></template><p>x`))
+	if got := BaseURL(doc, page); got != page {
+		t.Errorf("a <base> in SVG or a template counted: %v", got)
+	}
 	doc, _ = html.Parse(strings.NewReader(`<p>no base`))
 	if got := BaseURL(doc, page); got != page {
 		t.Errorf("BaseURL without <base> = %v", got)

@@ -40,12 +40,15 @@ func Base(docURL *url.URL, href string) *url.URL {
 func BaseURL(doc *html.Node, docURL *url.URL) *url.URL {
 	var find func(*html.Node) *html.Node
 	find = func(n *html.Node) *html.Node {
-		if n.Type == html.ElementNode && n.DataAtom == atom.Base {
+		if n.Type == html.ElementNode && n.Namespace == "" && n.DataAtom == atom.Base {
 			for _, a := range n.Attr {
 				if a.Namespace == "" && a.Key == "href" {
 					return n
 				}
 			}
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Template || n.Namespace != "") {
+			return nil // a template's content and SVG are no part of the document's base
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if b := find(c); b != nil {
