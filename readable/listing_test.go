@@ -124,3 +124,26 @@ func TestProductDescription(t *testing.T) {
 		t.Errorf("description not there once:\n%s", got)
 	}
 }
+
+// TestProductDescriptionMarkup: a JSON-LD description that holds HTML is read
+// as HTML, so no tag shows as text.
+func TestProductDescriptionMarkup(t *testing.T) {
+	n := descriptionNode("<p>Brushed <b>steel</b> &amp; copper.</p><ul><li>2 l</li></ul>")
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	if got := b.String(); got != "Brushed steel & copper.2 l" {
+		t.Errorf("text %q", got)
+	}
+	if n := descriptionNode("Plain text, no markup."); n.DataAtom != atom.P || n.FirstChild.Data != "Plain text, no markup." {
+		t.Errorf("plain description: %+v", n)
+	}
+}

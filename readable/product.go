@@ -80,8 +80,24 @@ func withProductDescription(found *html.Node, jsonLD []string) *html.Node {
 	if found != nil {
 		out.AppendChild(cloneTree(found))
 	}
+	out.AppendChild(descriptionNode(d))
+	return out
+}
+
+// descriptionNode is a JSON-LD description as the page would show it: a
+// paragraph of its text, or, when it holds markup (shops put HTML there),
+// that markup parsed, so that no tag shows as text.
+func descriptionNode(d string) *html.Node {
+	div := &html.Node{Type: html.ElementNode, DataAtom: atom.Div, Data: "div"}
+	if strings.ContainsAny(d, "<&") {
+		if nodes, err := html.ParseFragment(strings.NewReader(d), div); err == nil && len(nodes) > 0 {
+			for _, n := range nodes {
+				div.AppendChild(n)
+			}
+			return div
+		}
+	}
 	p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p"}
 	p.AppendChild(&html.Node{Type: html.TextNode, Data: d})
-	out.AppendChild(p)
-	return out
+	return p
 }
