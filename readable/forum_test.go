@@ -101,19 +101,7 @@ func TestForumThread(t *testing.T) {
 					t.Errorf("kept %q", w)
 				}
 			}
-			golden := filepath.Join("testdata", c.name+".md")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", golden, got, want)
-			}
+			checkGolden(t, c.name, got)
 		})
 	}
 }
@@ -170,5 +158,23 @@ func TestPostDate(t *testing.T) {
 		if got := postDate(post{item: item, body: body}); got != c.want {
 			t.Errorf("%s: date %q, want %q", c.item, got, c.want)
 		}
+	}
+}
+
+// checkGolden compares got with testdata/NAME.md; -update rewrites it.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+".md")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", golden, got, want)
 	}
 }

@@ -46,19 +46,7 @@ func TestListing(t *testing.T) {
 					t.Errorf("kept %q", w)
 				}
 			}
-			golden := filepath.Join("testdata", c.name+".md")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", golden, got, want)
-			}
+			checkGolden(t, c.name, got)
 		})
 	}
 }
@@ -129,18 +117,7 @@ func TestProductDescription(t *testing.T) {
 // as HTML, so no tag shows as text.
 func TestProductDescriptionMarkup(t *testing.T) {
 	n := descriptionNode("<p>Brushed <b>steel</b> &amp; copper.</p><ul><li>2 l</li></ul>")
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	if got := b.String(); got != "Brushed steel & copper.2 l" {
+	if got := textOf(n); got != "Brushed steel & copper.2 l" {
 		t.Errorf("text %q", got)
 	}
 	if n := descriptionNode("Plain text, no markup."); n.DataAtom != atom.P || n.FirstChild.Data != "Plain text, no markup." {
