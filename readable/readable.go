@@ -380,7 +380,8 @@ func textLengthUpTo(n *html.Node, limit int) int {
 	return min(total, limit)
 }
 
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// collapse is htmlx.CollapseSpace: white space as a reader sees it.
+func collapse(s string) string { return htmlx.CollapseSpace(s) }
 
 // collapsedLen is len(collapse(s)) for ASCII white space, without
 // building the string.

@@ -7,6 +7,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/net/html/atom"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
 )
 
 // lineBreakTag handles <br>. In Markdown a break inside a paragraph is a
@@ -303,8 +305,10 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// collapseSpace is htmlx.CollapseSpace of s without the characters no
+// reader sees (controls, soft hyphens, bidi controls).
 func collapseSpace(s string) string {
-	return strings.Join(strings.Fields(cleanText([]byte(s), false)), " ")
+	return htmlx.CollapseSpace(cleanText([]byte(s), false))
 }
 
 // piece writes content to the current sink, after settling a pending

@@ -38,3 +38,8 @@ func StyleHides(style string) bool {
 	}
 	return false
 }
+
+// CollapseSpace is s as a reader sees its white space: each run of spaces
+// (Unicode's, so a no-break space too) one space, none at either end. It
+// is how titles, metadata and alt text are read, on every path.
+func CollapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
