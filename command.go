@@ -11,7 +11,10 @@ import (
 	"github.com/insert-from-url/insert-from-url/elisp"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/images"
+	"github.com/insert-from-url/insert-from-url/internal/cli"
+	"github.com/insert-from-url/insert-from-url/internal/exitcode"
 	"github.com/insert-from-url/insert-from-url/internal/pipeline"
+	"github.com/insert-from-url/insert-from-url/internal/writeout"
 	"github.com/insert-from-url/insert-from-url/output"
 )
 
@@ -36,7 +39,7 @@ type command struct {
 	// waits for it to be gone.
 	rendering atomic.Bool
 	// transfer is what --write-out tells.
-	transfer transfer
+	transfer writeout.Transfer
 	// progress is the meter, nil when none is drawn; renderMeter the one
 	// shown while a browser renders.
 	progress, renderMeter *output.Progress
@@ -72,37 +75,37 @@ func (c *command) run(ctx context.Context, args []string) int {
 	opts, err := parseArgs(args, stderr)
 	if err != nil {
 		if errors.Is(err, errHelp) {
-			return exitOK
+			return exitcode.OK
 		}
-		fmt.Fprintf(stderr, "%s: %s (see --help)\n", progName, oneLine(err.Error()))
-		return exitUsage
+		fmt.Fprintf(stderr, "%s: %s (see --help)\n", progName, cli.OneLine(err.Error()))
+		return exitcode.Usage
 	}
 	switch {
 	case opts.ShowVersion:
 		fmt.Fprintf(stdout, "%s %s\n", progName, version())
-		return exitOK
+		return exitcode.OK
 	case opts.PrintEmacs:
 		if _, err := io.WriteString(stdout, elisp.Source); err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", progName, oneLine((&output.WriteError{Err: err}).Error()))
-			return exitWrite
+			fmt.Fprintf(stderr, "%s: %s\n", progName, cli.OneLine((&output.WriteError{Err: err}).Error()))
+			return exitcode.Write
 		}
-		return exitOK
+		return exitcode.OK
 	}
 	opts.Stdin = c.stdin
 	if opts.Images != "" {
-		opts.ImagesLinkDir = imageLinkDir(opts.Images, opts.Output, opts.ImagesRelative)
+		opts.ImagesLinkDir = pipeline.ImageLinkDir(opts.Images, opts.Output, opts.ImagesRelative)
 	}
 	c.opts = opts
 	return c.fetch(ctx)
 }
 
 func (c *command) fail(err error) int {
-	fmt.Fprintf(c.stderr, "%s: %s\n", progName, oneLine(err.Error()))
-	return exitCode(err)
+	fmt.Fprintf(c.stderr, "%s: %s\n", progName, cli.OneLine(err.Error()))
+	return exitcode.Of(err)
 }
 
 func (c *command) warn(msg string) {
-	fmt.Fprintf(c.stderr, "%s: warning: %s\n", progName, oneLine(msg))
+	fmt.Fprintf(c.stderr, "%s: warning: %s\n", progName, cli.OneLine(msg))
 }
 
 // hooks are what the pipeline tells the command: its warnings, a browser
@@ -114,7 +117,13 @@ func (c *command) hooks() pipeline.Hooks {
 		Rendering: func(on bool) {
 			c.rendering.Store(on)
 			if on && (c.opts.Progress || (!c.opts.Silent && isTerminal(c.stderr))) {
-				c.renderMeter = output.StartProgress(c.stderr, func() int64 { return 0 }, -1, renderMeterDelay(c.opts.Progress))
+				// At once for a program that shows it (Emacs's mode
+				// line), else after the usual delay.
+				delay := output.ProgressDelay
+				if c.opts.Progress {
+					delay = 0
+				}
+				c.renderMeter = output.StartProgress(c.stderr, func() int64 { return 0 }, -1, delay)
 				c.renderMeter.SetExtra(func() string { return "rendering in a browser" })
 			} else if !on {
 				c.renderMeter.Stop()
@@ -169,7 +178,7 @@ func (c *command) fetch(ctx context.Context) int {
 	}
 
 	res, err := pipeline.Write(ctx, sink, src, &o.Options, c.hooks(), toTerminal)
-	c.transfer.mediaType, c.transfer.converted = res.MediaType, res.Converted
+	c.transfer.MediaType, c.transfer.Converted = res.MediaType, res.Converted
 	progress.Stop()
 	if err == nil && ctx.Err() != nil {
 		// A signal came while the body was converted: what was written
@@ -185,13 +194,13 @@ func (c *command) fetch(ctx context.Context) int {
 		return c.fail(err)
 	}
 	if o.WriteOut != "" {
-		c.transfer.resp = resp
-		if err := writeOut(o.WriteOut, c.transfer, c.stdout, c.stderr); err != nil {
+		c.transfer.Response = resp
+		if err := writeout.Write(o.WriteOut, c.transfer, c.stdout, c.stderr); err != nil {
 			return c.fail(&output.WriteError{Err: err})
 		}
 	}
 	if statusErr != nil {
 		return c.fail(statusErr)
 	}
-	return exitOK
+	return exitcode.OK
 }

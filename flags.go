@@ -11,6 +11,7 @@ import (
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/internal/cli"
 	"github.com/insert-from-url/insert-from-url/internal/pipeline"
+	"github.com/insert-from-url/insert-from-url/internal/writeout"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -114,7 +115,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		o.Links = strip.LinksNone
 	}
 	o.ShiftHeadings = fs.Changed("base-level")
-	if err := checkWriteOut(o.WriteOut); err != nil {
+	if err := writeout.Check(o.WriteOut); err != nil {
 		return nil, err
 	}
 	if o.Render == "never" {

@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/insert-from-url/insert-from-url/internal/exitcode"
 )
 
 func encodeImage(t *testing.T, kind string, c color.Color) []byte {
@@ -279,31 +281,10 @@ func TestImagesOnlyKept(t *testing.T) {
 	// A folder that cannot be made is a write error, with no output.
 	blocker := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(blocker, nil, 0o644)
-	runCmd(t, "-f", "org", "--images", blocker, srv.URL+"/page.html").check(t, exitWrite, "cannot create the images folder", "")
+	runCmd(t, "-f", "org", "--images", blocker, srv.URL+"/page.html").check(t, exitcode.Write, "cannot create the images folder", "")
 
 	// --images needs Markdown or Org.
-	runCmd(t, "-f", "text", "--images", dir, srv.URL+"/page.html").check(t, exitUsage, "--images works with", "")
-}
-
-func TestImageLinkDir(t *testing.T) {
-	empty, notes := "", "/home/u/notes"
-	for _, tc := range []struct {
-		dir, output string
-		rel         *string
-		want        string
-	}{
-		{"img", "", nil, "img"},
-		{"/abs/img", "", nil, "/abs/img"},
-		{"notes/img", "notes/page.md", nil, "img"},
-		{"img", "notes/page.md", nil, "../img"},
-		{"/home/u/notes/data/x", "/tmp/emacs-123", &notes, "data/x"},
-		{"/home/u/img", "/tmp/emacs-123", &empty, "/home/u/img"},
-		{"img", "-", nil, "img"},
-	} {
-		if got := imageLinkDir(tc.dir, tc.output, tc.rel); got != tc.want {
-			t.Errorf("imageLinkDir(%q, %q, %v) = %q, want %q", tc.dir, tc.output, tc.rel, got, tc.want)
-		}
-	}
+	runCmd(t, "-f", "text", "--images", dir, srv.URL+"/page.html").check(t, exitcode.Usage, "--images works with", "")
 }
 
 // TestImagesInterrupted: a run stopped by a signal while an image is still

@@ -17,7 +17,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
 	"time"
 
@@ -85,21 +84,6 @@ func isTerminal(w io.Writer) bool {
 		return term.IsTerminal(int(t.Fd()))
 	}
 	return false
-}
-
-// oneLine keeps an error message on one line, whatever a server put in it,
-// and without the bidi controls that would make it read otherwise.
-func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return ' '
-		case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
 }
 
 func version() string {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insert-from-url/insert-from-url/internal/exitcode"
 	"github.com/insert-from-url/insert-from-url/render"
 )
 
@@ -87,14 +88,14 @@ func TestRenderErrors(t *testing.T) {
 	srv, _ := renderSite(t)
 	t.Run("no browser", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		runCmd(t, "--render", srv.URL+"/shell.html").check(t, exitBrowser, "install Chromium", "")
-		runCmd(t, "--render", "--browser", "/no/such/chromium", srv.URL+"/shell.html").check(t, exitBrowser, "no browser", "")
+		runCmd(t, "--render", srv.URL+"/shell.html").check(t, exitcode.Browser, "install Chromium", "")
+		runCmd(t, "--render", "--browser", "/no/such/chromium", srv.URL+"/shell.html").check(t, exitcode.Browser, "no browser", "")
 	})
 	file := filepath.Join(t.TempDir(), "page.html")
 	os.WriteFile(file, []byte("<p>x</p>"), 0o644)
-	runCmd(t, "--render", file).check(t, exitUsage, "not files or stdin", "")
-	runCmd(t, "--render=sometimes", srv.URL).check(t, exitUsage, "--render must be", "")
-	runCmd(t, "--browser", "chromium", srv.URL).check(t, exitUsage, "--browser needs --render", "")
+	runCmd(t, "--render", file).check(t, exitcode.Usage, "not files or stdin", "")
+	runCmd(t, "--render=sometimes", srv.URL).check(t, exitcode.Usage, "--render must be", "")
+	runCmd(t, "--browser", "chromium", srv.URL).check(t, exitcode.Usage, "--browser needs --render", "")
 }
 
 // TestRenderTimeoutAndSignal: a page that never settles ends at --max-time
@@ -106,7 +107,7 @@ func TestRenderTimeoutAndSignal(t *testing.T) {
 	tmp := shortTempDir(t)
 	t.Setenv("TMPDIR", tmp)
 	start := time.Now()
-	runCmd(t, "--render", "--max-time", "2", srv.URL+"/forever.html").check(t, exitTimeout, "did not settle", "")
+	runCmd(t, "--render", "--max-time", "2", srv.URL+"/forever.html").check(t, exitcode.Timeout, "did not settle", "")
 	if took := time.Since(start); took > 8*time.Second {
 		t.Errorf("--max-time 2 took %v", took)
 	}

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/insert-from-url/insert-from-url/fetch"
 )
 
 func TestWriteOut(t *testing.T) {
@@ -51,19 +49,4 @@ func TestWriteOut(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d, %q, %q", tc.args, r.code, out.String(), r.stderr, tc.code, tc.stdout, tc.stderr)
 		}
 	}
-}
-
-var fetchResponse = fetch.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/html"}}}
-
-func FuzzWriteOut(f *testing.F) {
-	f.Add(`%{stderr}%{content_type}\n%{http_code}`)
-	f.Add(`%{`)
-	f.Add(`\`)
-	f.Fuzz(func(t *testing.T, format string) {
-		var out, errb bytes.Buffer
-		err := writeOut(format, transfer{resp: &fetchResponse}, &out, &errb)
-		if err == nil && out.Len()+errb.Len() > len(format)*64+64 {
-			t.Errorf("%d bytes from a %d-byte format", out.Len()+errb.Len(), len(format))
-		}
-	})
 }

@@ -133,3 +133,24 @@ func TestNoDevPageEmpty(t *testing.T) {
 		t.Errorf("%d conversions of the dev pages print nothing: %s", len(empty), strings.Join(empty, ", "))
 	}
 }
+
+func TestImageLinkDir(t *testing.T) {
+	empty, notes := "", "/home/u/notes"
+	for _, tc := range []struct {
+		dir, output string
+		rel         *string
+		want        string
+	}{
+		{"img", "", nil, "img"},
+		{"/abs/img", "", nil, "/abs/img"},
+		{"notes/img", "notes/page.md", nil, "img"},
+		{"img", "notes/page.md", nil, "../img"},
+		{"/home/u/notes/data/x", "/tmp/emacs-123", &notes, "data/x"},
+		{"/home/u/img", "/tmp/emacs-123", &empty, "/home/u/img"},
+		{"img", "-", nil, "img"},
+	} {
+		if got := ImageLinkDir(tc.dir, tc.output, tc.rel); got != tc.want {
+			t.Errorf("ImageLinkDir(%q, %q, %v) = %q, want %q", tc.dir, tc.output, tc.rel, got, tc.want)
+		}
+	}
+}

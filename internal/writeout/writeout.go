@@ -1,4 +1,8 @@
-package main
+// Package writeout expands --write-out formats, as curl's -w does: the
+// variables both programs know keep curl's names and meanings, and the
+// program adds its own. It never prints on its own: Write writes to the
+// writers it is given.
+package writeout
 
 import (
 	"fmt"
@@ -6,24 +10,26 @@ import (
 	"strings"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/internal/cli"
 )
 
-// transfer is what --write-out can tell about a finished run.
-type transfer struct {
-	resp *fetch.Response
-	// mediaType is the type the body was read as (declared or sniffed);
-	// converted says whether it was HTML turned into the output format.
-	mediaType string
-	converted bool
+// Transfer is what --write-out can tell about a finished run.
+type Transfer struct {
+	Response *fetch.Response
+	// MediaType is the type the body was read as (declared or sniffed);
+	// Converted says whether it was HTML turned into the output format.
+	MediaType string
+	Converted bool
 }
 
-// writeOut expands a --write-out format, as curl's -w does for the
-// variables both know (%{content_type}, %{http_code}, %{url_effective},
-// %{size_download}, %{stdout}, %{stderr}) and for two of its own:
-// %{media_type}, the type the body was read as, and %{converted}, 1 when
-// HTML was converted. \n, \r and \t are written as those characters; an
-// unknown variable is an error, as a typo would go unnoticed otherwise.
-func writeOut(format string, t transfer, stdout, stderr io.Writer) error {
+// Write expands format for t: curl's %{content_type}, %{http_code} (and
+// %{response_code}), %{url_effective}, %{size_download}, %{stdout} and
+// %{stderr} (which send what follows to that writer), and the program's
+// %{media_type} and %{converted} (1 when HTML was converted). \n, \r and
+// \t are those characters. An unknown variable is an error: a typo would
+// go unnoticed otherwise. Values are kept on one line (a server's header
+// may reach a terminal).
+func Write(format string, t Transfer, stdout, stderr io.Writer) error {
 	w := stdout
 	var b strings.Builder
 	flush := func() error {
@@ -67,7 +73,7 @@ func writeOut(format string, t transfer, stdout, stderr io.Writer) error {
 				if !ok {
 					return fmt.Errorf("--write-out: unknown variable %%{%s}", name)
 				}
-				b.WriteString(oneLine(v)) // a server's header, on a terminal perhaps
+				b.WriteString(cli.OneLine(v))
 			}
 		default:
 			b.WriteByte(format[i])
@@ -76,8 +82,8 @@ func writeOut(format string, t transfer, stdout, stderr io.Writer) error {
 	return flush()
 }
 
-func (t transfer) variable(name string) (string, bool) {
-	r := t.resp
+func (t Transfer) variable(name string) (string, bool) {
+	r := t.Response
 	switch name {
 	case "content_type":
 		return r.ContentType(), true
@@ -91,9 +97,9 @@ func (t transfer) variable(name string) (string, bool) {
 	case "size_download":
 		return fmt.Sprint(r.Received()), true
 	case "media_type":
-		return t.mediaType, true
+		return t.MediaType, true
 	case "converted":
-		if t.converted {
+		if t.Converted {
 			return "1", true
 		}
 		return "0", true
@@ -101,10 +107,10 @@ func (t transfer) variable(name string) (string, bool) {
 	return "", false
 }
 
-// checkWriteOut reports a --write-out format's error before any transfer.
-func checkWriteOut(format string) error {
+// Check reports a format's error before any transfer.
+func Check(format string) error {
 	if format == "" {
 		return nil
 	}
-	return writeOut(format, transfer{resp: &fetch.Response{}}, io.Discard, io.Discard)
+	return Write(format, Transfer{Response: &fetch.Response{}}, io.Discard, io.Discard)
 }
