@@ -6,7 +6,7 @@
 #   bench/compare.sh [HTML_FILE] [FETCH_BYTES]
 #
 # HTML_FILE defaults to ../shared/corpus/nodejs-api-all.html when present,
-# else to the committed strip/testdata/corpus pages; FETCH_BYTES to 1 GiB.
+# else to the committed testdata/corpus pages; FETCH_BYTES to 1 GiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,7 @@ if [ -z "$html" ]; then
     html=../shared/corpus/nodejs-api-all.html
   else
     html=$(mktemp --suffix=.html)
-    cat strip/testdata/corpus/*.html > "$html"
+    cat testdata/corpus/*.html > "$html"
   fi
 fi
 fetch_bytes=${2:-$((1 << 30))}

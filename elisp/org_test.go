@@ -27,13 +27,13 @@ import (
 // Markdown output of the same page.
 func TestOrgOutputParses(t *testing.T) {
 	emacs(t)
-	orgs, _ := filepath.Glob("../strip/testdata/*.org")
+	orgs := testpages.Goldens(".org")
 	if len(orgs) == 0 {
 		t.Fatal("no Org golden files")
 	}
 	// And a real document, converted now.
 	dir := t.TempDir()
-	page, err := os.ReadFile("../strip/testdata/corpus/node-url.html")
+	page, err := os.ReadFile(testpages.Corpus("node-url.html"))
 	if err != nil {
 		t.Fatal(err)
 	}

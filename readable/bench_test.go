@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
 
@@ -17,7 +17,7 @@ func corpusPage(b *testing.B) []byte {
 	b.Helper()
 	name := os.Getenv("INSERT_FROM_URL_CORPUS")
 	if name == "" {
-		name = filepath.Join("..", "strip", "testdata", "corpus", "node-http.html")
+		name = testpages.Corpus("node-http.html")
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {

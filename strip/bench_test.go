@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insert-from-url/insert-from-url/internal/testpages"
 	"golang.org/x/net/html"
 )
 
@@ -16,7 +17,7 @@ import (
 // named by $INSERT_FROM_URL_CORPUS (e.g. the 8.4 MB nodejs-api-all.html).
 func corpus(b *testing.B) []byte {
 	b.Helper()
-	files, _ := filepath.Glob("testdata/corpus/*.html")
+	files, _ := filepath.Glob(testpages.Corpus("*.html"))
 	if f := os.Getenv("INSERT_FROM_URL_CORPUS"); f != "" {
 		files = []string{f}
 	}

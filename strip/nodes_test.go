@@ -20,7 +20,7 @@ import (
 // golden page and corpus page, in every format.
 func TestConvertNodesMatchesConvert(t *testing.T) {
 	pages, _ := filepath.Glob("testdata/*.html")
-	more, _ := filepath.Glob("testdata/corpus/*.html")
+	more, _ := filepath.Glob(testpages.Corpus("*.html"))
 	base, _ := url.Parse("https://example.com/dir/page.html")
 	// Where markup is misnested or left open, the tree is what a browser
 	// shows and the token stream an approximation: the two differ.
@@ -106,7 +106,7 @@ func TestConvertNodesRealPages(t *testing.T) {
 // a few pages differ (measured: 13, on pages that nest formatting inside
 // hidden content, tables in paragraphs and the like).
 func TestStreamTreeDevPages(t *testing.T) {
-	pages := testpages.Dev("..", true)
+	pages := testpages.Dev(true)
 	if len(pages) == 0 || testing.Short() {
 		t.Skip("the development pages are not in ../shared")
 	}

@@ -94,7 +94,7 @@ func TestDocumentBaseAndTitle(t *testing.T) {
 // content is in its HTML (when the development pages are there): none may
 // convert to nothing, whole page in text or with reading mode in Org.
 func TestNoDevPageEmpty(t *testing.T) {
-	pages := testpages.Dev("../..", false)
+	pages := testpages.Dev(false)
 	if len(pages) == 0 || testing.Short() {
 		t.Skip("the development pages are not in ../shared")
 	}

@@ -11,10 +11,9 @@ import (
 
 // Dev returns the development pages beside the repository, when they are
 // there (tests must pass without them): wcxb-dev's saved pages and, with
-// realpages, ../shared/realpages' too. root is the repository's folder as
-// the calling test sees it ("..", "../..").
-func Dev(root string, realpages bool) []string {
-	shared := filepath.Join(root, "..", "shared")
+// realpages, ../shared/realpages' too.
+func Dev(realpages bool) []string {
+	shared := filepath.Join(Root(), "..", "shared")
 	pages, _ := filepath.Glob(filepath.Join(shared, "wcxb-dev", "html", "*.html.gz"))
 	if realpages {
 		more, _ := filepath.Glob(filepath.Join(shared, "realpages", "pages", "*.html"))
