@@ -30,6 +30,9 @@ type Metadata struct {
 	// Description is the page's summary for search engines and link
 	// previews: often the article's lead.
 	Description string
+	// Type is the kind of page (article, forum, product…); "" when not
+	// known.
+	Type string
 }
 
 // ErrNoArticle is returned by Article when the page has no main content
