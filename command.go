@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +45,9 @@ type command struct {
 	// progress is the meter, nil when none is drawn; renderMeter the one
 	// shown while a browser renders.
 	progress, renderMeter *output.Progress
+	// warned are the warnings given, for --write-out (from any goroutine).
+	mu     sync.Mutex
+	warned []string
 }
 
 // abort takes the output back, from any goroutine: a temporary file is
@@ -72,11 +77,14 @@ func (c *command) abort() {
 
 func (c *command) run(ctx context.Context, args []string) int {
 	stdout, stderr := c.stdout, c.stderr
-	opts, err := parseArgs(args, stderr)
-	if err != nil {
-		if errors.Is(err, errHelp) {
-			return exitcode.OK
-		}
+	opts, err := parseArgs(args, c.stdin, stderr)
+	var unreadable *fetch.Error
+	switch {
+	case errors.Is(err, errHelp):
+		return exitcode.OK
+	case errors.As(err, &unreadable): // the --input-file list
+		return c.fail(err)
+	case err != nil:
 		fmt.Fprintf(stderr, "%s: %s (see --help)\n", progName, cli.OneLine(err.Error()))
 		return exitcode.Usage
 	}
@@ -96,6 +104,9 @@ func (c *command) run(ctx context.Context, args []string) int {
 		opts.ImagesLinkDir = pipeline.ImageLinkDir(opts.Images, opts.Output, opts.ImagesRelative)
 	}
 	c.opts = opts
+	if opts.Batch {
+		return c.batch(ctx)
+	}
 	return c.fetch(ctx)
 }
 
@@ -106,6 +117,16 @@ func (c *command) fail(err error) int {
 
 func (c *command) warn(msg string) {
 	fmt.Fprintf(c.stderr, "%s: warning: %s\n", progName, cli.OneLine(msg))
+	c.mu.Lock()
+	c.warned = append(c.warned, msg)
+	c.mu.Unlock()
+}
+
+// warnings are the run's warnings so far, for --write-out.
+func (c *command) warnings() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.warned)
 }
 
 // hooks are what the pipeline tells the command: its warnings, a browser
@@ -143,14 +164,14 @@ func (c *command) fetch(ctx context.Context) int {
 	o := c.opts
 	src, err := pipeline.Open(ctx, &o.Options, c.hooks())
 	if err != nil {
-		return c.fail(err)
+		return c.finish(err, nil)
 	}
 	resp := src.Response
 	defer resp.Body.Close()
 
 	statusErr := resp.Err()
 	if statusErr != nil && !o.ShowErrorBody {
-		return c.fail(statusErr)
+		return c.finish(statusErr, resp)
 	}
 
 	var progress *output.Progress
@@ -166,7 +187,7 @@ func (c *command) fetch(ctx context.Context) int {
 	if toStdout {
 		file = output.NewStdout(c.stdout)
 	} else if file, err = output.NewFile(o.Output); err != nil {
-		return c.fail(fmt.Errorf("cannot write %s: %w", o.Output, err))
+		return c.finish(fmt.Errorf("cannot write %s: %w", o.Output, err), resp)
 	} else {
 		toTerminal = isTerminal(file) // -o /dev/tty
 	}
@@ -174,11 +195,12 @@ func (c *command) fetch(ctx context.Context) int {
 	c.sink.Store(sink)
 	if ctx.Err() != nil { // a signal came before the sink was there to abort
 		sink.Abort()
-		return c.fail(&fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"})
+		return c.finish(&fetch.Error{Kind: fetch.KindInterrupted, Msg: "interrupted"}, resp)
 	}
 
 	res, err := pipeline.Write(ctx, sink, src, &o.Options, c.hooks(), toTerminal)
 	c.transfer.MediaType, c.transfer.Converted = res.MediaType, res.Converted
+	c.transfer.Title, c.transfer.PageType = res.Meta.Title, res.Meta.Type
 	progress.Stop()
 	if err == nil && ctx.Err() != nil {
 		// A signal came while the body was converted: what was written
@@ -188,19 +210,27 @@ func (c *command) fetch(ctx context.Context) int {
 	}
 	if err != nil {
 		sink.Abort()
-		return c.fail(err)
+		return c.finish(err, resp)
 	}
 	if err := sink.Commit(); err != nil {
-		return c.fail(err)
+		return c.finish(err, resp)
 	}
-	if o.WriteOut != "" {
-		c.transfer.Response = resp
-		if err := writeout.Write(o.WriteOut, c.transfer, c.stdout, c.stderr); err != nil {
-			return c.fail(&output.WriteError{Err: err})
+	return c.finish(statusErr, resp)
+}
+
+// finish ends a run with err (nil when it converted): the --write-out
+// format, which is written after a failure too, as curl's is (with
+// %{exitcode} and %{errormsg}), then the error line.
+func (c *command) finish(err error, resp *fetch.Response) int {
+	if c.opts.WriteOut != "" {
+		t := c.transfer
+		t.Input, t.Response, t.Err, t.Warnings = c.opts.Input, resp, err, c.warnings()
+		if werr := writeout.Write(c.opts.WriteOut, t, c.stdout, c.stderr); werr != nil && err == nil {
+			err = &output.WriteError{Err: werr}
 		}
 	}
-	if statusErr != nil {
-		return c.fail(statusErr)
+	if err != nil {
+		return c.fail(err)
 	}
 	return exitcode.OK
 }

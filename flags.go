@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/insert-from-url/insert-from-url/fetch"
+	"github.com/insert-from-url/insert-from-url/internal/batch"
 	"github.com/insert-from-url/insert-from-url/internal/cli"
 	"github.com/insert-from-url/insert-from-url/internal/pipeline"
 	"github.com/insert-from-url/insert-from-url/internal/writeout"
@@ -26,13 +31,22 @@ type options struct {
 	ImagesRelative *string
 	PrintEmacs     bool
 	ShowVersion    bool
+
+	// Inputs are the pages of a batch: more than one input, --input-file,
+	// --json or --output-dir. A batch of one is a batch too.
+	Inputs    []string
+	Batch     bool
+	Parallel  int
+	JSON      bool
+	OutputDir string
 }
 
 var errHelp = errors.New("help requested")
 
-// parseArgs reads the command line into options. --help prints the usage to
+// parseArgs reads the command line into options, and the list of inputs
+// that --input-file names (stdin for "-"). --help prints the usage to
 // stderr and returns errHelp.
-func parseArgs(args []string, stderr io.Writer) (*options, error) {
+func parseArgs(args []string, stdin io.Reader, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := pflag.NewFlagSet(progName, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -77,6 +91,10 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.TextOnly, "text-only", false, "refuse binary bodies (exit 23) wherever the output goes, as on a terminal")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "no progress meter")
 	fs.BoolVar(&o.Progress, "progress", false, "draw the progress meter on stderr even when it is not a terminal (for programs that show it; wins over -s)")
+	inputFile := fs.String("input-file", "", "read the inputs from `FILE`, one URL or path a line (# starts a comment; - reads stdin)")
+	fs.IntVar(&o.Parallel, "parallel", batch.DefaultParallel, "with many inputs, convert `N` pages at once (at most 2 from one host)")
+	fs.BoolVar(&o.JSON, "json", false, "write one JSON object a line for each input: its URL, status, metadata, page type, content, warnings and error")
+	fs.StringVar(&o.OutputDir, "output-dir", "", "write each page to its own file in the folder `DIR`, named from its title")
 	fs.BoolVar(&o.PrintEmacs, "emacs", false, "print the Emacs package insert-from-url.el and exit")
 	fs.BoolVar(&o.ShowVersion, "version", false, "print the version and exit")
 	help := fs.BoolP("help", "h", false, "print this help and exit")
@@ -85,7 +103,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return nil, err
 	}
 	if *help {
-		fmt.Fprintf(stderr, "Usage: %s [flags] URL|FILE|-\n\n"+
+		fmt.Fprintf(stderr, "Usage: %s [flags] URL|FILE|-...\n\n"+
 			"Fetch URL (or read FILE, or stdin for -), decode it to UTF-8 and print it.\n\nFlags:\n%s\n"+
 			"Exit codes follow curl's: see the README.\n", progName, cli.Usages(fs))
 		return nil, errHelp
@@ -93,13 +111,32 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	if o.ShowVersion || o.PrintEmacs {
 		return o, nil
 	}
-	switch fs.NArg() {
-	case 0:
+	o.Inputs = fs.Args()
+	if fs.Changed("input-file") {
+		list, err := readInputList(*inputFile, stdin)
+		if err != nil {
+			return nil, err
+		}
+		o.Inputs = append(o.Inputs, list...)
+	}
+	o.Batch = len(o.Inputs) > 1 || fs.Changed("input-file") || o.JSON || o.OutputDir != ""
+	switch {
+	case len(o.Inputs) == 0 && fs.Changed("input-file"):
+		return nil, fmt.Errorf("no URL in %s", *inputFile)
+	case len(o.Inputs) == 0:
 		return nil, errors.New("no URL given")
-	case 1:
-		o.Input = fs.Arg(0)
-	default:
-		return nil, fmt.Errorf("one URL at a time (got %d arguments)", fs.NArg())
+	case !o.Batch:
+		o.Input = o.Inputs[0]
+	case o.Parallel < 1:
+		return nil, fmt.Errorf("--parallel must be 1 or more, not %d", o.Parallel)
+	case o.OutputDir != "" && (o.JSON || fs.Changed("output")):
+		return nil, errors.New("--output-dir writes files of its own: not with --json or -o")
+	case o.OutputDir != "" && o.Format == strip.FormatTitle:
+		return nil, errors.New("--output-dir needs a format with content, not -f title")
+	case *inputFile == "-" && slices.Contains(o.Inputs, "-"):
+		return nil, errors.New("stdin is the list of inputs (--input-file -): it cannot be a page too")
+	case countOf(o.Inputs, "-") > 1:
+		return nil, errors.New("stdin (-) can be read once")
 	}
 
 	var err error
@@ -133,6 +170,11 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	if fs.Changed("images") && o.Images == "" {
 		return nil, errors.New("--images needs a folder")
 	}
+	// Only these need the page's metadata where the page would stream.
+	o.WantMetadata = strings.Contains(o.WriteOut, "%{title}") || strings.Contains(o.WriteOut, "%{page_type}") || strings.Contains(o.WriteOut, "%{json}") || o.JSON || o.OutputDir != ""
+	if o.Input == "" {
+		o.Input = o.Inputs[0] // what Check reads: each page's is the same
+	}
 	if err := o.Options.Check(); err != nil {
 		return nil, err
 	}
@@ -160,4 +202,40 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		o.Fetch.MaxSize = -1
 	}
 	return o, nil
+}
+
+// readInputList reads a list of inputs, one a line: blank lines and lines
+// that start with # are skipped. "-" reads stdin.
+func readInputList(name string, stdin io.Reader) ([]string, error) {
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, &fetch.Error{Kind: fetch.KindReadFile, URL: name, Msg: "cannot read the input list", Err: err}
+		}
+		defer f.Close()
+		r = f
+	}
+	var list []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line != "" && !strings.HasPrefix(line, "#") {
+			list = append(list, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &fetch.Error{Kind: fetch.KindReadFile, URL: name, Msg: "cannot read the input list", Err: err}
+	}
+	return list, nil
+}
+
+func countOf(list []string, s string) (n int) {
+	for _, v := range list {
+		if v == s {
+			n++
+		}
+	}
+	return n
 }

@@ -454,7 +454,6 @@ func TestInputs(t *testing.T) {
 	runCmd(t, "ftp://example.org/x").check(t, 1, "protocol ftp not supported", "")
 	runCmd(t, "http://[::1").check(t, 3, "malformed URL", "")
 	runCmd(t).check(t, 2, "no URL given", "")
-	runCmd(t, "a", "b").check(t, 2, "one URL at a time", "")
 }
 
 func TestConnectErrors(t *testing.T) {

@@ -34,7 +34,9 @@ func TestWriteOut(t *testing.T) {
 		{[]string{"-f", "org", "-w", `%{stderr}%{converted} %{media_type}\n`, srv.URL + "/plain"}, 0, "Hi\n", "0 text/plain\n"},
 		{[]string{"-f", "raw", "-w", `%{stderr}%{converted}`, srv.URL + "/page"}, 0, "<p>Hi</p>", "0"},
 		{[]string{"-f", "markdown", "-w", `%{stderr}%{media_type} %{converted}`, srv.URL + "/sniffed"}, 0, "Hi\n", "text/html 1"},
-		{[]string{"-w", `%{url_effective} %{http_code}\t.`, srv.URL + "/gone"}, 22, "", ""},
+		// Written after a failure too, as curl's is.
+		{[]string{"-w", `%{http_code}\t%{exitcode}.`, srv.URL + "/gone"}, 22, "404\t22.", ""},
+		{[]string{"-w", `%{http_code} %{exitcode} %{url_effective}`, "http://127.0.0.1:1/x"}, 7, "000 7 http://127.0.0.1:1/x", ""},
 		{[]string{"--show-error-body", "-w", `%{stderr}%{http_code}`, srv.URL + "/gone"}, 22, "404 page not found\n", "404"},
 		{[]string{"-w", `%{nope}`, srv.URL + "/page"}, 2, "", ""},
 		{[]string{"-w", `%{content_type`, srv.URL + "/page"}, 2, "", ""},

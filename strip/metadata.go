@@ -12,25 +12,28 @@ import (
 // Metadata describes a page: WriteMetadata puts it before the body.
 type Metadata struct {
 	Title, Author, Site, Date, URL string
+	Type                           string // the kind of page: article, forum, product…
 }
 
 // WriteMetadata writes m in opt.Format: YAML front matter in Markdown,
 // #+title: keywords in Org (or, with ShiftHeadings, a heading at
-// BaseLevel+1 with a property drawer, under which it moves the body's
-// headings), and a short header in text. Raw and title formats get nothing.
-func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
-	m = Metadata{OneLine(m.Title), OneLine(m.Author), OneLine(m.Site), OneLine(m.Date), htmlx.CleanURL(m.URL)}
+// BaseLevel+1 with a property drawer), and a short header in text. Raw and
+// title formats get nothing. It returns the BaseLevel the body is to be
+// converted at: under that heading, or opt's.
+func WriteMetadata(w io.Writer, m Metadata, opt Options) (baseLevel int, err error) {
+	baseLevel = opt.BaseLevel
+	m = Metadata{OneLine(m.Title), OneLine(m.Author), OneLine(m.Site), OneLine(m.Date), htmlx.CleanURL(m.URL), OneLine(m.Type)}
 	if s := htmlx.Scheme(m.URL); s == "http" || s == "https" {
 		m.URL = plainURL(m.URL)
 	} else {
 		m.URL = "" // a page names its canonical URL: a note links only to the web
 	}
 	// Every value is the page's text: escaped as text is in the body.
-	for _, v := range []*string{&m.Title, &m.Author, &m.Site, &m.Date} {
+	for _, v := range []*string{&m.Title, &m.Author, &m.Site, &m.Date, &m.Type} {
 		*v = escapeString(opt.Format, *v)
 	}
 	fields := []struct{ key, value string }{
-		{"author", m.Author}, {"site", m.Site}, {"date", m.Date}, {"url", m.URL},
+		{"author", m.Author}, {"site", m.Site}, {"date", m.Date}, {"url", m.URL}, {"type", m.Type},
 	}
 	b := bufio.NewWriter(w)
 	switch opt.Format {
@@ -52,14 +55,22 @@ func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
 			if title == "" {
 				title = escapeString(FormatOrg, m.URL)
 			}
-			b.WriteString(strings.Repeat("*", level) + " " + orgHeadingText(title) + "\n:PROPERTIES:\n")
+			b.WriteString(strings.Repeat("*", level) + " " + orgHeadingText(title) + "\n")
+			drawer := false
 			for _, f := range fields {
 				if f.value != "" {
+					if !drawer {
+						b.WriteString(":PROPERTIES:\n")
+						drawer = true
+					}
 					b.WriteString(":" + strings.ToUpper(f.key) + ": " + f.value + "\n")
 				}
 			}
-			b.WriteString(":END:\n\n")
-			opt.BaseLevel = level
+			if drawer {
+				b.WriteString(":END:\n")
+			}
+			b.WriteString("\n")
+			baseLevel = level
 			break
 		}
 		if m.Title != "" {
@@ -84,7 +95,7 @@ func WriteMetadata(w io.Writer, m Metadata, opt *Options) error {
 		}
 		b.WriteString("\n")
 	}
-	return b.Flush()
+	return baseLevel, b.Flush()
 }
 
 // OneLine returns s as one line of text: white space collapsed, control
@@ -127,4 +138,4 @@ func yamlQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-var textLabels = map[string]string{"author": "Author", "site": "Site", "date": "Date", "url": "URL"}
+var textLabels = map[string]string{"author": "Author", "site": "Site", "date": "Date", "url": "URL", "type": "Type"}

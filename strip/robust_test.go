@@ -353,7 +353,7 @@ func TestNoModeLine(t *testing.T) {
 	}
 	for _, f := range []Format{FormatText, FormatMarkdown, FormatOrg} {
 		var out strings.Builder
-		if err := WriteMetadata(&out, Metadata{URL: "https://x.example/-*-eval:(kill-emacs)-*-"}, &Options{Format: f}); err != nil {
+		if _, err := WriteMetadata(&out, Metadata{URL: "https://x.example/-*-eval:(kill-emacs)-*-"}, Options{Format: f}); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(out.String(), "-*-") {

@@ -38,53 +38,68 @@ const (
 	Interrupted      = 130
 )
 
-var kindCode = map[fetch.Kind]int{
-	fetch.KindOther:            Other,
-	fetch.KindBadURL:           BadURL,
-	fetch.KindUnsupported:      Other,
-	fetch.KindResolve:          Resolve,
-	fetch.KindConnect:          Connect,
-	fetch.KindPartial:          Partial,
-	fetch.KindTimeout:          Timeout,
-	fetch.KindTLS:              TLS,
-	fetch.KindCertificate:      Certificate,
-	fetch.KindTooManyRedirects: TooManyRedirects,
-	fetch.KindRedirectRefused:  Other,
-	fetch.KindEncoding:         Encoding,
-	fetch.KindTooLarge:         TooLarge,
-	fetch.KindReadFile:         ReadFile,
-	fetch.KindHTTP:             HTTP,
-	fetch.KindInterrupted:      Interrupted,
+// kinds are the fetch failures' codes, and the names records give them.
+var kinds = map[fetch.Kind]struct {
+	code int
+	name string
+}{
+	fetch.KindOther:            {Other, "other"},
+	fetch.KindBadURL:           {BadURL, "bad-url"},
+	fetch.KindUnsupported:      {Other, "unsupported"},
+	fetch.KindResolve:          {Resolve, "resolve"},
+	fetch.KindConnect:          {Connect, "connect"},
+	fetch.KindPartial:          {Partial, "partial"},
+	fetch.KindTimeout:          {Timeout, "timeout"},
+	fetch.KindTLS:              {TLS, "tls"},
+	fetch.KindCertificate:      {Certificate, "certificate"},
+	fetch.KindTooManyRedirects: {TooManyRedirects, "too-many-redirects"},
+	fetch.KindRedirectRefused:  {Other, "redirect-refused"},
+	fetch.KindEncoding:         {Encoding, "encoding"},
+	fetch.KindTooLarge:         {TooLarge, "too-large"},
+	fetch.KindReadFile:         {ReadFile, "read-file"},
+	fetch.KindHTTP:             {HTTP, "http"},
+	fetch.KindInterrupted:      {Interrupted, "interrupted"},
 }
 
 // Of maps an error to the exit code it ends a run with: OK for nil, Other
 // for an error no rule names.
 func Of(err error) int {
+	code, _ := Classify(err)
+	return code
+}
+
+// Classify returns err's exit code and the name of its kind, as records
+// give it ("resolve", "http", "timeout", "no-match"…): "" for nil.
+func Classify(err error) (code int, kind string) {
 	var fe *fetch.Error
 	var se *fetch.StatusError
 	var br *pipeline.BinaryRefusedError
 	var be *render.BrowserError
 	switch {
 	case err == nil:
-		return OK
+		return OK, ""
 	case errors.As(err, &fe):
-		if code, ok := kindCode[fe.Kind]; ok {
-			return code
+		if k, ok := kinds[fe.Kind]; ok {
+			return k.code, k.name
 		}
 	case errors.As(err, &se):
-		return HTTP
-	case errors.As(err, &br), output.IsWriteError(err):
-		return Write
-	case errors.Is(err, strip.ErrUnknownCharset), errors.Is(err, pipeline.ErrRenderLocal):
-		return Usage
+		return HTTP, "http"
+	case errors.As(err, &br):
+		return Write, "binary-refused"
+	case output.IsWriteError(err):
+		return Write, "write"
+	case errors.Is(err, strip.ErrUnknownCharset):
+		return Usage, "unknown-charset"
+	case errors.Is(err, pipeline.ErrRenderLocal):
+		return Usage, "usage"
 	case errors.Is(err, pipeline.ErrNoMatch):
-		return NoMatch
+		return NoMatch, "no-match"
 	case errors.Is(err, readable.ErrNoArticle):
-		return NoArticle
+		return NoArticle, "no-article"
 	case errors.Is(err, readable.ErrTooLarge):
-		return TooLarge
+		return TooLarge, "too-large"
 	case errors.Is(err, render.ErrNoBrowser), errors.As(err, &be):
-		return Browser
+		return Browser, "browser"
 	}
-	return Other
+	return Other, "other"
 }

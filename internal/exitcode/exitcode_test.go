@@ -42,7 +42,7 @@ func TestOf(t *testing.T) {
 // TestEveryKind: every kind of fetch failure has its code.
 func TestEveryKind(t *testing.T) {
 	for k := fetch.KindOther; k <= fetch.KindInterrupted; k++ {
-		if _, ok := kindCode[k]; !ok {
+		if _, ok := kinds[k]; !ok {
 			t.Errorf("fetch kind %d has no exit code", k)
 		}
 	}

@@ -48,6 +48,20 @@ func newDocument(body *strip.Body, resp *fetch.Response, o *Options, rendered bo
 	return d
 }
 
+// Metadata is what the page says about itself, as decided once for every
+// path; its URL, when the page names none, is where it was fetched,
+// without the user's credentials. It is empty until the page is read, and
+// stays empty for a page that streams without --metadata.
+func (d *Document) Metadata() readable.Metadata {
+	meta := d.meta
+	if meta.URL == "" && d.URL != nil {
+		u := *d.URL
+		u.User = nil
+		meta.URL = u.String()
+	}
+	return meta
+}
+
 // convertOptions are the converter's options for d: a new value, so that
 // nothing changes the caller's.
 func convertOptions(d *Document, o *Options) strip.Options {
@@ -78,7 +92,7 @@ func convert(ctx context.Context, w io.Writer, d *Document, o *Options, h Hooks)
 	switch {
 	case d.HTML && (o.Readable || len(o.Select) > 0 || o.Images != ""):
 		err = writeNarrowed(ctx, w, d, o, h, opt)
-	case d.HTML && (o.Metadata || o.Format == strip.FormatTitle):
+	case d.HTML && (o.Metadata || o.WantMetadata || o.Format == strip.FormatTitle):
 		// The title is the metadata's, whichever path the page takes.
 		err = writeWithMetadata(w, d, o, opt)
 	case seen != nil && !d.Rendered:
@@ -135,14 +149,7 @@ func writeWithMetadata(w io.Writer, d *Document, o *Options, opt strip.Options) 
 // alone, and then the page is done; with --metadata, the metadata. It may
 // shift opt's headings below the metadata's title.
 func writeHeader(w io.Writer, d *Document, o *Options, opt *strip.Options) (done bool, err error) {
-	meta := d.meta
-	if meta.URL == "" && d.URL != nil {
-		// The page names no address of its own: where it was fetched,
-		// without the user's credentials.
-		u := *d.URL
-		u.User = nil
-		meta.URL = u.String()
-	}
+	meta := d.Metadata()
 	if title := strip.OneLine(meta.Title); opt.Format == strip.FormatTitle && title != "" {
 		_, err := io.WriteString(w, title+"\n")
 		return true, err
@@ -151,7 +158,8 @@ func writeHeader(w io.Writer, d *Document, o *Options, opt *strip.Options) (done
 		return false, nil
 	}
 	m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
-	return false, strip.WriteMetadata(w, m, opt)
+	opt.BaseLevel, err = strip.WriteMetadata(w, m, *opt)
+	return false, err
 }
 
 // writeNarrowed converts the part of the page that --readable or --select

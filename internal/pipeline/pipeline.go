@@ -47,6 +47,9 @@ type Options struct {
 	RequireArticle bool
 	Select         []string
 	Metadata       bool
+	// WantMetadata reads the page's metadata for the caller (Result.Meta)
+	// without writing it: a record's fields.
+	WantMetadata bool
 
 	Images        string // the folder --images stores images in; "" for none
 	ImagesLinkDir string // how the output's links name that folder
@@ -117,6 +120,9 @@ type Source struct {
 type Result struct {
 	MediaType string // the type the body was read as (declared or sniffed)
 	Converted bool   // HTML was turned into the output format
+	// Meta is the page's metadata, when the run read it (--metadata,
+	// WantMetadata, -f title, reading mode, a selection, --images).
+	Meta readable.Metadata
 }
 
 // Errors a caller maps to its exit codes.
@@ -176,7 +182,11 @@ func Write(ctx context.Context, w io.Writer, src *Source, o *Options, h Hooks, t
 		return res, err
 	}
 	doc := newDocument(body, resp, o, src.Rendered)
-	return res, convert(ctx, w, doc, o, h)
+	err = convert(ctx, w, doc, o, h)
+	if doc.tree != nil || o.Metadata || o.WantMetadata || o.Format == strip.FormatTitle {
+		res.Meta = doc.Metadata()
+	}
+	return res, err
 }
 
 func writeHead(w io.Writer, resp *fetch.Response) error {

@@ -2,7 +2,9 @@ package writeout
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -59,4 +61,33 @@ func FuzzWrite(f *testing.F) {
 			t.Errorf("%d bytes from a %d-byte format", out.Len()+errb.Len(), len(format))
 		}
 	})
+}
+
+func TestJSON(t *testing.T) {
+	var out bytes.Buffer
+	tr := Transfer{Response: &response, MediaType: "text/html", Converted: true, Title: "A \"title\"\n", PageType: "forum", Warnings: []string{"w1", "w2"}}
+	if err := Write(`%{json}`, tr, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%s: %v", out.String(), err)
+	}
+	want := map[string]any{"url_effective": "", "http_code": 200.0, "content_type": "text/html; charset=utf-8", "size_download": 0.0, "exitcode": 0.0, "errormsg": "",
+		"media_type": "text/html", "converted": 1.0, "title": "A \"title\"\n", "page_type": "forum", "warnings": []any{"w1", "w2"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}
+
+// TestAfterFailure: a failed run has its code and message, and no response.
+func TestAfterFailure(t *testing.T) {
+	var out bytes.Buffer
+	tr := Transfer{Input: "https://nowhere.example/", Err: &fetch.Error{Kind: fetch.KindResolve, URL: "https://nowhere.example/", Msg: "could not resolve host"}}
+	if err := Write(`%{exitcode} %{http_code} %{url_effective} %{errormsg}`, tr, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "6 000 https://nowhere.example/ "; !strings.HasPrefix(got, want) || !strings.Contains(got, "could not resolve host") {
+		t.Errorf("got %q, want %q…", got, want)
+	}
 }
