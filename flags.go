@@ -87,7 +87,7 @@ func parseArgs(args []string, stdin io.Reader, stderr io.Writer) (*options, erro
 	fs.Var(&connectTimeout, "connect-timeout", "give up connecting after `SECONDS`")
 	fs.VarP(&maxTime, "max-time", "m", "give up the whole transfer after `SECONDS` (0: no limit)")
 	fs.Var(&maxSize, "max-size", "give up when a response's decoded body exceeds `SIZE` (suffixes K, M, G; 0: no limit)")
-	fs.StringVarP(&o.WriteOut, "write-out", "w", "", "after the body, write `FORMAT` with curl's %{content_type}, %{http_code}, %{url_effective}, %{size_download}, %{stderr}, and %{media_type}, %{converted}")
+	fs.StringVarP(&o.WriteOut, "write-out", "w", "", "after the body (or a failure), write `FORMAT` with curl's %{content_type}, %{http_code}, %{url_effective}, %{size_download}, %{exitcode}, %{errormsg}, %{json}, %{stderr}, and %{media_type}, %{converted}, %{title}, %{page_type}, %{warnings}")
 	fs.BoolVar(&o.TextOnly, "text-only", false, "refuse binary bodies (exit 23) wherever the output goes, as on a terminal")
 	fs.BoolVarP(&o.Silent, "silent", "s", false, "no progress meter")
 	fs.BoolVar(&o.Progress, "progress", false, "draw the progress meter on stderr even when it is not a terminal (for programs that show it; wins over -s)")

@@ -157,7 +157,7 @@ func writeHeader(w io.Writer, d *Document, o *Options, opt *strip.Options) (done
 	if !o.Metadata {
 		return false, nil
 	}
-	m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL}
+	m := strip.Metadata{Title: meta.Title, Author: meta.Author, Site: meta.Site, Date: meta.Date, URL: meta.URL, Type: meta.Type}
 	opt.BaseLevel, err = strip.WriteMetadata(w, m, *opt)
 	return false, err
 }
