@@ -54,7 +54,7 @@ func (c *command) batch(ctx context.Context) int {
 	}
 	namer := &batch.Namer{Dir: o.OutputDir, Ext: extension[o.Format]}
 	code, first := exitcode.OK, true
-	err = batch.Run(ctx, o.Inputs, po, batch.Options{Parallel: o.Parallel, ShowErrorBody: o.ShowErrorBody}, func(p *batch.Page) error {
+	err = batch.Run(ctx, o.Inputs, po, batch.Options{Parallel: o.Parallel, ShowErrorBody: o.ShowErrorBody, Rendering: c.renderingHook}, func(p *batch.Page) error {
 		done.Add(1)
 		if progress != nil && !o.JSON && (p.Err != nil || len(p.Warnings) > 0) {
 			io.WriteString(c.stderr, "\r\x1b[K") // the meter's line, for these lines; the next tick redraws it

@@ -37,9 +37,9 @@ type command struct {
 	sink atomic.Pointer[output.Guard]
 	// images stores the page's images with --images, for abort.
 	images atomic.Pointer[images.Store]
-	// rendering is set while a browser renders the page: a signal then
+	// rendering counts the browsers rendering pages: a signal then
 	// waits for it to be gone.
-	rendering atomic.Bool
+	rendering atomic.Int32
 	// transfer is what --write-out tells.
 	transfer writeout.Transfer
 	// progress is the meter, nil when none is drawn; renderMeter the one
@@ -136,7 +136,7 @@ func (c *command) hooks() pipeline.Hooks {
 	return pipeline.Hooks{
 		Warn: c.warn,
 		Rendering: func(on bool) {
-			c.rendering.Store(on)
+			c.renderingHook(on)
 			if on && (c.opts.Progress || (!c.opts.Silent && isTerminal(c.stderr))) {
 				// At once for a program that shows it (Emacs's mode
 				// line), else after the usual delay.
@@ -233,4 +233,13 @@ func (c *command) finish(err error, resp *fetch.Response) int {
 		return c.fail(err)
 	}
 	return exitcode.OK
+}
+
+// renderingHook counts the browsers at work, for a signal to wait for.
+func (c *command) renderingHook(on bool) {
+	if on {
+		c.rendering.Add(1)
+	} else {
+		c.rendering.Add(-1)
+	}
 }

@@ -51,7 +51,7 @@ func main() {
 		cancel()
 		c.abort()
 		grace := interruptGrace
-		if c.rendering.Load() {
+		if c.rendering.Load() > 0 {
 			// The browser, its children and its profile must go
 			// first: the render returns once they have.
 			grace = renderGrace

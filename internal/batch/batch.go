@@ -23,6 +23,9 @@ type Options struct {
 	// ShowErrorBody converts the body of an HTTP error too (the page
 	// still fails).
 	ShowErrorBody bool
+	// Rendering is each page's pipeline.Hooks.Rendering: a browser
+	// starts (true) or is gone (false). It may be nil.
+	Rendering func(on bool)
 }
 
 // The defaults: four pages at once, as many fetchers do, and two per
@@ -137,7 +140,7 @@ func convert(ctx context.Context, input string, po pipeline.Options, bo Options)
 		return p
 	}
 	var mu sync.Mutex
-	h := pipeline.Hooks{Warn: func(msg string) {
+	h := pipeline.Hooks{Rendering: bo.Rendering, Warn: func(msg string) {
 		mu.Lock()
 		p.Warnings = append(p.Warnings, msg)
 		mu.Unlock()
@@ -213,9 +216,10 @@ const spoolMemory = 256 << 10
 // Spool keeps what is written to it, in memory up to spoolMemory, in a
 // temporary file past it, to be read once from the start.
 type Spool struct {
-	buf  bytes.Buffer
-	file *os.File
-	size int64
+	buf      bytes.Buffer
+	file     *os.File
+	unlinked bool
+	size     int64
 }
 
 func (s *Spool) Write(p []byte) (int, error) {
@@ -227,6 +231,11 @@ func (s *Spool) Write(p []byte) (int, error) {
 		f, err := os.CreateTemp("", "insert-from-url-*")
 		if err != nil {
 			return 0, err
+		}
+		// Unlinked at once where the system allows it (it stays readable
+		// through f): a run ended by a signal leaves no file behind.
+		if os.Remove(f.Name()) == nil {
+			s.unlinked = true
 		}
 		s.file = f
 		if _, err := f.Write(s.buf.Bytes()); err != nil {
@@ -265,6 +274,8 @@ func (s *Spool) Close() {
 		return
 	}
 	s.file.Close()
-	os.Remove(s.file.Name())
+	if !s.unlinked {
+		os.Remove(s.file.Name())
+	}
 	s.file = nil
 }
