@@ -29,6 +29,7 @@ import (
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 
+	"github.com/insert-from-url/insert-from-url/decode"
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/strip"
 
@@ -51,7 +52,7 @@ func text(n *html.Node) string {
 // (the whole page when it finds none, as the command prints) and by
 // go-readability alone.
 func extract(page []byte) (ours, alone string) {
-	body, err := strip.Decode(bytes.NewReader(page), "text/html", strip.DecodeOptions{})
+	body, err := decode.Decode(bytes.NewReader(page), "text/html", decode.Options{})
 	if err != nil {
 		return "", ""
 	}

@@ -6,12 +6,12 @@ package exitcode
 import (
 	"errors"
 
+	"github.com/insert-from-url/insert-from-url/decode"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/internal/pipeline"
 	"github.com/insert-from-url/insert-from-url/output"
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/render"
-	"github.com/insert-from-url/insert-from-url/strip"
 )
 
 // The exit codes.
@@ -88,7 +88,7 @@ func Classify(err error) (code int, kind string) {
 		return Write, "binary-refused"
 	case output.IsWriteError(err):
 		return Write, "write"
-	case errors.Is(err, strip.ErrUnknownCharset):
+	case errors.Is(err, decode.ErrUnknownCharset):
 		return Usage, "unknown-charset"
 	case errors.Is(err, pipeline.ErrRenderLocal):
 		return Usage, "usage"

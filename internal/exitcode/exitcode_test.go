@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/insert-from-url/insert-from-url/decode"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/internal/pipeline"
 	"github.com/insert-from-url/insert-from-url/output"
 	"github.com/insert-from-url/insert-from-url/readable"
 	"github.com/insert-from-url/insert-from-url/render"
-	"github.com/insert-from-url/insert-from-url/strip"
 )
 
 func TestOf(t *testing.T) {
@@ -27,7 +27,7 @@ func TestOf(t *testing.T) {
 		{&fetch.Error{Kind: fetch.KindInterrupted, Msg: "x"}, Interrupted},
 		{&fetch.StatusError{StatusCode: 404}, HTTP},
 		{&output.WriteError{Err: errors.New("disk full")}, Write},
-		{wrap(strip.ErrUnknownCharset), Usage},
+		{wrap(decode.ErrUnknownCharset), Usage},
 		{wrap(pipeline.ErrNoMatch), NoMatch},
 		{wrap(readable.ErrNoArticle), NoArticle},
 		{readable.ErrTooLarge, TooLarge},

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/insert-from-url/insert-from-url/decode"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/images"
 	"github.com/insert-from-url/insert-from-url/internal/htmlx"
@@ -37,7 +38,7 @@ type Document struct {
 	meta  readable.Metadata
 }
 
-func newDocument(body *strip.Body, resp *fetch.Response, o *Options, rendered bool) *Document {
+func newDocument(body *decode.Body, resp *fetch.Response, o *Options, rendered bool) *Document {
 	d := &Document{Body: body, HTML: body.HTML, URL: resp.URL, Rendered: rendered}
 	// A file, or stdin with --local, is the user's; stdin is otherwise a
 	// page from the network (curl … | us), with the rules of one: no

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/insert-from-url/insert-from-url/decode"
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/images"
 	"github.com/insert-from-url/insert-from-url/output"
@@ -82,7 +83,7 @@ func (o *Options) Check() error {
 		return err
 	}
 	if o.Charset != "" {
-		if _, _, err := strip.LookupCharset(o.Charset); err != nil {
+		if _, _, err := decode.LookupCharset(o.Charset); err != nil {
 			return err
 		}
 	}
@@ -166,7 +167,7 @@ func Write(ctx context.Context, w io.Writer, src *Source, o *Options, h Hooks, t
 		_, err := output.Copy(w, resp.Body)
 		return res, err
 	}
-	body, err := strip.Decode(resp.Body, resp.ContentType(), strip.DecodeOptions{Charset: o.Charset, Warn: h.Warn})
+	body, err := decode.Decode(resp.Body, resp.ContentType(), decode.Options{Charset: o.Charset, Warn: h.Warn})
 	if err != nil {
 		return res, err
 	}

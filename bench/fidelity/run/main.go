@@ -22,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/insert-from-url/insert-from-url/decode"
 	"github.com/insert-from-url/insert-from-url/internal/fidelity"
 	"github.com/insert-from-url/insert-from-url/strip"
 )
@@ -101,7 +102,7 @@ func convert(page, format, cmd string) ([]byte, error) {
 		}
 		f, _ := strip.ParseFormat(format)
 		var out bytes.Buffer
-		body, err := strip.Decode(bytes.NewReader(in), "text/html", strip.DecodeOptions{})
+		body, err := decode.Decode(bytes.NewReader(in), "text/html", decode.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +157,7 @@ func measure(pages []string, format, cmd string) (*fidelity.Score, int, error) {
 		}
 		// The page in its own charset, as a browser (and the converter)
 		// reads it.
-		body, err := strip.Decode(bytes.NewReader(in), "text/html", strip.DecodeOptions{})
+		body, err := decode.Decode(bytes.NewReader(in), "text/html", decode.Options{})
 		if err != nil {
 			return nil, 0, err
 		}

@@ -1,4 +1,4 @@
-package strip
+package decode
 
 import (
 	"bytes"
@@ -55,7 +55,7 @@ func trunc(s string) string {
 func TestDecodeDetects(t *testing.T) {
 	cases := []struct {
 		name, ctype, in string
-		opt             DecodeOptions
+		opt             Options
 		html, binary    bool
 		charset, want   string
 	}{
@@ -63,7 +63,7 @@ func TestDecodeDetects(t *testing.T) {
 		{name: "png", in: "\x89PNG\r\n\x1a\n\x00", binary: true, want: "\x89PNG\r\n\x1a\n\x00"},
 		{name: "nul in text", ctype: "text/plain", in: "a\x00b", binary: true, want: "a\x00b"},
 		{name: "utf-16 bom", ctype: "text/plain", in: "\xfe\xff\x00h\x00i", charset: "utf-16be", want: "hi"},
-		{name: "override", ctype: "text/plain; charset=utf-8", in: "\xe9", opt: DecodeOptions{Charset: "latin1"}, charset: "windows-1252", want: "é"},
+		{name: "override", ctype: "text/plain; charset=utf-8", in: "\xe9", opt: Options{Charset: "latin1"}, charset: "windows-1252", want: "é"},
 		{name: "meta", ctype: "text/html", in: `<meta charset="koi8-r">` + "\xc1", html: true, charset: "koi8-r", want: `<meta charset="koi8-r">а`},
 		{name: "utf-16 meta means utf-8", ctype: "text/html", in: `<meta charset="utf-16">é`, html: true, charset: "utf-8", want: `<meta charset="utf-16">é`},
 	}
@@ -80,10 +80,10 @@ func TestDecodeDetects(t *testing.T) {
 		})
 	}
 	var warned []string
-	if _, err := Decode(strings.NewReader("x"), "text/plain; charset=nope", DecodeOptions{Warn: func(m string) { warned = append(warned, m) }}); err != nil || len(warned) != 1 {
+	if _, err := Decode(strings.NewReader("x"), "text/plain; charset=nope", Options{Warn: func(m string) { warned = append(warned, m) }}); err != nil || len(warned) != 1 {
 		t.Errorf("unknown charset: err %v, warnings %q", err, warned)
 	}
-	if _, err := Decode(strings.NewReader("x"), "", DecodeOptions{Charset: "nope"}); err == nil {
+	if _, err := Decode(strings.NewReader("x"), "", Options{Charset: "nope"}); err == nil {
 		t.Error("an unknown --charset is not an error")
 	}
 }

@@ -1,7 +1,8 @@
-// Package strip turns a body into UTF-8 text: it decodes the body's charset
-// and converts HTML to plain text, Markdown or Org. Everything streams: an
-// io.Reader in, an io.Writer out.
-package strip
+// Package decode turns a body into UTF-8 text: it finds the body's charset
+// (a BOM, the Content-Type, a <meta> declaration, else UTF-8 or
+// windows-1252), whether it is HTML, text or binary, and decodes it as it
+// streams. It shares nothing with conversion: strip reads what it gives.
+package decode
 
 import (
 	"bufio"
@@ -32,8 +33,8 @@ const sniffLen = 64 << 10
 // binarySniffLen is the prefix in which a NUL byte marks a body as binary.
 const binarySniffLen = 1024
 
-// DecodeOptions controls Decode. The zero value detects everything.
-type DecodeOptions struct {
+// Options controls Decode. The zero value detects everything.
+type Options struct {
 	// Charset, when set, overrides every declaration in the body.
 	Charset string
 	// Warn receives notes about the body that are not errors, such as an
@@ -74,7 +75,7 @@ func LookupCharset(name string) (encoding.Encoding, string, error) {
 // is, in order: opt.Charset, the Content-Type's charset, a BOM (removed), a
 // <meta> declaration in HTML, and otherwise UTF-8 when the bytes are valid
 // UTF-8 and windows-1252 when they are not. Binary bodies pass untouched.
-func Decode(r io.Reader, contentType string, opt DecodeOptions) (*Body, error) {
+func Decode(r io.Reader, contentType string, opt Options) (*Body, error) {
 	br := bufio.NewReaderSize(r, sniffLen)
 	head, err := br.Peek(sniffLen)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
