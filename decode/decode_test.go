@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 )
 
 func TestUTF8Reader(t *testing.T) {
@@ -86,4 +87,48 @@ func TestDecodeDetects(t *testing.T) {
 	if _, err := Decode(strings.NewReader("x"), "", Options{Charset: "nope"}); err == nil {
 		t.Error("an unknown --charset is not an error")
 	}
+}
+
+// FuzzDecode: whatever the bytes and the declared type, a text body reads
+// as valid UTF-8, no longer than the windows-1252 reading of the input
+// could make it (3 bytes a byte), and the same in one read as in small
+// ones.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("<meta charset=shift_jis><p>\x93\xfa\x96\x7b</p>"), "text/html")
+	f.Add([]byte("\xef\xbb\xbfBOM text \xff"), "")
+	f.Add([]byte("\xff\xfeu\x00t\x00f\x00"), "text/plain; charset=utf-16")
+	f.Add([]byte("caf\xe9"), "text/plain; charset=bogus")
+	f.Add([]byte("\x00\x01\x02binary"), "application/octet-stream")
+	f.Fuzz(func(t *testing.T, in []byte, contentType string) {
+		read := func(chunk int) (string, bool) {
+			b, err := Decode(iotest.OneByteReader(bytes.NewReader(in)), contentType, Options{})
+			if chunk > 1 {
+				b, err = Decode(bytes.NewReader(in), contentType, Options{})
+			}
+			if err != nil {
+				return "", false
+			}
+			out, err := io.ReadAll(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Binary {
+				return "", false
+			}
+			return string(out), true
+		}
+		whole, ok := read(1 << 20)
+		if !ok {
+			return
+		}
+		if !utf8.ValidString(whole) {
+			t.Fatalf("invalid UTF-8 out: %q", whole)
+		}
+		if len(whole) > 3*len(in)+3 {
+			t.Fatalf("%d bytes out of %d", len(whole), len(in))
+		}
+		if small, _ := read(1); small != whole {
+			t.Fatalf("one byte at a time: %q, whole: %q", small, whole)
+		}
+	})
 }
