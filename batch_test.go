@@ -164,7 +164,7 @@ func TestBatchOutputDir(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "etc")); err == nil {
 		t.Error("a page wrote outside the folder")
 	}
-	runCmd(t, "--output-dir", out, "-o", filepath.Join(dir, "x"), srv.URL+"/a").check(t, 2, "not with --json or -o", "")
+	runCmd(t, "--output-dir", out, "-o", filepath.Join(dir, "x"), srv.URL+"/a").check(t, 2, "not with --json, -o or -f title", "")
 }
 
 // TestBatchWriteOut: -w after each page, failures too, with %{json}.

@@ -90,19 +90,15 @@ func (c *command) run(ctx context.Context, args []string) int {
 	}
 	switch {
 	case opts.ShowVersion:
-		fmt.Fprintf(stdout, "%s %s\n", progName, version())
+		fmt.Fprintf(stdout, "%s %s\n", progName, cli.Version())
 		return exitcode.OK
 	case opts.PrintEmacs:
 		if _, err := io.WriteString(stdout, elisp.Source); err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", progName, cli.OneLine((&output.WriteError{Err: err}).Error()))
-			return exitcode.Write
+			return c.fail(&output.WriteError{Err: err})
 		}
 		return exitcode.OK
 	}
 	opts.Stdin = c.stdin
-	if opts.Images != "" {
-		opts.ImagesLinkDir = pipeline.ImageLinkDir(opts.Images, opts.Output, opts.ImagesRelative)
-	}
 	c.opts = opts
 	if opts.Batch {
 		return c.batch(ctx)
@@ -137,16 +133,12 @@ func (c *command) hooks() pipeline.Hooks {
 		Warn: c.warn,
 		Rendering: func(on bool) {
 			c.renderingHook(on)
-			if on && (c.opts.Progress || (!c.opts.Silent && isTerminal(c.stderr))) {
+			if on {
 				// At once for a program that shows it (Emacs's mode
 				// line), else after the usual delay.
-				delay := output.ProgressDelay
-				if c.opts.Progress {
-					delay = 0
-				}
-				c.renderMeter = output.StartProgress(c.stderr, func() int64 { return 0 }, -1, delay)
+				c.renderMeter = c.meter(nil, -1, !c.opts.Progress)
 				c.renderMeter.SetExtra(func() string { return "rendering in a browser" })
-			} else if !on {
+			} else {
 				c.renderMeter.Stop()
 			}
 		},
@@ -174,10 +166,7 @@ func (c *command) fetch(ctx context.Context) int {
 		return c.finish(statusErr, resp)
 	}
 
-	var progress *output.Progress
-	if o.Progress || (!o.Silent && isTerminal(c.stderr)) {
-		progress = output.StartProgress(c.stderr, resp.Received, resp.ContentLength, output.ProgressDelay)
-	}
+	progress := c.meter(resp.Received, resp.ContentLength, true)
 	defer progress.Stop()
 	c.progress = progress
 
@@ -242,4 +231,21 @@ func (c *command) renderingHook(on bool) {
 	} else {
 		c.rendering.Add(-1)
 	}
+}
+
+// meter starts the progress meter on stderr when one is drawn (--progress,
+// or a terminal without -s): nil otherwise, which its methods accept.
+// received is nil for a meter of its extra line alone.
+func (c *command) meter(received func() int64, total int64, delayed bool) *output.Progress {
+	if !c.opts.Progress && (c.opts.Silent || !isTerminal(c.stderr)) {
+		return nil
+	}
+	if received == nil {
+		received = func() int64 { return 0 }
+	}
+	delay := output.ProgressDelay
+	if !delayed {
+		delay = 0
+	}
+	return output.StartProgress(c.stderr, received, total, delay)
 }

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -80,7 +76,7 @@ func parseArgs(args []string, stdin io.Reader, stderr io.Writer) (*options, erro
 	fs.BoolVarP(&o.Include, "include", "i", false, "print the status line and response headers before the body")
 	fs.BoolVar(&o.ShowErrorBody, "show-error-body", false, "print the body of an HTTP error (status >= 400) too; the exit code stays 22")
 	fs.StringArrayVarP(&headers, "header", "H", nil, "send the request header `'Name: value'` (repeatable; 'Name:' removes a header)")
-	fs.StringVarP(&o.Fetch.UserAgent, "user-agent", "A", progName+"/"+version(), "send `NAME` as User-Agent")
+	fs.StringVarP(&o.Fetch.UserAgent, "user-agent", "A", progName+"/"+cli.Version(), "send `NAME` as User-Agent")
 	fs.StringVarP(&o.Fetch.User, "user", "u", "", "basic authentication as `USER:PASSWORD`")
 	fs.BoolVarP(&o.Fetch.Insecure, "insecure", "k", false, "do not verify TLS certificates")
 	fs.IntVar(&maxRedirs, "max-redirs", maxRedirs, "follow at most `N` redirects (0: do not follow)")
@@ -111,37 +107,25 @@ func parseArgs(args []string, stdin io.Reader, stderr io.Writer) (*options, erro
 	if o.ShowVersion || o.PrintEmacs {
 		return o, nil
 	}
-	o.Inputs = fs.Args()
-	if fs.Changed("input-file") {
-		list, err := readInputList(*inputFile, stdin)
-		if err != nil {
-			return nil, err
-		}
-		o.Inputs = append(o.Inputs, list...)
+	var err error
+	if o.Format, err = strip.ParseFormat(format); err != nil {
+		return nil, err
 	}
-	o.Batch = len(o.Inputs) > 1 || fs.Changed("input-file") || o.JSON || o.OutputDir != ""
+	list := ""
+	if fs.Changed("input-file") {
+		list = *inputFile
+	}
+	if o.Inputs, err = cli.Inputs(fs.Args(), list, stdin); err != nil {
+		return nil, err
+	}
+	o.Batch = len(o.Inputs) > 1 || list != "" || o.JSON || o.OutputDir != ""
 	switch {
-	case len(o.Inputs) == 0 && fs.Changed("input-file"):
-		return nil, fmt.Errorf("no URL in %s", *inputFile)
-	case len(o.Inputs) == 0:
-		return nil, errors.New("no URL given")
 	case !o.Batch:
 		o.Input = o.Inputs[0]
 	case o.Parallel < 1:
 		return nil, fmt.Errorf("--parallel must be 1 or more, not %d", o.Parallel)
-	case o.OutputDir != "" && (o.JSON || fs.Changed("output")):
-		return nil, errors.New("--output-dir writes files of its own: not with --json or -o")
-	case o.OutputDir != "" && o.Format == strip.FormatTitle:
-		return nil, errors.New("--output-dir needs a format with content, not -f title")
-	case *inputFile == "-" && slices.Contains(o.Inputs, "-"):
-		return nil, errors.New("stdin is the list of inputs (--input-file -): it cannot be a page too")
-	case countOf(o.Inputs, "-") > 1:
-		return nil, errors.New("stdin (-) can be read once")
-	}
-
-	var err error
-	if o.Format, err = strip.ParseFormat(format); err != nil {
-		return nil, err
+	case o.OutputDir != "" && (o.JSON || fs.Changed("output") || o.Format == strip.FormatTitle):
+		return nil, errors.New("--output-dir writes files of its own, with content: not with --json, -o or -f title")
 	}
 	if o.Links, err = strip.ParseLinkStyle(links); err != nil {
 		return nil, err
@@ -155,12 +139,6 @@ func parseArgs(args []string, stdin io.Reader, stderr io.Writer) (*options, erro
 	if err := writeout.Check(o.WriteOut); err != nil {
 		return nil, err
 	}
-	if o.Render == "never" {
-		o.Render = ""
-	}
-	if fs.Changed("browser") && o.Render == "" {
-		return nil, errors.New("--browser needs --render")
-	}
 	if fs.Changed("images-relative-to") {
 		if !fs.Changed("images") {
 			return nil, errors.New("--images-relative-to needs --images")
@@ -170,8 +148,8 @@ func parseArgs(args []string, stdin io.Reader, stderr io.Writer) (*options, erro
 	if fs.Changed("images") && o.Images == "" {
 		return nil, errors.New("--images needs a folder")
 	}
-	// Only these need the page's metadata where the page would stream.
-	o.WantMetadata = strings.Contains(o.WriteOut, "%{title}") || strings.Contains(o.WriteOut, "%{page_type}") || strings.Contains(o.WriteOut, "%{json}") || o.JSON || o.OutputDir != ""
+	o.ImagesLinkDir = pipeline.ImageLinkDir(o.Images, o.Output, o.ImagesRelative)
+	o.WantMetadata = writeout.NeedsMetadata(o.WriteOut) || o.JSON || o.OutputDir != ""
 	if o.Input == "" {
 		o.Input = o.Inputs[0] // what Check reads: each page's is the same
 	}
@@ -202,40 +180,4 @@ func parseArgs(args []string, stdin io.Reader, stderr io.Writer) (*options, erro
 		o.Fetch.MaxSize = -1
 	}
 	return o, nil
-}
-
-// readInputList reads a list of inputs, one a line: blank lines and lines
-// that start with # are skipped. "-" reads stdin.
-func readInputList(name string, stdin io.Reader) ([]string, error) {
-	r := stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, &fetch.Error{Kind: fetch.KindReadFile, URL: name, Msg: "cannot read the input list", Err: err}
-		}
-		defer f.Close()
-		r = f
-	}
-	var list []string
-	sc := bufio.NewScanner(r)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line != "" && !strings.HasPrefix(line, "#") {
-			list = append(list, line)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, &fetch.Error{Kind: fetch.KindReadFile, URL: name, Msg: "cannot read the input list", Err: err}
-	}
-	return list, nil
-}
-
-func countOf(list []string, s string) (n int) {
-	for _, v := range list {
-		if v == s {
-			n++
-		}
-	}
-	return n
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/insert-from-url/insert-from-url/internal/pipeline"
+	"github.com/insert-from-url/insert-from-url/internal/writeout"
 )
 
 // Options is how a batch runs.
@@ -43,6 +44,12 @@ type Page struct {
 	Err      error
 	Warnings []string
 	Body     *Spool // what the conversion wrote, whole or not; nil on a failure before it
+}
+
+// Transfer is what --write-out tells of p.
+func (p *Page) Transfer() writeout.Transfer {
+	return writeout.Transfer{Input: p.Input, Response: p.Response, MediaType: p.Result.MediaType, Converted: p.Result.Converted,
+		Title: p.Result.Meta.Title, PageType: p.Result.Meta.Type, Warnings: p.Warnings, Err: p.Err}
 }
 
 // Run converts each input with o (o.Input is set per page) and calls emit

@@ -3,12 +3,18 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/insert-from-url/insert-from-url/fetch"
 	"github.com/spf13/pflag"
 )
 
@@ -134,4 +140,72 @@ func OneLine(s string) string {
 		return r
 	}, s)
 	return strings.TrimSpace(s)
+}
+
+// Inputs are the command line's inputs: args, then those of the list file
+// (--input-file; "" for none, "-" for stdin). Stdin is read once: as the
+// list, or as one page.
+func Inputs(args []string, list string, stdin io.Reader) ([]string, error) {
+	inputs := args
+	if list != "" {
+		more, err := readList(list, stdin)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) == 0 && len(args) == 0 {
+			return nil, fmt.Errorf("no URL in %s", list)
+		}
+		inputs = append(slices.Clip(args), more...)
+	}
+	stdins := 0
+	for _, in := range inputs {
+		if in == "-" {
+			stdins++
+		}
+	}
+	switch {
+	case len(inputs) == 0:
+		return nil, errors.New("no URL given")
+	case list == "-" && stdins > 0:
+		return nil, errors.New("stdin is the list of inputs (--input-file -): it cannot be a page too")
+	case stdins > 1:
+		return nil, errors.New("stdin (-) can be read once")
+	}
+	return inputs, nil
+}
+
+// readList reads a list of inputs, one a line: blank lines and lines
+// that start with # are skipped. "-" reads stdin.
+func readList(name string, stdin io.Reader) ([]string, error) {
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, &fetch.Error{Kind: fetch.KindReadFile, URL: name, Msg: "cannot read the input list", Err: err}
+		}
+		defer f.Close()
+		r = f
+	}
+	var list []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line != "" && !strings.HasPrefix(line, "#") {
+			list = append(list, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &fetch.Error{Kind: fetch.KindReadFile, URL: name, Msg: "cannot read the input list", Err: err}
+	}
+	return list, nil
+}
+
+// Version is the module's version as built (go install …@v1.2.3), or
+// "devel".
+func Version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
 }

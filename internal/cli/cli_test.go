@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,5 +38,38 @@ func TestByteSize(t *testing.T) {
 	}
 	if b := ByteSize(64 << 20); b.String() != "64M" {
 		t.Errorf("String() = %s", b.String())
+	}
+}
+
+func TestInputs(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "list")
+	os.WriteFile(list, []byte("# reading list\n  https://a.example/  \n\n#https://skipped.example/\nb.html\n"), 0o644)
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("# nothing\n\n"), 0o644)
+	for _, tc := range []struct {
+		args  []string
+		list  string
+		stdin string
+		want  string // inputs joined by |, or the error's text
+	}{
+		{[]string{"x"}, "", "", "x"},
+		{[]string{"x", "-"}, "", "", "x|-"},
+		{[]string{"x"}, list, "", "x|https://a.example/|b.html"},
+		{nil, "-", "u1\n# c\nu2\n", "u1|u2"},
+		{nil, "", "", "no URL given"},
+		{nil, empty, "", "no URL in " + empty},
+		{[]string{"-"}, "-", "u1\n", "cannot be a page too"},
+		{[]string{"-", "-"}, "", "", "can be read once"},
+		{nil, filepath.Join(dir, "missing"), "", "cannot read the input list"},
+	} {
+		got, err := Inputs(tc.args, tc.list, strings.NewReader(tc.stdin))
+		s := strings.Join(got, "|")
+		if err != nil {
+			s = err.Error()
+		}
+		if !strings.Contains(s, tc.want) || (err == nil && s != tc.want) {
+			t.Errorf("Inputs(%q, %q) = %q, want %q", tc.args, tc.list, s, tc.want)
+		}
 	}
 }

@@ -31,7 +31,7 @@ type Options struct {
 	Stdin   io.Reader // read for "-"
 	Local   bool      // stdin is a local page: its file: links are kept
 	Fetch   fetch.Options
-	Render  string // "" (never), "auto" or "always"
+	Render  string // "" or "never", "auto" or "always"
 	Browser string // the browser --render runs; "" finds one
 
 	Charset  string // decode from this charset, whatever the page says
@@ -71,8 +71,10 @@ func (o *Options) Check() error {
 		return fmt.Errorf("--width must be 0 to %d, not %d", MaxWidth, o.Width)
 	case o.BaseLevel < 0 || o.BaseLevel > MaxBaseLevel:
 		return fmt.Errorf("--base-level must be 0 to %d, not %d", MaxBaseLevel, o.BaseLevel)
-	case o.Render != "" && o.Render != "auto" && o.Render != "always":
+	case o.Render != "" && o.Render != "never" && o.Render != "auto" && o.Render != "always":
 		return fmt.Errorf("--render must be always, auto or never, not %q", o.Render)
+	case o.Browser != "" && (o.Render == "" || o.Render == "never"):
+		return errors.New("--browser needs --render")
 	case o.Images != "" && o.Format != strip.FormatMarkdown && o.Format != strip.FormatOrg:
 		return errors.New("--images works with -f markdown and -f org")
 	case o.Local && o.Input != "-":

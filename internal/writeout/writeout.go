@@ -192,3 +192,9 @@ func Check(format string) error {
 	}
 	return Write(format, Transfer{Response: &fetch.Response{}}, io.Discard, io.Discard)
 }
+
+// NeedsMetadata reports whether format tells what only the page's
+// metadata knows: a page that would stream must then read its head.
+func NeedsMetadata(format string) bool {
+	return strings.Contains(format, "%{title}") || strings.Contains(format, "%{page_type}") || strings.Contains(format, "%{json}")
+}
