@@ -1,6 +1,6 @@
 // Command server serves bodies of any size on loopback for bench/compare.sh:
 // /bytes?n=N is N bytes of text/plain (or ?type=application/octet-stream),
-// /file?path=P serves a file. /images?n=N&delay=MS is a page of N images
+// /file?path=P serves a file (after delay=MS milliseconds, if given). /images?n=N&delay=MS is a page of N images
 // for bench/images.sh, of every kind --images meets: most distinct PNGs at
 // /img/I.png (each answered after MS milliseconds), and every tenth image a
 // 404, a repeat of the first, one over 1 MiB, or a data: URL. It prints
@@ -47,6 +47,9 @@ func main() {
 		}
 	})
 	http.HandleFunc("/file", func(w http.ResponseWriter, r *http.Request) {
+		if ms, err := strconv.Atoi(r.URL.Query().Get("delay")); err == nil {
+			time.Sleep(time.Duration(ms) * time.Millisecond) // a server's answer time, for bench/batch.sh
+		}
 		f, err := os.Open(r.URL.Query().Get("path"))
 		if err != nil {
 			http.NotFound(w, r)
