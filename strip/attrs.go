@@ -15,6 +15,8 @@ import (
 // attrs are the attributes the converter reads.
 type attrs struct {
 	href, src, alt, class, style string
+	title                        string // a link's or image's advisory title (a tooltip)
+	poster                       string // a video's still image
 	// dataSrc is the first of data-src, data-lazy-src and data-original:
 	// where lazy loading keeps the image's address.
 	dataSrc, srcset, dataSrcset    string
@@ -173,6 +175,10 @@ func (a *attrs) set(k string, v []byte, segment *bool, value func([]byte) string
 		a.dataSrcset = value(v)
 	case "alt":
 		a.alt = value(v)
+	case "title":
+		a.title = value(v)
+	case "poster":
+		a.poster = value(v)
 	case "class":
 		a.class = value(v)
 	case "style":

@@ -20,9 +20,11 @@ type syntax interface {
 	// characters before and after, will be read back as emphasis.
 	emphasisOK(before rune, content string, after rune, kind spanKind) bool
 	code(content string, inTable bool) string
-	link(text, href string, inTable bool) (open, close string)
+	// link and image take the element's title attribute, collapsed to one
+	// line: a tooltip, which only Markdown has a place for.
+	link(text, href, title string, inTable bool) (open, close string)
 	autolink(href string, inTable bool) string
-	image(alt, src string, inTable bool) string
+	image(alt, src, title string, inTable bool) string
 	heading(level int, text string) []string
 	// bullet is a list item's marker; alt asks for the other marker
 	// style, which keeps two adjacent lists apart.
@@ -92,9 +94,9 @@ func (textSyntax) emphasis(k spanKind) (string, string) {
 }
 func (textSyntax) emphasisOK(rune, string, rune, spanKind) bool { return true }
 func (textSyntax) code(c string, _ bool) string                 { return verbatimSafe(FormatText, c) }
-func (textSyntax) link(string, string, bool) (string, string)   { return "", "" }
+func (textSyntax) link(_, _, _ string, _ bool) (string, string) { return "", "" }
 func (textSyntax) autolink(h string, _ bool) string             { return h }
-func (textSyntax) image(alt, _ string, _ bool) string {
+func (textSyntax) image(alt, _, _ string, _ bool) string {
 	if alt == "" {
 		return ""
 	}
@@ -344,8 +346,44 @@ func markdownDestination(href string, inTable bool) string {
 	return b.String()
 }
 
-func (markdownSyntax) link(_, href string, inTable bool) (string, string) {
-	return "[", "](" + markdownDestination(href, inTable) + ")"
+func (markdownSyntax) link(_, href, title string, inTable bool) (string, string) {
+	return "[", "](" + markdownDestination(href, inTable) + markdownTitle(title, inTable) + ")"
+}
+
+// markdownTitle writes a link's or image's title, with the space before
+// it, so that CommonMark reads back the same words and nothing else: in
+// double quotes, with every '"' and backslash escaped (the title cannot end
+// early, and no ")" inside it can end the link), an entity's "&" escaped
+// (CommonMark decodes entities in titles) and, in a table, every "|" (GFM
+// splits a row at a "|" before it reads the link). The title comes on one
+// line (see collapseSpace): a blank line inside it would end the paragraph.
+func markdownTitle(title string, inTable bool) string {
+	if title == "" {
+		return ""
+	}
+	title = verbatimSafe(FormatMarkdown, title) // Emacs reads "-*-" and local variables in any text
+	var b strings.Builder
+	b.WriteString(` "`)
+	for i := 0; i < len(title); i++ {
+		switch c := title[i]; c {
+		case '"', '\\':
+			b.WriteByte('\\')
+		case '&':
+			if entityAt(title[i+1:]) {
+				b.WriteByte('\\')
+			}
+		case '|':
+			if inTable {
+				b.WriteByte('\\')
+			}
+		case '\n', '\r', '\t':
+			b.WriteByte(' ') // not met: titles come on one line
+			continue
+		}
+		b.WriteByte(title[i])
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 func (m markdownSyntax) autolink(href string, inTable bool) string {
@@ -358,8 +396,8 @@ func (m markdownSyntax) autolink(href string, inTable bool) string {
 	return "<" + href + ">"
 }
 
-func (m markdownSyntax) image(alt, src string, inTable bool) string {
-	return "![" + m.escape(alt, inTable) + "](" + markdownDestination(src, inTable) + ")"
+func (m markdownSyntax) image(alt, src, title string, inTable bool) string {
+	return "![" + m.escape(alt, inTable) + "](" + markdownDestination(src, inTable) + markdownTitle(title, inTable) + ")"
 }
 
 func (markdownSyntax) heading(level int, text string) []string {
@@ -582,7 +620,9 @@ func orgDescription(s string) string {
 	return s
 }
 
-func (orgSyntax) link(_, href string, inTable bool) (string, string) {
+// link drops the title: an Org link has no place for one, and written as
+// text it would add words the page shows only on hover.
+func (orgSyntax) link(_, href, _ string, inTable bool) (string, string) {
 	return "[[" + orgLinkPart(href, inTable) + "][", "]]"
 }
 
@@ -594,7 +634,7 @@ func (o orgSyntax) autolink(href string, inTable bool) string {
 	return "[[" + orgLinkPart(href, inTable) + "]]"
 }
 
-func (o orgSyntax) image(alt, src string, inTable bool) string {
+func (o orgSyntax) image(alt, src, _ string, inTable bool) string {
 	if alt == "" {
 		return "[[" + orgLinkPart(src, inTable) + "]]"
 	}

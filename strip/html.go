@@ -139,6 +139,7 @@ type element struct {
 	// browser shows "<a><h3>Title</h3><p>Text</p></a>" as two links.
 	inline spanKind
 	href   string
+	title  string // a link's, for its span when it opens again
 	format int // its entry in the active formatting elements, or 0
 }
 
@@ -1080,6 +1081,8 @@ func (c *converter) open(e *element, at attrs) {
 			}
 		case c.resolve(href) != "":
 			e.span, e.inline, e.href = c.openSpan(spanLink, href, ""), spanLink, href
+			e.title = collapseSpace(at.title)
+			e.span.title = e.title
 		}
 	case atom.Blockquote:
 		if c.table != nil || len(c.spans) > 0 {
@@ -1327,6 +1330,7 @@ func (c *converter) reopenInline() {
 				continue
 			}
 			e.span = c.openSpan(spanLink, e.href, "")
+			e.span.title = e.title
 		} else if e.span = c.openEmphasis(e.inline); e.span == nil {
 			continue
 		}
@@ -1654,7 +1658,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 		switch {
 		case c.opt.Format == FormatText && c.opt.NoImageText:
 		case c.opt.Format == FormatText:
-			out = textSyntax{}.image(alt, "", false)
+			out = textSyntax{}.image(alt, "", "", false)
 		case src == "":
 			// Nothing to show: the alternative text stands in, as text.
 			if alt != "" {
@@ -1666,7 +1670,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			l := c.linkSpan()
 			l.images = append(l.images, orgImage{src: src, alt: shownAlt})
 			l.hasImage = true
-			markup := c.syn.image(shownAlt, src, c.inTable())
+			markup := c.syn.image(shownAlt, src, "", c.inTable())
 			if sp, ok := c.sink().(*span); ok {
 				sp.events = append(sp.events, event{kind: evImage, s: markup})
 			} else {
@@ -1675,7 +1679,7 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 			c.afterImage = true
 			return
 		default:
-			out = c.syn.image(shownAlt, src, c.inTable())
+			out = c.syn.image(shownAlt, src, collapseSpace(at.title), c.inTable())
 		}
 		if out != "" {
 			c.afterImage = true

@@ -17,6 +17,7 @@ type span struct {
 	kind     spanKind
 	href     string // as written
 	url      string // resolved; "" for links that lead nowhere
+	title    string // a link's title, on one line
 	level    int
 	events   []event
 	raw      strings.Builder // the text alone, for a link whose text is its URL
@@ -330,7 +331,7 @@ func (c *converter) closeLink(s *span) {
 		c.replay(s.events)
 		return
 	}
-	if !s.hasImage && (text == href || "mailto:"+text == href) {
+	if !s.hasImage && (text == href || "mailto:"+text == href) && (s.title == "" || c.opt.Format != FormatMarkdown) {
 		// The text is the address: a relative one ("foo") would change
 		// what the reader sees, and stays a link with its text.
 		if c.opt.Format == FormatText {
@@ -358,7 +359,7 @@ func (c *converter) closeLink(s *span) {
 			return
 		}
 	}
-	open, close := c.syn.link(text, href, c.inTable())
+	open, close := c.syn.link(text, href, s.title, c.inTable())
 	c.piece(open, false)
 	c.replay(s.events)
 	c.piece(close, false)
@@ -501,7 +502,7 @@ func (c *converter) orgLinkImages(s *span, href string) bool {
 		return true
 	}
 	for _, img := range s.images {
-		c.piece(c.syn.image(img.alt, img.src, c.inTable()), false)
+		c.piece(c.syn.image(img.alt, img.src, "", c.inTable()), false)
 		c.space(false)
 	}
 	s.events = rest

@@ -1,0 +1,136 @@
+package strip
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"golang.org/x/net/html"
+
+	"github.com/insert-from-url/insert-from-url/internal/htmlx"
+)
+
+// formatCase is one page and what each format writes of it; html, when
+// set, is what goldmark must render of the Markdown (a substring of its
+// HTML), which shows the markup means what the page did.
+type formatCase struct {
+	name          string
+	in            string
+	md, org, text string
+	html          []string
+}
+
+// runFormatCases converts each case on both paths, the bytes and the
+// parsed tree, and checks every format and the HTML goldmark reads from
+// the Markdown.
+func runFormatCases(t *testing.T, cases []formatCase) {
+	t.Helper()
+	base, _ := url.Parse("https://example.com/dir/page.html")
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
+	)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, f := range []struct {
+				format Format
+				want   string
+			}{{FormatMarkdown, tc.md}, {FormatOrg, tc.org}, {FormatText, tc.text}} {
+				opt := Options{Format: f.format, HTML: true, BaseURL: base, Links: LinksInline}
+				var fromBytes, fromTree bytes.Buffer
+				if err := Convert(&fromBytes, strings.NewReader(tc.in), opt); err != nil {
+					t.Fatal(err)
+				}
+				doc, err := html.Parse(strings.NewReader(tc.in))
+				if err != nil {
+					t.Fatal(err)
+				}
+				treeOpt := opt
+				treeOpt.BaseURL = htmlx.BaseURL(doc, base)
+				if err := ConvertNodes(&fromTree, []*html.Node{doc}, treeOpt); err != nil {
+					t.Fatal(err)
+				}
+				got := strings.TrimSuffix(fromBytes.String(), "\n")
+				if got != f.want {
+					t.Errorf("%s:\n got %q\nwant %q", f.format, got, f.want)
+				}
+				if fromTree.String() != fromBytes.String() {
+					t.Errorf("%s: the tree path writes %q, the byte path %q", f.format, fromTree.String(), fromBytes.String())
+				}
+				checkInvariants(t, fromBytes.String())
+				if f.format != FormatMarkdown {
+					continue
+				}
+				var rendered bytes.Buffer
+				if err := md.Convert(fromBytes.Bytes(), &rendered); err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range tc.html {
+					if !strings.Contains(rendered.String(), h) {
+						t.Errorf("goldmark reads %q, without %q", rendered.String(), h)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLinkTitles: a link's or an image's title is Markdown's link title,
+// escaped so that it ends where it should and holds only text. Org has no
+// link titles and text no tooltips: both drop it.
+func TestLinkTitles(t *testing.T) {
+	runFormatCases(t, []formatCase{{
+		name: "link",
+		in:   `<p><a href="/u" title="T">a</a></p>`,
+		md:   `[a](https://example.com/u "T")`,
+		org:  `[[https://example.com/u][a]]`,
+		text: `a <https://example.com/u>`,
+		html: []string{`<a href="https://example.com/u" title="T">a</a>`},
+	}, {
+		name: "hostile title",
+		in:   `<p><a href="/v" title='say "hi") [x](y) \ &amp;amp; <b>*z*</b>'>b</a> after</p>`,
+		md:   `[b](https://example.com/v "say \"hi\") [x](y) \\ \&amp; <b>*z*</b>") after`,
+		org:  `[[https://example.com/v][b]] after`,
+		text: `b <https://example.com/v> after`,
+		html: []string{`<a href="https://example.com/v" title="say &quot;hi&quot;) [x](y) \ &amp;amp; &lt;b&gt;*z*&lt;/b&gt;">b</a> after</p>`},
+	}, {
+		name: "newlines and Org syntax",
+		in:   "<p><a href=\"/w\" title=\"one\n\n#+begin_src\n]] [[elisp:x]]\">c</a></p>",
+		md:   `[c](https://example.com/w "one #+begin_src ]] [[elisp:x]]")`,
+		org:  `[[https://example.com/w][c]]`,
+		text: `c <https://example.com/w>`,
+		html: []string{`title="one #+begin_src ]] [[elisp:x]]">c</a>`},
+	}, {
+		name: "a link named by its address",
+		in:   `<p><a href="https://example.com/x" title="auto">https://example.com/x</a></p>`,
+		md:   `[https://example.com/x](https://example.com/x "auto")`,
+		org:  `[[https://example.com/x]]`,
+		text: `https://example.com/x`,
+		html: []string{`<a href="https://example.com/x" title="auto">https://example.com/x</a>`},
+	}, {
+		name: "image",
+		in:   `<p><img src="/i.png" alt="A" title='img "t"'> <a href="/z" title="lt"><img src="/j.png" alt="J" title="jt"></a></p>`,
+		md:   `![A](https://example.com/i.png "img \"t\"") [![J](https://example.com/j.png "jt")](https://example.com/z "lt")`,
+		org:  `[[https://example.com/i.png][A]] [[https://example.com/z][J]]`,
+		text: `[A] [J] <https://example.com/z>`,
+		html: []string{`<img src="https://example.com/i.png" alt="A" title="img &quot;t&quot;">`, `<a href="https://example.com/z" title="lt"><img src="https://example.com/j.png" alt="J" title="jt"></a>`},
+	}, {
+		name: "in a table",
+		in:   `<table><tr><th>h</th><th>i</th></tr><tr><td><a href="/t" title="a|b">t</a></td><td>x</td></tr></table>`,
+		md:   "| h                                 | i   |\n| --------------------------------- | --- |\n| [t](https://example.com/t \"a\\|b\") | x   |",
+		org:  "| h | i |\n|---+---|\n| [[https://example.com/t][t]] | x |",
+		text: "h                          i\n-------------------------  -\nt <https://example.com/t>  x",
+		html: []string{`<td><a href="https://example.com/t" title="a|b">t</a></td>`},
+	}, {
+		name: "reopened after a block",
+		in:   `<div><a href="/r" title="again"><p>x</p><p>y</p></a></div>`,
+		md:   "[x](https://example.com/r \"again\")\n\n[y](https://example.com/r \"again\")",
+		org:  "[[https://example.com/r][x]]\n\n[[https://example.com/r][y]]",
+		text: "x <https://example.com/r>\n\ny <https://example.com/r>",
+		html: []string{`<p><a href="https://example.com/r" title="again">y</a></p>`},
+	}})
+}
