@@ -21,6 +21,7 @@ type attrs struct {
 	// where lazy loading keeps the image's address.
 	dataSrc, srcset, dataSrcset    string
 	start, value, colspan, rowspan string
+	align                          string // a cell's
 	hidden, reversed               bool
 }
 
@@ -187,6 +188,8 @@ func (a *attrs) set(k string, v []byte, segment *bool, value func([]byte) string
 		a.start = value(v)
 	case "value":
 		a.value = value(v)
+	case "align":
+		a.align = value(v)
 	case "colspan":
 		a.colspan = value(v)
 	case "rowspan":
@@ -372,3 +375,25 @@ func forEachAttr(raw []byte, f func(k, v []byte)) {
 }
 
 func isAttrEnd(b byte) bool { return isHTMLSpace(b) || b == '/' || b == '>' }
+
+// cellAlign is a table cell's alignment, 'l', 'c' or 'r', or 0 for none
+// said: text-align in its style, which overrides the align attribute as CSS
+// does, else align. Alignments relative to the writing direction (start,
+// end) and justify say nothing a Markdown or Org column can hold.
+func cellAlign(at attrs) byte {
+	v := at.align
+	for _, decl := range strings.Split(at.style, ";") {
+		if k, val, ok := strings.Cut(decl, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "text-align") {
+			v, _, _ = strings.Cut(val, "!") // "center !important"
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "left":
+		return 'l'
+	case "center", "middle":
+		return 'c'
+	case "right":
+		return 'r'
+	}
+	return 0
+}

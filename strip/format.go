@@ -475,18 +475,39 @@ func (m markdownSyntax) tableLines(t *table) []string {
 		return b.String()
 	}
 	out := []string{line(rows[0], true)}
+	align := t.alignments()
 	sep := make([]string, len(widths))
 	for i := range sep {
-		sep[i] = "-"
+		n := 1
 		if pad {
-			sep[i] = strings.Repeat("-", widths[i])
+			n = widths[i]
 		}
+		var a byte
+		if i < len(align) {
+			a = align[i]
+		}
+		sep[i] = delimiterCell(a, n)
 	}
 	out = append(out, line(sep, true))
 	for _, r := range rows[1:] {
 		out = append(out, line(r, pad))
 	}
 	return out
+}
+
+// delimiterCell is a cell of a Markdown table's delimiter row, width
+// columns wide (at least 3), for a column aligned as a says (see
+// cellAlign): ":---:", "---:", ":---" or "---".
+func delimiterCell(a byte, width int) string {
+	switch a {
+	case 'c':
+		return ":" + strings.Repeat("-", max(1, width-2)) + ":"
+	case 'r':
+		return strings.Repeat("-", max(1, width-1)) + ":"
+	case 'l':
+		return ":" + strings.Repeat("-", max(1, width-1))
+	}
+	return strings.Repeat("-", width)
 }
 
 // ---- Org ----
@@ -755,12 +776,48 @@ func noFormula(c string) string {
 	return c
 }
 
+// orgNoSpecialCell keeps a cell of the page's from being one Org reads as
+// the table's own: a row whose cells are all alignment or width cookies
+// ("<r>", "<10>") or empty is not exported and sets how the columns show,
+// and a first column of nothing but "#", "!", "*", "_", "^", "$" or "/"
+// marks rows for the spreadsheet and is dropped from exports.
+func orgNoSpecialCell(c string, first bool) string {
+	if len(c) >= 2 && c[0] == '<' && c[len(c)-1] == '>' {
+		inner := strings.TrimLeft(c[1:len(c)-1], "lrc")
+		if len(c)-2-len(inner) <= 1 && strings.Trim(inner, "0123456789") == "" {
+			return zwsp + c
+		}
+	}
+	if first && len(c) == 1 && strings.Contains("#!*_^$/", c) {
+		return zwsp + c
+	}
+	return c
+}
+
 func (o orgSyntax) tableLines(t *table) []string {
 	rows := t.grid(o.cellBreak())
 	if len(rows) == 0 {
 		return nil
 	}
 	header := t.hasHeader()
+	headerRow := 0
+	for _, r := range rows {
+		for i, c := range r {
+			r[i] = orgNoSpecialCell(c, i == 0)
+		}
+	}
+	if align := t.alignments(); align != nil {
+		// A row of alignment cookies, which Org's table editor aligns by
+		// and its exporters follow and do not show.
+		cookies := make([]string, len(align))
+		for i, a := range align {
+			if a != 0 {
+				cookies[i] = "<" + string(a) + ">"
+			}
+		}
+		rows = append([][]string{cookies}, rows...)
+		headerRow = 1
+	}
 	widths, pad := columnWidths(rows, 1, orgShownWidth)
 	var out []string
 	for ri, r := range rows {
@@ -783,7 +840,7 @@ func (o orgSyntax) tableLines(t *table) []string {
 			b.WriteString(" |")
 		}
 		out = append(out, b.String())
-		if ri == 0 && header && len(rows) > 1 {
+		if ri == headerRow && header && len(rows) > headerRow+1 {
 			if !pad {
 				out = append(out, "|-|") // Org draws the rule across
 				continue

@@ -168,6 +168,7 @@ type tableState struct {
 	colspan    int
 	rowspan    int
 	header     bool
+	align      byte // the open cell's: see cellAlign
 	caption    *cellSink
 	// spanEnd is, per column, the row a cell's rowspan takes it to (rows
 	// before that one have the column taken); rowNum is the current row,
@@ -1186,7 +1187,7 @@ func (c *converter) open(e *element, at attrs) {
 			e.block = 2
 			return
 		}
-		c.openCell(a == atom.Th, at.colspan, at.rowspan)
+		c.openCell(a == atom.Th, at.colspan, at.rowspan, cellAlign(at))
 	}
 }
 

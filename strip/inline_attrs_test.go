@@ -134,3 +134,32 @@ func TestLinkTitles(t *testing.T) {
 		html: []string{`<p><a href="https://example.com/r" title="again">y</a></p>`},
 	}})
 }
+
+// TestColumnAlignment: align and text-align on the cells of the first row
+// give Markdown's delimiter row its colons and Org a row of cookies; text
+// pads the cells of such a column on the side the page does.
+func TestColumnAlignment(t *testing.T) {
+	runFormatCases(t, []formatCase{{
+		name: "header row",
+		in: `<table><tr><th align="left">Name</th><th style="color: red; TEXT-ALIGN: Center !important">Mid</th><th align=right style="color:red">Price</th><th>None</th></tr>` +
+			`<tr><td>apple</td><td>x</td><td>1.50</td><td>n</td></tr><tr><td>banana split</td><td>yy</td><td>12.00</td><td>n</td></tr></table>`,
+		md: "| Name         | Mid | Price | None |\n| :----------- | :-: | ----: | ---- |\n| apple        | x   | 1.50  | n    |\n| banana split | yy  | 12.00 | n    |",
+		org: "| <l>          | <c> | <r>   |      |\n| Name         | Mid | Price | None |\n|--------------+-----+-------+------|\n" +
+			"| apple        | x   | 1.50  | n    |\n| banana split | yy  | 12.00 | n    |",
+		text: "Name          Mid  Price  None\n------------  ---  -----  ----\napple          x    1.50  n\nbanana split  yy   12.00  n",
+		html: []string{`<th style="text-align:left">Name</th>`, `<th style="text-align:center">Mid</th>`, `<td style="text-align:right">12.00</td>`, "<th>None</th>"},
+	}, {
+		name: "style overrides align; a span aligns its columns",
+		in:   `<table><tr><td align="left" style="text-align:right" colspan="2">ab</td><td align="justify">c</td></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>`,
+		md:   "| ab  |     | c   |\n| --: | --: | --- |\n| 1   | 2   | 3   |",
+		org:  "| <r> | <r> |   |\n| ab  |     | c |\n| 1   | 2   | 3 |",
+		text: "  ab  c\n1  2  3",
+		html: []string{`<th style="text-align:right">ab</th>`, `<td style="text-align:right">2</td>`},
+	}, {
+		name: "a page's cells that read as Org's own",
+		in:   `<table><tr><td>#</td><td>&lt;r&gt;</td><td>&lt;l10&gt;</td></tr><tr><td>!</td><td>&lt;&gt;</td><td>x</td></tr></table>`,
+		md:   "| #   | \\<r> | \\<l10> |\n| --- | ---- | ------ |\n| !   | <>   | x      |",
+		org:  "| \u200b# | \u200b<r> | \u200b<l10> |\n| \u200b! | \u200b<>  | x     |",
+		text: "#  <r>  <l10>\n!  <>   x",
+	}})
+}

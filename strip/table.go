@@ -19,6 +19,7 @@ type tableCell struct {
 	textStart []bool // see cellSink
 	colspan   int
 	header    bool
+	align     byte // 'l', 'c', 'r' or 0: see cellAlign
 }
 
 // maxColspan bounds colspan so that a hostile value cannot blow up a row:
@@ -65,6 +66,31 @@ func (t *table) hasHeader() bool {
 		}
 	}
 	return len(t.rows[0].cells) > 0
+}
+
+// alignments returns each column's alignment ('l', 'c', 'r' or 0), as
+// its cell in the first row says (the header row, when there is one): a
+// Markdown table takes its alignment from its delimiter row, under the
+// header. A spanning cell aligns every column it spans.
+func (t *table) alignments() []byte {
+	for _, r := range t.rows {
+		if len(r.cells) == 0 {
+			continue // the first row grid writes
+		}
+		var out []byte
+		said := false
+		for _, c := range r.cells {
+			for range c.colspan {
+				out = append(out, c.align)
+			}
+			said = said || c.align != 0
+		}
+		if !said {
+			return nil
+		}
+		return out
+	}
+	return nil
 }
 
 // columns returns the number of columns, spans counted.
@@ -142,6 +168,7 @@ func (t *table) aligned() []string {
 			col += c.colspan
 		}
 	}
+	align := t.alignments()
 	out := append([]string(nil), t.caption...)
 	for ri, r := range t.rows {
 		height := 1
@@ -163,8 +190,19 @@ func (t *table) aligned() []string {
 				if col > 0 {
 					b.WriteString(strings.Repeat(" ", gap))
 				}
+				pad := w - displayWidth(s)
+				lead := 0
+				if col < len(align) && s != "" {
+					switch align[col] {
+					case 'r':
+						lead = pad
+					case 'c':
+						lead = pad / 2
+					}
+				}
+				b.WriteString(strings.Repeat(" ", lead))
 				b.WriteString(s)
-				b.WriteString(strings.Repeat(" ", w-displayWidth(s)))
+				b.WriteString(strings.Repeat(" ", pad-lead))
 				col += c.colspan
 			}
 			out = append(out, strings.TrimRight(b.String(), " "))

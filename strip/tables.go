@@ -57,7 +57,7 @@ func (c *converter) skipTaken() {
 	}
 }
 
-func (c *converter) openCell(header bool, colspan, rowspan string) {
+func (c *converter) openCell(header bool, colspan, rowspan string, align byte) {
 	switch {
 	case c.table == nil:
 		c.space(false)
@@ -86,6 +86,7 @@ func (c *converter) openCell(header bool, colspan, rowspan string) {
 	}
 	c.table.paragraphs = 0
 	c.table.header = header
+	c.table.align = align
 	c.table.cell = &cellSink{nbsp: c.bw.nbsp, esc: newEscaper(c.opt.Format, true)}
 }
 
@@ -100,7 +101,7 @@ func (c *converter) closeCell() {
 	}
 	c.resolvePending('\n')
 	lines := c.table.cell.text()
-	cell := tableCell{lines: lines, textStart: c.table.cell.textStart[:len(lines)], colspan: c.table.colspan, header: c.table.header}
+	cell := tableCell{lines: lines, textStart: c.table.cell.textStart[:len(lines)], colspan: c.table.colspan, header: c.table.header, align: c.table.align}
 	c.table.cell = nil
 	t := c.table
 	if t.row == nil {
