@@ -54,7 +54,7 @@ func appendTagName(buf, raw []byte) []byte {
 // wantsAttrs reports whether the converter reads attributes of a.
 func wantsAttrs(a atom.Atom) bool {
 	switch a {
-	case atom.A, atom.Img, atom.Ol, atom.Li, atom.Td, atom.Th, atom.Pre, atom.Code:
+	case atom.A, atom.Img, atom.Ol, atom.Li, atom.Td, atom.Th, atom.Pre, atom.Code, atom.Video:
 		return true
 	}
 	return false

@@ -43,7 +43,8 @@ type converter struct {
 	overflow  int // start tags ignored past maxDepth
 
 	spans     []*span
-	pendingEm *span // a closed emphasis waiting for the next character
+	pendingEm *span       // a closed emphasis waiting for the next character
+	video     *videoState // a <video> being skipped, to be written as a link at its end
 	brPending bool
 	tables    int // open <table> elements
 	svgs      int // open <svg> elements
@@ -141,6 +142,15 @@ type element struct {
 	href   string
 	title  string // a link's, for its span when it opens again
 	format int // its entry in the active formatting elements, or 0
+}
+
+// videoState is a <video> whose content is skipped (its fallback, which a
+// browser shows only when it cannot play it) and which is written at its
+// end as a link to the video: its address is its src or its first
+// <source>'s, which comes inside it.
+type videoState struct {
+	src, poster, title string
+	depth              int // of the element in the stack
 }
 
 // mathState collects a MathML formula: its text, and the TeX of an
@@ -481,6 +491,9 @@ func (c *converter) startTag(selfClosing bool) {
 		}
 	}
 	if c.skipUntil >= 0 {
+		if v := c.video; v != nil && a == atom.Source && v.src == "" && len(c.stack) == v.depth+1 {
+			v.src = c.readAttrs().src
+		}
 		// Track depth inside hidden content so its end is found.
 		if !htmlx.Void(a) && !selfClosing {
 			if len(c.stack) >= maxDepth {
@@ -526,6 +539,9 @@ func (c *converter) startTag(selfClosing bool) {
 		c.closeImplied(a)
 	}
 	if (c.hides(a) || at.hidden) && !htmlx.Void(a) {
+		if a == atom.Video && !at.hidden && !c.foreign(a) && !c.inNoscript() {
+			c.video = &videoState{src: at.src, poster: at.poster, title: at.title, depth: len(c.stack)}
+		}
 		if !selfClosing {
 			c.skipUntil = len(c.stack)
 			c.push(c.newElement(a, name))
@@ -978,6 +994,12 @@ func (c *converter) popTo(i int) {
 			if n == c.skipUntil {
 				c.skipUntil = -1
 				c.headDone = c.headDone || e.tag == atom.Head
+				if v := c.video; v != nil {
+					c.video = nil
+					if v.depth == n {
+						c.writeVideo(*v)
+					}
+				}
 			}
 			continue
 		}
@@ -1559,6 +1581,25 @@ func ImageSources(nodes []*html.Node, base *url.URL, local bool) []string {
 	var out []string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Video && n.Namespace == "" {
+			if at := nodeAttrs(n); !at.hidden {
+				src := at.src
+				for k := n.FirstChild; k != nil && src == ""; k = k.NextSibling {
+					if k.Type == html.ElementNode && k.DataAtom == atom.Source {
+						src = nodeAttrs(k).src
+					}
+				}
+				// The poster of a video written as a link (see writeVideo).
+				allowed := func(raw string) bool {
+					u := htmlx.ResolveURL(base, strings.TrimSpace(raw))
+					return u != "" && htmlx.LinkAllowed(u, local)
+				}
+				if poster := strings.TrimSpace(at.poster); src != "" && !strings.HasPrefix(strings.TrimSpace(src), "#") && allowed(src) && poster != "" && !isDataImage(poster) && allowed(poster) {
+					out = append(out, htmlx.ResolveURL(base, poster))
+				}
+			}
+			return
+		}
 		if n.Type == html.ElementNode && skipped(n.DataAtom) {
 			return // the converter shows nothing of these
 		}
@@ -1693,6 +1734,32 @@ func (c *converter) voidElement(a atom.Atom, at attrs) {
 	case atom.Input:
 		// Form fields show nothing useful as text.
 	}
+}
+
+// writeVideo writes a video as a link to it, as the page's own link would
+// be (the same URL policy: a remote page links only to http, https and
+// mailto): its poster, when it has one, is the link's image, as a
+// thumbnail that links to the video; else the link's text is the video's
+// title, or "video". A video inside a link or code, or without an address
+// the page may link to, is left out as before.
+func (c *converter) writeVideo(v videoState) {
+	href := strings.TrimSpace(v.src)
+	if href == "" || strings.HasPrefix(href, "#") || c.resolve(href) == "" || c.linkSpan() != nil || c.codeSpan() != nil {
+		return
+	}
+	c.reopenInline()
+	name := collapseSpace(v.title)
+	if name == "" {
+		name = "video"
+	}
+	s := c.openSpan(spanLink, href, "")
+	// A data: poster is most often a placeholder, as a lazy image's is.
+	if poster := strings.TrimSpace(v.poster); poster != "" && !isDataImage(poster) && c.resolve(poster) != "" && c.opt.Format != FormatText {
+		c.voidElement(atom.Img, attrs{src: poster, alt: name})
+	} else {
+		c.text([]byte(name))
+	}
+	c.closeSpan(s)
 }
 
 func (c *converter) codeSpan() *span {

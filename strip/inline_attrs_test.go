@@ -163,3 +163,42 @@ func TestColumnAlignment(t *testing.T) {
 		text: "#  <r>  <l10>\n!  <>   x",
 	}})
 }
+
+// TestVideo: a video is a link to it, under the same URL policy as the
+// page's links; its poster, when it has one, is the link's image (a
+// thumbnail that plays it), else the link reads "video" or its title. Its
+// fallback content, which a browser that plays it does not show, is not.
+func TestVideo(t *testing.T) {
+	runFormatCases(t, []formatCase{{
+		name: "src and poster",
+		in:   `<p>Watch: <video src="/v.mp4" poster="/p.jpg" controls>Your browser <a href="/dl">cannot</a></video> now.</p>`,
+		md:   `Watch: [![video](https://example.com/p.jpg)](https://example.com/v.mp4) now.`,
+		org:  `Watch: [[https://example.com/v.mp4][video]] now.`,
+		text: `Watch: video <https://example.com/v.mp4> now.`,
+		html: []string{`<a href="https://example.com/v.mp4"><img src="https://example.com/p.jpg" alt="video"></a>`},
+	}, {
+		name: "the first source with an address",
+		in:   `<video controls><source type="video/webm"><source src="a.webm"><source src="/b.mp4">fallback</video>`,
+		md:   `[video](https://example.com/dir/a.webm)`,
+		org:  `[[https://example.com/dir/a.webm][video]]`,
+		text: `video <https://example.com/dir/a.webm>`,
+	}, {
+		name: "no link the page may make",
+		in:   `<p>a <video src="javascript:alert(1)" poster="/p.jpg"></video><video src="blob:x"></video><video src="#t"></video><a href="/x">in <video src="/l.mp4"></video>link</a> <code>c<video src="/c.mp4"></video></code></p>`,
+		md:   "a [in link](https://example.com/x) `c`",
+		org:  "a [[https://example.com/x][in link]] ~c~",
+		text: "a in link <https://example.com/x> c",
+	}, {
+		name: "a hostile title, a data: poster",
+		in:   `<figure><video src="/t.mp4" title='A "clip" ]] [[elisp:x]] *b*' poster="data:image/gif;base64,R0l"></video></figure>`,
+		md:   `[A "clip" \]\] \[\[elisp:x\]\] \*b\*](https://example.com/t.mp4)`,
+		org:  "[[https://example.com/t.mp4][A \"clip\" ]\u200b] [\u200b[elisp\u200b:x]\u200b] *b*\u2060]]",
+		text: `A "clip" ]] [[elisp:x]] *b* <https://example.com/t.mp4>`,
+	}, {
+		name: "hidden",
+		in:   `<div hidden><video src="/h.mp4"></video></div><video src="/s.mp4" style="display:none"></video><p>end</p>`,
+		md:   `end`,
+		org:  `end`,
+		text: `end`,
+	}})
+}

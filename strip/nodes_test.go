@@ -139,13 +139,15 @@ func TestImageSources(t *testing.T) {
 <img src="/a.png"><img data-src="b.png" src="data:image/gif;base64,R0lGOD">
 <div hidden><img src="/hidden.png"></div><p style="display: none"><img src="/none.png"></p>
 <img src="/aria.png" aria-hidden="true"><video><img src="/video.png"></video>
-<img src="data:image/png;base64,iVBOR"><img src="javascript:alert(1)"><img src="file:///etc/passwd">`))
+<img src="data:image/png;base64,iVBOR"><img src="javascript:alert(1)"><img src="file:///etc/passwd">
+<video poster="/poster.jpg"><source src="/v.mp4"></video><video src="javascript:x" poster="/no.jpg"></video>
+<video src="/v.mp4" poster="javascript:x"></video><video src="/v.mp4" poster="/hidden.jpg" hidden></video>`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	base, _ := url.Parse("http://host/dir/page.html")
 	got := ImageSources([]*html.Node{doc}, base, false)
-	want := []string{"http://host/a.png", "http://host/dir/b.png", "data:image/png;base64,iVBOR"}
+	want := []string{"http://host/a.png", "http://host/dir/b.png", "data:image/png;base64,iVBOR", "http://host/poster.jpg"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("ImageSources = %q, want %q", got, want)
 	}
