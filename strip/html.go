@@ -141,7 +141,7 @@ type element struct {
 	inline spanKind
 	href   string
 	title  string // a link's, for its span when it opens again
-	format int // its entry in the active formatting elements, or 0
+	format int    // its entry in the active formatting elements, or 0
 }
 
 // videoState is a <video> whose content is skipped (its fallback, which a

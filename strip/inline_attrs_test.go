@@ -202,3 +202,48 @@ func TestVideo(t *testing.T) {
 		text: `end`,
 	}})
 }
+
+// TestBreakInSpan: a <br> inside a link or emphasis is a hard line break
+// in Markdown (CommonMark holds one there) and a line break in text; in
+// Org, inside an emphasis that spans one newline only, and a space in a
+// link's description, which holds none. No span starts or ends with one:
+// a break at its edge goes outside it, so no backslash is left before a
+// closing marker and no marker stands alone at the start of a line.
+func TestBreakInSpan(t *testing.T) {
+	runFormatCases(t, []formatCase{{
+		name: "emphasis and link",
+		in:   `<p>x <strong>a<br>b</strong> y <a href="/u">c <br> d</a> z <em>e<br><br>f</em>.</p>`,
+		md:   "x **a\\\nb** y [c\\\nd](https://example.com/u) z *e\\\nf*.",
+		org:  "x *a\nb* y [[https://example.com/u][c d]] z /e\nf/.",
+		text: "x a\nb y c\nd <https://example.com/u> z e\nf.",
+		html: []string{"x <strong>a<br>\nb</strong> y <a href=\"https://example.com/u\">c<br>\nd</a> z <em>e<br>\nf</em>."},
+	}, {
+		name: "at the edges",
+		in:   `<p><strong>g<br></strong>h <em><br>i</em> j <a href="/v"><br>k<br></a>l</p>`,
+		md:   "**g**\\\nh \\\n*i* j \\\n[k](https://example.com/v)\\\nl",
+		org:  "*g*\nh\n/i/ j\n[[https://example.com/v][k]]\nl",
+		text: "g\nh\ni j\nk <https://example.com/v>\nl",
+		html: []string{"<strong>g</strong><br>\nh <br>\n<em>i</em> j <br>\n<a href=\"https://example.com/v\">k</a><br>\nl"},
+	}, {
+		name: "two breaks in an Org emphasis",
+		in:   `<p><b>one<br>two<br>three</b> <b>k<br><i>l</i></b> <b>p <a href="/w">q<br>r</a></b></p>`,
+		md:   "**one\\\ntwo\\\nthree** **k\\\n*l*** **p [q\\\nr](https://example.com/w)**",
+		org:  "*one two three* *k\nl* *p [[https://example.com/w][q r]]*",
+		text: "one\ntwo\nthree k\nl p q\nr <https://example.com/w>",
+		html: []string{"<strong>one<br>\ntwo<br>\nthree</strong> <strong>k<br>\n<em>l</em></strong> <strong>p <a href=\"https://example.com/w\">q<br>\nr</a></strong>"},
+	}, {
+		name: "what a new line starts with",
+		in:   `<p><b>a<br># b</b> <i>c<br>- d</i> <b>e<br>* f</b> <b>g<br><code>h<br>i</code></b></p>`,
+		md:   "**a\\\n\\# b** *c\\\n\\- d* **e\\\n\\* f** **g\\\n`h i`**",
+		org:  "*a\n\u200b# b* /c\n\u200b- d/ *e\n\u200b* f* *g\nh i*", // no Org marker is read before another's end (orgPost)
+		text: "a\n# b c\n- d e\n* f g\nh i",
+		html: []string{"<strong>a<br>\n# b</strong> <em>c<br>\n- d</em> <strong>e<br>\n* f</strong> <strong>g<br>\n<code>h i</code></strong>"},
+	}, {
+		name: "heading, table cell, list item",
+		in:   `<h2>Head <b>a<br>b</b></h2><table><tr><th>h</th><th>i</th></tr><tr><td><b>a<br>b</b></td><td>x</td></tr></table><ul><li><b>in<br>item</b></li></ul>`,
+		md:   "## Head **a b**\n\n| h          | i   |\n| ---------- | --- |\n| **a<br>b** | x   |\n\n- **in\\\n  item**",
+		org:  "** Head *a b*\n\n| h     | i |\n|-------+---|\n| *a b* | x |\n\n- *in\n  item*",
+		text: "Head a b\n--------\n\nh  i\n-  -\na  x\nb\n\n• in\n  item",
+		html: []string{"<h2>Head <strong>a b</strong></h2>", "<td><strong>a<br>b</strong></td>", "<li><strong>in<br>\nitem</strong></li>"},
+	}})
+}

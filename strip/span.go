@@ -11,7 +11,8 @@ import (
 
 // span is an inline element being read: emphasis, code, a link or a
 // heading. Its content is held until it closes, when the markers that fit
-// around it are known. Line breaks inside a span become spaces.
+// around it are known. A <br> inside a span is a line break where the
+// format can hold one there (see breaksInSpan), else a space.
 type span struct {
 	closedAt int // converter.tags when it closed: see continueSpan
 	kind     spanKind
@@ -42,6 +43,7 @@ const (
 	evSpace
 	evHardSpace
 	evImage // an image inside an Org link: its markup, for when it stands alone
+	evBreak // a <br>: a hard line break, never at either end of a span
 )
 
 type event struct {
@@ -69,9 +71,35 @@ func (s *span) space(hard bool) {
 	if hard {
 		k = evHardSpace
 	}
-	if n := len(s.events); n == 0 || s.events[n-1].kind != evSpace || hard {
+	if n := len(s.events); n == 0 || (s.events[n-1].kind != evSpace && s.events[n-1].kind != evBreak) || hard {
 		s.events = append(s.events, event{kind: k})
 	}
+}
+
+// hardBreak records a <br>: the collapsible spaces before it go, as the
+// spaces after it will, and two in a row are one (a blank line would end
+// the paragraph, and the span with it).
+func (s *span) hardBreak() {
+	n := len(s.events)
+	for n > 0 && s.events[n-1].kind == evSpace {
+		n--
+	}
+	s.events = s.events[:n]
+	if n > 0 && s.events[n-1].kind == evBreak {
+		return
+	}
+	s.events = append(s.events, event{kind: evBreak})
+}
+
+// breaks counts the line breaks s holds.
+func (s *span) breaks() int {
+	n := 0
+	for _, e := range s.events {
+		if e.kind == evBreak {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *span) lineBreak(int) { s.space(false) }
@@ -81,6 +109,8 @@ func (s *span) lastChar() rune {
 		switch e := s.events[n-1]; e.kind {
 		case evSpace, evHardSpace:
 			return ' '
+		case evBreak:
+			return '\n'
 		default:
 			return lastRune(e.s)
 		}
@@ -88,17 +118,44 @@ func (s *span) lastChar() rune {
 	return s.before
 }
 
-// trim moves leading and trailing collapsible spaces out of the span and
-// reports whether there were any.
-func (s *span) trim() (lead, trail bool) {
+// edge is what trim moved out of one end of a span.
+type edge uint8
+
+const (
+	edgeNone edge = iota
+	edgeSpace
+	edgeBreak // a line break, spaces or none around it
+)
+
+// trim moves leading and trailing collapsible spaces and line breaks out
+// of the span and reports what there was at each end.
+func (s *span) trim() (lead, trail edge) {
 	// No-break spaces too: at the edge of a link or emphasis they would
-	// keep the markers from being read, and they show as nothing there.
-	isSpace := func(e event) bool { return e.kind == evSpace || e.kind == evHardSpace }
-	for len(s.events) > 0 && isSpace(s.events[0]) {
-		s.events, lead = s.events[1:], true
+	// keep the markers from being read, and they show as nothing there. A
+	// line break there would leave its backslash before a closing marker,
+	// or a marker alone at the start of a line: neither reads as markup.
+	moved := func(e event, was edge) (edge, bool) {
+		switch e.kind {
+		case evBreak:
+			return edgeBreak, true
+		case evSpace, evHardSpace:
+			return max(was, edgeSpace), true
+		}
+		return was, false
 	}
-	for n := len(s.events); n > 0 && isSpace(s.events[n-1]); n = len(s.events) {
-		s.events, trail = s.events[:n-1], true
+	for len(s.events) > 0 {
+		l, ok := moved(s.events[0], lead)
+		if !ok {
+			break
+		}
+		s.events, lead = s.events[1:], l
+	}
+	for n := len(s.events); n > 0; n = len(s.events) {
+		t, ok := moved(s.events[n-1], trail)
+		if !ok {
+			break
+		}
+		s.events, trail = s.events[:n-1], t
 	}
 	return lead, trail
 }
@@ -108,7 +165,7 @@ func (s *span) plain() string {
 	var b strings.Builder
 	for _, e := range s.events {
 		switch e.kind {
-		case evSpace, evHardSpace:
+		case evSpace, evHardSpace, evBreak:
 			b.WriteByte(' ')
 		default:
 			b.WriteString(e.s)
@@ -147,10 +204,17 @@ func (c *converter) freeSpan(s *span) {
 	c.freeSpans = append(c.freeSpans, s)
 }
 
-// replay writes events into the current sink.
-func (c *converter) replay(events []event) {
+// replay writes events into the current sink; breaks says whether their
+// line breaks stay line breaks or become spaces.
+func (c *converter) replay(events []event, breaks bool) {
 	for _, e := range events {
 		switch e.kind {
+		case evBreak:
+			if breaks {
+				c.spanBreak()
+			} else {
+				c.space(false)
+			}
 		case evSpace:
 			c.space(false)
 		case evHardSpace:
@@ -216,7 +280,7 @@ func (c *converter) spill(s *span) {
 	if s.kind == spanHeading {
 		c.block(2)
 	}
-	c.replay(events)
+	c.replay(events, true)
 }
 
 func (c *converter) closeSpan(s *span) {
@@ -239,8 +303,11 @@ func (c *converter) closeSpan(s *span) {
 		return
 	}
 	lead, trail := s.trim()
-	if lead {
-		c.space(false)
+	c.edge(lead)
+	if lead == edgeBreak && len(s.events) > 0 {
+		// The span's content follows the break: written now, before a
+		// space after the span can be taken for the next line's start.
+		c.flushBreak()
 	}
 	switch s.kind {
 	case spanLink:
@@ -255,8 +322,16 @@ func (c *converter) closeSpan(s *span) {
 			c.freeSpan(s)
 		}
 	}
-	if trail {
+	c.edge(trail)
+}
+
+// edge writes what trim moved out of a span's end.
+func (c *converter) edge(e edge) {
+	switch e {
+	case edgeSpace:
 		c.space(false)
+	case edgeBreak:
+		c.lineBreakTag()
 	}
 }
 
@@ -306,12 +381,21 @@ func (c *converter) resolvePending(after rune) {
 		content := s.plain()
 		if c.syn.emphasisOK(s.before, content, after, s.kind) {
 			c.piece(open, false)
-			c.replay(s.events)
+			c.replay(s.events, c.breaksInEmphasis(s))
 			c.piece(close, false)
 			return
 		}
 	}
-	c.replay(s.events)
+	c.replay(s.events, true)
+}
+
+// breaksInEmphasis says whether the line breaks inside an emphasis stay
+// line breaks: in Markdown and text always (CommonMark's emphasis holds a
+// hard break, "**a\⏎b**"); in Org when there is one ("*a\\⏎b*"), since
+// an Org emphasis spans no more than one newline (the default of
+// org-emphasis-regexp-components): with two its markers would show.
+func (c *converter) breaksInEmphasis(s *span) bool {
+	return c.opt.Format != FormatOrg || s.breaks() <= 1
 }
 
 func (c *converter) closeLink(s *span) {
@@ -323,12 +407,12 @@ func (c *converter) closeLink(s *span) {
 		return
 	}
 	if sameDoc || len(s.events) == 0 {
-		c.replay(s.events)
+		c.replay(s.events, true)
 		return
 	}
 	href := c.resolve(s.href)
 	if href == "" {
-		c.replay(s.events)
+		c.replay(s.events, true)
 		return
 	}
 	if !s.hasImage && (text == href || "mailto:"+text == href) && (s.title == "" || c.opt.Format != FormatMarkdown) {
@@ -343,7 +427,7 @@ func (c *converter) closeLink(s *span) {
 	}
 	switch c.opt.Format {
 	case FormatText:
-		c.replay(s.events)
+		c.replay(s.events, true)
 		switch c.opt.Links {
 		case LinksInline:
 			c.space(false)
@@ -361,7 +445,9 @@ func (c *converter) closeLink(s *span) {
 	}
 	open, close := c.syn.link(text, href, s.title, c.inTable())
 	c.piece(open, false)
-	c.replay(s.events)
+	// An Org link's description holds no line break: Org reads "\\"
+	// there as text.
+	c.replay(s.events, c.opt.Format != FormatOrg)
 	c.piece(close, false)
 }
 
@@ -403,7 +489,7 @@ func (c *converter) closeHeading(s *span) {
 		return
 	}
 	if s.level == 0 {
-		c.replay(s.events)
+		c.replay(s.events, true)
 		c.block(2)
 		return
 	}
@@ -441,7 +527,7 @@ func (c *converter) headingText(s *span) string {
 	var b strings.Builder
 	for _, ev := range s.events {
 		switch ev.kind {
-		case evSpace, evHardSpace:
+		case evSpace, evHardSpace, evBreak:
 			b.WriteByte(' ')
 			e.wrote(" ")
 		case evText:
@@ -491,7 +577,7 @@ func (c *converter) orgLinkImages(s *span, href string) bool {
 	}
 	onlyImages := true
 	for _, e := range rest {
-		if e.kind != evSpace && e.kind != evHardSpace {
+		if e.kind != evSpace && e.kind != evHardSpace && e.kind != evBreak {
 			onlyImages = false
 		}
 	}

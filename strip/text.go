@@ -15,8 +15,19 @@ import (
 // backslash at the end of the line; it is written only once the next line
 // has content, so that a break at the end of a paragraph leaves no stray
 // backslash, and two breaks in a row make a paragraph break.
+//
+// Inside a link or emphasis the break is held by the span, where the
+// format can hold one (see breaksInSpan), and written with it.
 func (c *converter) lineBreakTag() {
 	if len(c.spans) > 0 {
+		if sp, ok := c.sink().(*span); ok && c.breaksInSpan() {
+			c.resolvePending('\n')
+			if l := c.linkSpan(); l != nil && l.raw.Len() > 0 && l.raw.Len() < maxLinkText && !strings.HasSuffix(l.raw.String(), " ") {
+				l.raw.WriteByte(' ') // the link's text as read: see space
+			}
+			sp.hardBreak()
+			return
+		}
 		c.sink().space(false)
 		return
 	}
@@ -32,6 +43,34 @@ func (c *converter) lineBreakTag() {
 		return
 	}
 	c.brPending = true
+}
+
+// breaksInSpan says whether a <br> inside the open spans is a line break:
+// not in a heading, which is one line, nor in code, which holds none (a
+// code span's text is one line), nor in the spans of a format that has no
+// break inside them (breaksInEmphasis and closeLink decide that as the
+// spans end).
+func (c *converter) breaksInSpan() bool {
+	return !c.inHeading() && c.codeSpan() == nil
+}
+
+// spanBreak writes a line break that a span held, into the current sink:
+// into the span around, or a new line, the one before it ended in Markdown
+// by the backslash of a hard break (a table cell joins its lines its own
+// way).
+// Content follows it, since a span holds none at its ends.
+func (c *converter) spanBreak() {
+	switch sk := c.sink().(type) {
+	case *span:
+		sk.hardBreak()
+	case *cellSink:
+		sk.lineBreak(1)
+	default:
+		if c.opt.Format == FormatMarkdown {
+			sk.piece(`\`, false)
+		}
+		sk.lineBreak(1) // as flushBreak writes a <br> outside spans
+	}
 }
 
 // text handles a text token: whitespace collapses, &nbsp; stays, control
