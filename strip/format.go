@@ -800,24 +800,15 @@ func (o orgSyntax) tableLines(t *table) []string {
 		return nil
 	}
 	header := t.hasHeader()
-	headerRow := 0
 	for _, r := range rows {
 		for i, c := range r {
 			r[i] = orgNoSpecialCell(c, i == 0)
 		}
 	}
-	if align := t.alignments(); align != nil {
-		// A row of alignment cookies, which Org's table editor aligns by
-		// and its exporters follow and do not show.
-		cookies := make([]string, len(align))
-		for i, a := range align {
-			if a != 0 {
-				cookies[i] = "<" + string(a) + ">"
-			}
-		}
-		rows = append([][]string{cookies}, rows...)
-		headerRow = 1
-	}
+	// No row of alignment cookies ("| <r> | <c> |"), though Org's exporters
+	// follow them and show none: to org-element it is a row like the
+	// others, so every reader that counts a table's rows (our own
+	// structure check among them) would count one the page has not.
 	widths, pad := columnWidths(rows, 1, orgShownWidth)
 	var out []string
 	for ri, r := range rows {
@@ -840,7 +831,7 @@ func (o orgSyntax) tableLines(t *table) []string {
 			b.WriteString(" |")
 		}
 		out = append(out, b.String())
-		if ri == headerRow && header && len(rows) > headerRow+1 {
+		if ri == 0 && header && len(rows) > 1 {
 			if !pad {
 				out = append(out, "|-|") // Org draws the rule across
 				continue
