@@ -37,6 +37,10 @@ var fuzzSeeds = []string{
 	"<p>\u202eevil\u2066</p>",
 	"<p>a\ufeffb &#xFEFF;c</p><pre>\ufeffcode</pre><img alt=\"\ufeffx\" src=a.png>",
 	"<table><tr><td><h3>t</h3><td><pre>1\n2</pre><td><pre>code\n x</pre></table>",
+	"<a href=u title='\")\\ &amp;amp; |]] [[x'>a</a><img src=i title='t\nu' alt=b>",
+	"<table><tr><th align=right>a<th style='text-align:center'>b<tr><td>&lt;r&gt;<td>#</table>",
+	"<video src=v.mp4 poster=p.jpg title=']]'>x<a href=y>z</a></video><video><source src=w.webm></video>",
+	"<b>a<br>b<br></b><i><br>c<br><br>d</i><a href=u>e<br>f</a><b>g<br><code>h<br>i</code></b>",
 }
 
 // FuzzConvert checks the properties every conversion must have, whatever
