@@ -13,13 +13,21 @@
 // snippet of boilerplate that the text holds a false positive:
 //
 //	go run ./bench/readable -snippets ../shared/realpages
+//
+// Word F1 per kind of page, for a folder laid out as ../shared/wcxb-dev
+// (ground-truth/NNNN.json with the page's main content and its kind,
+// html/NNNN.html.gz), the measure of its score.py, computed in process:
+//
+//	go run ./bench/readable -wcxb ../shared/wcxb-dev
 package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -52,29 +60,19 @@ func text(n *html.Node) string {
 // (the whole page when it finds none, as the command prints) and by
 // go-readability alone.
 func extract(page []byte) (ours, alone string) {
-	body, err := decode.Decode(bytes.NewReader(page), "text/html", decode.Options{})
-	if err != nil {
-		return "", ""
-	}
-	doc, err := readable.Parse(body)
-	if err != nil {
-		return "", ""
-	}
-	if node, _, err := readable.Article(doc, base); err == nil {
-		ours = text(node)
-	} else {
-		ours = text(doc)
-	}
-	if art, err := readability.FromDocument(doc, base); err == nil {
-		alone = text(art.Node)
-	}
+	ours, alone, _ = extractTyped(page)
 	return ours, alone
 }
 
 func main() {
 	snippets := flag.String("snippets", "", "score snippets: a folder with evaldata.json and pages/")
 	verbose := flag.Bool("v", false, "with -snippets, list each page's misses")
+	wcxb := flag.String("wcxb", "", "score word F1 per kind of page: a folder with ground-truth/ and html/")
 	flag.Parse()
+	if *wcxb != "" {
+		scoreKinds(*wcxb)
+		return
+	}
 	if *snippets != "" {
 		scoreSnippets(*snippets, *verbose)
 		return
@@ -173,6 +171,110 @@ func scoreSnippets(dir string, verbose bool) {
 	}
 	fmt.Printf("%d pages: insert-from-url --readable %s\n", pages, ours)
 	fmt.Printf("%d pages: go-readability alone      %s\n", pages, alone)
+}
+
+// scoreKinds prints the mean word F1 of insert-from-url --readable and of
+// go-readability alone, overall and per kind of page, and how often the
+// page type that --metadata gives matches the benchmark's.
+func scoreKinds(dir string) {
+	files, _ := filepath.Glob(filepath.Join(dir, "ground-truth", "*.json"))
+	type sums struct {
+		pages            int
+		ours, alone      float64
+		typed, typedGood int
+	}
+	by := map[string]*sums{}
+	kinds := []string{"all", "article", "forum", "product", "collection", "listing", "documentation", "service"}
+	for _, k := range kinds {
+		by[k] = &sums{}
+	}
+	for _, f := range files {
+		var gt struct {
+			Internal struct {
+				PageType struct {
+					Primary string `json:"primary"`
+				} `json:"page_type"`
+			} `json:"_internal"`
+			GroundTruth struct {
+				MainContent string `json:"main_content"`
+			} `json:"ground_truth"`
+		}
+		raw, err := os.ReadFile(f)
+		if err != nil || json.Unmarshal(raw, &gt) != nil {
+			continue
+		}
+		page, err := readGzip(filepath.Join(dir, "html", strings.TrimSuffix(filepath.Base(f), ".json")+".html.gz"))
+		if err != nil {
+			continue
+		}
+		kind := gt.Internal.PageType.Primary
+		switch kind {
+		case "category":
+			kind = "collection"
+		case "":
+			kind = "article"
+		}
+		ours, alone, typ := extractTyped(page)
+		for _, k := range []string{"all", kind} {
+			s := by[k]
+			if s == nil {
+				continue
+			}
+			s.pages++
+			s.ours += fidelity.WordF1(ours, gt.GroundTruth.MainContent)
+			s.alone += fidelity.WordF1(alone, gt.GroundTruth.MainContent)
+			if typ != "" {
+				s.typed++
+				if typ == kind {
+					s.typedGood++
+				}
+			}
+		}
+	}
+	fmt.Printf("%-14s %6s %16s %15s %12s\n", "kind", "pages", "insert-from-url", "go-readability", "type right")
+	for _, k := range kinds {
+		s := by[k]
+		if s.pages == 0 {
+			continue
+		}
+		n := float64(s.pages)
+		fmt.Printf("%-14s %6d %16.3f %15.3f %6d of %-4d\n", k, s.pages, s.ours/n, s.alone/n, s.typedGood, s.typed)
+	}
+}
+
+// extractTyped is extract, and the page type reading mode decided.
+func extractTyped(page []byte) (ours, alone, typ string) {
+	body, err := decode.Decode(bytes.NewReader(page), "text/html", decode.Options{})
+	if err != nil {
+		return "", "", ""
+	}
+	doc, err := readable.Parse(body)
+	if err != nil {
+		return "", "", ""
+	}
+	node, meta, err := readable.Article(doc, base)
+	if err == nil {
+		ours = text(node)
+	} else {
+		ours = text(doc)
+	}
+	if art, err := readability.FromDocument(doc, base); err == nil {
+		alone = text(art.Node)
+	}
+	return ours, alone, meta.Type
+}
+
+func readGzip(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(z)
 }
 
 func must(n *html.Node, err error) *html.Node {
