@@ -391,9 +391,10 @@ func (c *converter) resolvePending(after rune) {
 
 // breaksInEmphasis says whether the line breaks inside an emphasis stay
 // line breaks: in Markdown and text always (CommonMark's emphasis holds a
-// hard break, "**a\⏎b**"); in Org when there is one ("*a\\⏎b*"), since
-// an Org emphasis spans no more than one newline (the default of
-// org-emphasis-regexp-components): with two its markers would show.
+// hard break, "**a\⏎b**"); in Org, which writes a <br> as a new line,
+// when there is one ("*a⏎b*"), since an Org emphasis spans no more than one
+// newline (the default of org-emphasis-regexp-components): with two, its
+// markers would show as text.
 func (c *converter) breaksInEmphasis(s *span) bool {
 	return c.opt.Format != FormatOrg || s.breaks() <= 1
 }
@@ -445,8 +446,8 @@ func (c *converter) closeLink(s *span) {
 	}
 	open, close := c.syn.link(text, href, s.title, c.inTable())
 	c.piece(open, false)
-	// An Org link's description holds no line break: Org reads "\\"
-	// there as text.
+	// An Org link's description stays on one line, where every version
+	// of Org reads it as one.
 	c.replay(s.events, c.opt.Format != FormatOrg)
 	c.piece(close, false)
 }

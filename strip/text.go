@@ -20,8 +20,10 @@ import (
 // format can hold one (see breaksInSpan), and written with it.
 func (c *converter) lineBreakTag() {
 	if len(c.spans) > 0 {
+		if _, ok := c.sink().(*span); ok && c.breaksInSpan() {
+			c.resolvePending('\n') // may spill the span: the sink is asked again
+		}
 		if sp, ok := c.sink().(*span); ok && c.breaksInSpan() {
-			c.resolvePending('\n')
 			if l := c.linkSpan(); l != nil && l.raw.Len() > 0 && l.raw.Len() < maxLinkText && !strings.HasSuffix(l.raw.String(), " ") {
 				l.raw.WriteByte(' ') // the link's text as read: see space
 			}
@@ -57,8 +59,7 @@ func (c *converter) breaksInSpan() bool {
 // spanBreak writes a line break that a span held, into the current sink:
 // into the span around, or a new line, the one before it ended in Markdown
 // by the backslash of a hard break (a table cell joins its lines its own
-// way).
-// Content follows it, since a span holds none at its ends.
+// way). Content follows it, since a span holds none at its ends.
 func (c *converter) spanBreak() {
 	switch sk := c.sink().(type) {
 	case *span:
