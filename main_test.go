@@ -633,12 +633,12 @@ func TestReadingMode(t *testing.T) {
 		t.Errorf("--readable --links reference: %q", r.stdout)
 	}
 	r = runCmd(t, "-f", "markdown", "--readable", "--metadata", s.URL+"/story")
-	wantMD := "---\ntitle: \"Bridge vote\"\nauthor: \"Ann Writer\"\nsite: \"Town News\"\ndate: \"2024-03-05\"\nurl: \"" + s.URL + "/story/bridge\"\n---\n\n"
+	wantMD := "---\ntitle: \"Bridge vote\"\nauthor: \"Ann Writer\"\nsite: \"Town News\"\ndate: \"2024-03-05\"\nurl: \"" + s.URL + "/story/bridge\"\ntype: \"article\"\n---\n\n"
 	if r.code != 0 || !strings.HasPrefix(r.stdout, wantMD) || !strings.Contains(r.stdout, "[in spring]("+s.URL+"/plan)") {
 		t.Errorf("--metadata markdown: %+v", r)
 	}
 	r = runCmd(t, "-f", "org", "--readable", "--metadata", "--base-level", "1", s.URL+"/story")
-	wantOrg := "** Bridge vote\n:PROPERTIES:\n:AUTHOR: Ann Writer\n:SITE: Town News\n:DATE: 2024-03-05\n:URL: " + s.URL + "/story/bridge\n:END:\n\n"
+	wantOrg := "** Bridge vote\n:PROPERTIES:\n:AUTHOR: Ann Writer\n:SITE: Town News\n:DATE: 2024-03-05\n:URL: " + s.URL + "/story/bridge\n:TYPE: article\n:END:\n\n"
 	if r.code != 0 || !strings.HasPrefix(r.stdout, wantOrg) || !strings.Contains(r.stdout, "\n*** Next steps\n") {
 		t.Errorf("--metadata org entry: %+v", r)
 	}

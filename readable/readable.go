@@ -100,21 +100,27 @@ func Article(doc *html.Node, base *url.URL) (*html.Node, Metadata, error) {
 	} else if marked := markedContent(doc); marked != nil && textLengthUpTo(marked, minArticleText) >= minArticleText {
 		found = marked
 	}
+	declared := declaredType(x.jsonLD, itemTypes(doc), "")
+	if declared == "" {
+		declared = meta.Type // og:type
+	}
+	var thread, grid, sections bool
 	if t, author := forumThread(doc, x.jsonLD); t != nil && textLength(t)*10 >= max(minArticleText*10, textLength(found)*6) {
 		// A thread's posts, which the scoring takes for an article and
 		// its comments.
-		found = t
+		found, thread = t, true
 		if meta.Author == "" {
 			meta.Author = author
 		}
 	}
 	if l := listing(doc, found); l != nil {
 		// A grid of cards, of which the scoring keeps one.
-		found = l
+		found, grid = l, true
 	} else if s := sectionedMain(doc, found, x.jsonLD); s != nil {
 		// A service page's sections, of which the scoring keeps one.
-		found = s
+		found, sections = s, true
 	}
+	meta.Type = pageType(declared, thread, grid, sections, found != nil)
 	found = withProductDescription(found, x.jsonLD)
 	if found == nil {
 		return nil, meta, ErrNoArticle
@@ -232,6 +238,7 @@ func Select(doc *html.Node, selectors []string) ([]*html.Node, error) {
 func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 	var m Metadata
 	metas := map[string]string{}
+	var scripts []string // JSON-LD
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -241,7 +248,7 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 				// in it (an <iframe>, text) starts the body early, and
 				// what follows lands at the body's top level.
 				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					if c.Type == html.ElementNode && (c.DataAtom == atom.Meta || c.DataAtom == atom.Title || c.DataAtom == atom.Link) {
+					if c.Type == html.ElementNode && (c.DataAtom == atom.Meta || c.DataAtom == atom.Title || c.DataAtom == atom.Link || c.DataAtom == atom.Script) {
 						walk(c)
 					}
 				}
@@ -259,6 +266,11 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 						metas[key] = v
 					}
 				}
+			case atom.Script:
+				if isLinkedData(n) {
+					scripts = append(scripts, textOf(n))
+				}
+				return
 			case atom.Title:
 				if m.Title == "" {
 					m.Title = collapse(textOf(n))
@@ -293,6 +305,7 @@ func PageMetadata(doc *html.Node, base *url.URL) Metadata {
 	m.Description = first("og:description", "description", "twitter:description")
 	m.Site = first("og:site_name", "application-name", "twitter:site")
 	m.Date = normalizeDate(first("article:published_time", "datepublished", "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date", "parsely-pub-date"))
+	m.Type = declaredType(scripts, itemTypes(doc), metas["og:type"])
 	if m.URL == "" {
 		// The page's own address, when it names none, is its caller's
 		// to give: base is where its links lead, which <base> may move.

@@ -68,7 +68,7 @@ func TestArticleMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Metadata{Title: a.Title, Author: a.Author, Site: "Daily News", Date: a.Date, URL: "https://news.example/story"}
+	want := Metadata{Title: a.Title, Author: a.Author, Site: "Daily News", Date: a.Date, URL: "https://news.example/story", Type: TypeArticle}
 	if m != want {
 		t.Errorf("metadata %+v, want %+v", m, want)
 	}
