@@ -308,7 +308,7 @@
                (concat "\\`\\* Reading\nSome text\n\\*\\* Bridge vote\n:PROPERTIES:\n"
                        ":RETRIEVED: \\[[0-9]\\{4\\}-[0-9][0-9]-[0-9][0-9] [A-Za-z]+ [0-9][0-9]:[0-9][0-9]\\]\n"
                        ":AUTHOR: Ann Writer\n:DATE: 2024-03-05\n:URL: "
-                       (regexp-quote (ifu-test-url "/article.html")) "\n:END:\n")
+                       (regexp-quote (ifu-test-url "/article.html")) "\n\\(?::TYPE: [a-z-]+\n\\)?:END:\n")
                s))
       (should (string-match-p "^\\*\\*\\* Next steps$" s))
       (should-not (string-match-p "Sports\\|Copyright" s)))))
