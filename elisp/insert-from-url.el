@@ -37,10 +37,16 @@
 ;;   M-x insert-from-url-cancel  stop the fetches of the current buffer
 ;;   M-x insert-from-url-links-in-region
 ;;                               turn the URLs of the region into titled links
+;;   M-x insert-from-url-entries-in-region
+;;                               turn the URLs of the region into entries
+;;                               with their articles (Org), or sections
+;;                               (Markdown), in order, as they arrive
 ;;   M-x insert-from-url-wheel-undo-mode
 ;;                               Alt+wheel towards you undoes, away redoes
 ;;
 ;; For Lisp code, `insert-from-url-string' returns a page as a string.
+;; A region's commands fetch all its pages in one run of the program,
+;; `insert-from-url-link-parallel' at a time.
 ;;
 ;; Setup, with the program on `exec-path' (go install
 ;; github.com/insert-from-url/insert-from-url@latest):
@@ -58,11 +64,29 @@
 ;;
 ;; files the page's article without making Emacs wait for it.
 ;;
+;; A fetch that waits (`insert-from-url-string', a capture with
+;; `insert-from-url-capture-async' nil) signals `insert-from-url-error',
+;; or its sub-errors `insert-from-url-http-error' and
+;; `insert-from-url-timeout-error', with the exit code, the kind of
+;; failure, the HTTP status and the URL as data, which
+;; `insert-from-url-error-get' reads:
+;;
+;;   (condition-case err
+;;       (insert-from-url-string url "org")
+;;     (insert-from-url-http-error
+;;      (format "* Gone (HTTP %s)\n" (insert-from-url-error-get err :status)))
+;;     (insert-from-url-error
+;;      (format "* Not fetched: %s\n" (insert-from-url-error-get err :kind))))
+;;
+;; Emacs learns what happened from the program's records (JSON), not
+;; from the wording of its messages.
+;;
 ;; Loading this file binds no key; the wheel bindings live in the keymap of
 ;; `insert-from-url-wheel-undo-mode'.
 
 ;;; Code:
 
+(require 'cl-lib)
 (require 'seq)
 (require 'subr-x)
 (require 'thingatpt)
@@ -79,6 +103,12 @@
 (declare-function org-id-new "org-id" (&optional prefix))
 (declare-function org-display-inline-images "org" (&optional include-linked refresh beg end))
 (declare-function markdown-display-inline-images "markdown-mode" ())
+(declare-function json-read-from-string "json" (string))
+(defvar json-object-type)
+(defvar json-array-type)
+(defvar json-key-type)
+(defvar json-false)
+(defvar json-null)
 
 ;;;; Customization
 
@@ -176,6 +206,14 @@ boundaries to the window's width; when nil, they are wrapped at
   :type '(choice (const :tag "Org" org)
                  (const :tag "Markdown" markdown)
                  (const :tag "Plain text" text)))
+
+(defcustom insert-from-url-link-parallel 4
+  "How many pages one run of the program fetches at a time.
+That is for `insert-from-url-links-in-region' and
+`insert-from-url-entries-in-region', which fetch all the URLs of
+the region in one run; the program fetches at most 2 at a time
+from one host whatever this says."
+  :type 'natnum)
 
 (defconst insert-from-url--formats '("raw" "text" "markdown" "org")
   "Formats the program can produce for insertion.")
@@ -281,8 +319,9 @@ See `insert-from-url-fill'."
 
 (defun insert-from-url--arguments (url format &optional base-level extra)
   "Return the program's arguments to fetch URL in FORMAT.
-BASE-LEVEL, when non-nil, nests headings under that level.  EXTRA
-is a list of more arguments."
+URL is a string, or a list of them for one run that fetches them
+all.  BASE-LEVEL, when non-nil, nests headings under that level.
+EXTRA is a list of more arguments."
   (append (list "--silent" "--text-only" "--format" format
                 "--max-time" (number-to-string insert-from-url-timeout)
                 "--max-size" (number-to-string insert-from-url-max-size))
@@ -300,7 +339,7 @@ is a list of more arguments."
             (list "--links" "reference"))
           extra
           insert-from-url-arguments
-          (list "--" url)))
+          (cons "--" (if (listp url) url (list url)))))
 
 (defun insert-from-url--stderr-lines (stderr)
   "Return the lines of STDERR, with the progress meter's redraws apart.
@@ -327,24 +366,161 @@ The meter draws each state after a carriage return and an erase."
                                     (not (string-prefix-p "insert-from-url: warning:" l))))
                    lines)
          (car (last lines))
-         (format "insert-from-url exited with code %s" code)))))
+         (if code
+             (format "insert-from-url exited with code %s" code)
+           "insert-from-url stopped before it was done")))))
 
-(defconst insert-from-url--write-out
-  "%{stderr}\ninsert-from-url-converted: %{converted}\n"
-  "What the program writes on stderr after the text: whether it converted HTML.")
+(defconst insert-from-url--write-out "%{stderr}\n%{json}\n"
+  "What the program writes on stderr after each page: its record.
+That is one JSON object on a line of its own, after the progress
+meter's last redraw and before the program's error line, if any.
+The page's text never goes to stderr, so a page cannot forge it.")
 
-(defun insert-from-url--converted-p (stderr)
-  "Return non-nil if, by STDERR, the program converted an HTML page."
-  (member "insert-from-url-converted: 1" (insert-from-url--stderr-lines stderr)))
+(defun insert-from-url--parse-json (string)
+  "Return the JSON object in STRING as a plist, or nil for anything else.
+Keys are keywords, arrays lists, and null and false nil."
+  (condition-case nil
+      (let ((value (if (fboundp 'json-parse-string)
+                       (json-parse-string string :object-type 'plist :array-type 'list
+                                          :null-object nil :false-object nil)
+                     ;; Emacs 27 to 29 built without libjansson.
+                     (require 'json)
+                     (let ((json-object-type 'plist) (json-array-type 'list)
+                           (json-key-type 'keyword) (json-false nil) (json-null nil))
+                       (json-read-from-string string)))))
+        (and (consp value) (keywordp (car value)) value))
+    (error nil)))
+
+(defun insert-from-url--record-lines (lines)
+  "Return the write-out records among LINES of stderr, as plists, in order.
+A record is a line that starts with \"{\" and holds a JSON object
+with an exit code; the meter and the program's messages never
+start so."
+  (delq nil (mapcar (lambda (l)
+                      (and (string-prefix-p "{" l)
+                           (let ((r (insert-from-url--parse-json l)))
+                             (and (plist-member r :exitcode) r))))
+                    lines)))
+
+(defun insert-from-url--stderr-record (stderr)
+  "Return the write-out record of a one-page run's STDERR, or nil.
+That is the last one: a run writes one, and none after a usage error."
+  (car (last (insert-from-url--record-lines (insert-from-url--stderr-lines stderr)))))
+
+(defun insert-from-url--converted-p (record)
+  "Return non-nil if, by its write-out RECORD, an HTML page was converted."
+  (eql (plist-get record :converted) 1))
+
+(defun insert-from-url--record-warnings (record)
+  "Return the warnings of a RECORD, each as a line of the program's."
+  (mapcar (lambda (w) (concat "insert-from-url: warning: " (insert-from-url--clean-message w)))
+          (seq-filter #'stringp (plist-get record :warnings))))
 
 (defun insert-from-url--warnings (stderr)
-  "Return the warning lines of a run's STDERR."
+  "Return the warning lines of a run's STDERR, for a run without a record."
   (seq-filter (lambda (l) (string-prefix-p "insert-from-url: warning:" l))
               (insert-from-url--stderr-lines stderr)))
+
+;;;; Errors
+
+(define-error 'insert-from-url-error "Fetch failed")
+(define-error 'insert-from-url-http-error "Fetch failed with an HTTP error" 'insert-from-url-error)
+(define-error 'insert-from-url-timeout-error "Fetch timed out" 'insert-from-url-error)
+
+(defun insert-from-url-error-get (error property)
+  "Return PROPERTY of ERROR, a failed fetch as `condition-case' binds it.
+Fetches that wait (`insert-from-url-string', and
+`insert-from-url-capture' when it waits) signal
+`insert-from-url-error', or one of its sub-errors
+`insert-from-url-http-error' (an HTTP status of 400 or more) and
+`insert-from-url-timeout-error'.  The data of ERROR is
+  (ERROR-SYMBOL MESSAGE . PROPERTIES)
+where MESSAGE is what the echo area shows and PROPERTIES a plist:
+  :url        the URL asked for
+  :exit-code  the program's exit code, which follows curl's (22 an
+              HTTP error, 28 a timeout, 63 too large, ...); nil
+              when the program did not end by itself
+  :kind       a symbol that names the failure: `http', `timeout',
+              `too-large', `binary-refused', `resolve', `connect',
+              `tls', `certificate', `bad-url', `no-article',
+              `browser', `usage', `other', ...; nil when unknown
+  :status     the HTTP status, nil when no response came
+For example, in a capture template:
+  (condition-case err (insert-from-url-string url \"org\")
+    (insert-from-url-http-error
+     (format \"Gone (HTTP %s)\" (insert-from-url-error-get err :status))))"
+  (plist-get (cddr error) property))
+
+(defconst insert-from-url--exit-kinds
+  '((1 . other) (2 . usage) (3 . bad-url) (6 . resolve) (7 . connect) (18 . partial)
+    (22 . http) (23 . binary-refused) (28 . timeout) (35 . tls) (37 . read-file)
+    (47 . too-many-redirects) (60 . certificate) (61 . encoding) (63 . too-large)
+    (64 . no-match) (65 . no-article) (66 . browser) (130 . interrupted))
+  "The kind of failure of each exit code, for runs whose record names none.
+Code 23 is also a failed write, but Emacs has the program write
+to a new temporary file, and passes --text-only.")
+
+(defconst insert-from-url--kind-hints
+  '((timeout . "`insert-from-url-timeout'")
+    (too-large . "`insert-from-url-max-size'")
+    (binary-refused . "not inserted"))
+  "What an error message says, by kind of failure, unless it says so already.")
+
+(defun insert-from-url--failure (url code kind message &optional status)
+  "Return the error condition of a failed fetch of URL.
+CODE is the exit code, KIND the kind of failure (a symbol or nil),
+MESSAGE the program's message and STATUS the HTTP status (0 or nil
+for none).  The message names Emacs options, not the program's
+flags, and the option that KIND points to.  See
+`insert-from-url-error-get' for the condition's shape."
+  (let ((message (insert-from-url--emacs-terms (insert-from-url--clean-message message)))
+        (hint (cdr (assq kind insert-from-url--kind-hints))))
+    (unless (string-prefix-p "insert-from-url" message)
+      (setq message (concat "insert-from-url: " message)))
+    (when (and hint (not (string-match-p (regexp-quote hint) message)))
+      (setq message (format "%s (%s)" message hint)))
+    (list (pcase kind
+            ('http 'insert-from-url-http-error)
+            ('timeout 'insert-from-url-timeout-error)
+            (_ 'insert-from-url-error))
+          message :url url :exit-code code :kind kind
+          :status (and (integerp status) (> status 0) status))))
+
+(defun insert-from-url--run-failure (url code record stderr)
+  "Return the error condition of a one-page run for URL that failed.
+CODE is its exit code, nil if it was killed; RECORD its write-out
+record, or nil when it wrote none, and then its STDERR gives the
+message."
+  (let ((message (plist-get record :errormsg)))
+    (insert-from-url--failure
+     url code (cdr (assq code insert-from-url--exit-kinds))
+     (if (and (stringp message) (not (string-empty-p message)))
+         message
+       (insert-from-url--error-message stderr code))
+     (plist-get record :http_code))))
+
+(defun insert-from-url--page-failure (url record)
+  "Return the error condition of the page of URL whose --json RECORD failed."
+  (let* ((err (plist-get record :error))
+         (code (plist-get err :exit_code))
+         (kind (plist-get err :kind)))
+    (insert-from-url--failure
+     url code
+     (if (and (stringp kind) (not (string-empty-p kind)))
+         (intern kind)
+       (cdr (assq code insert-from-url--exit-kinds)))
+     (let ((m (plist-get err :message)))
+       (if (and (stringp m) (not (string-empty-p m))) m
+         (format "insert-from-url exited with code %s" code)))
+     (plist-get record :status))))
 
 (defconst insert-from-url--control-regexp
   "[\0-\b\v\r\x0e-\x1f\x7f\u0080-\u009f]"
   "Characters that never reach a buffer (ESC, in \"\\x0e-\\x1f\", included).")
+
+(defun insert-from-url--clean-message (message)
+  "Return MESSAGE, from the program, without control characters."
+  (replace-regexp-in-string insert-from-url--control-regexp "" message t t))
 
 (defconst insert-from-url--escape-regexp
   "\e\\(?:\\[[0-?]*[ -/]*[@-~]\\|[]PX^_][^\a\e\n]*\\(?:\a\\|\e\\\\\\)\\|[ -/]+[0-~]\\|.\\)"
@@ -391,17 +567,14 @@ the coding system.  The text has no properties."
 
 (defun insert-from-url--progress (stderr)
   "Return the last state of the progress meter drawn in STDERR, or nil."
-  (car (last (seq-remove (lambda (l) (string-prefix-p "insert-from-url" l))
+  (car (last (seq-remove (lambda (l) (or (string-prefix-p "insert-from-url" l)
+                                         (string-prefix-p "{" l)))
                          (insert-from-url--stderr-lines stderr)))))
 
 ;;;; Asynchronous fetches
 
 (defvar-local insert-from-url--processes nil
   "Processes fetching for the current buffer.")
-
-(defvar-local insert-from-url--link-jobs nil
-  "The `insert-from-url-links-in-region' runs of the current buffer.
-Each is a list whose car holds the URLs not fetched yet.")
 
 (defvar-local insert-from-url--pending nil
   "Places where fetches wait to insert, in the order they started.
@@ -437,23 +610,22 @@ whole of stderr again on each redraw."
   (let ((owner (process-get process 'insert-from-url-fetch)))
     (when (process-live-p owner)
       (when-let ((meter (insert-from-url--progress (decode-coding-string chunk 'utf-8 t))))
-        (process-put owner 'insert-from-url-meter meter)))))
+        (process-put owner 'insert-from-url-meter meter)))
+    (when-let ((more (and owner (process-get owner 'insert-from-url-on-stderr))))
+      (funcall more))))
 
-(defun insert-from-url--start (url format base-level on-success &optional on-failure extra)
-  "Fetch URL in FORMAT in the background.
-BASE-LEVEL nests headings; EXTRA is a list of more arguments.  Call
-ON-SUCCESS with the decoded text and whether it is an HTML page
-the program converted, or ON-FAILURE with the error message (by
-default, show it).  Return the process.
-The program writes the text to a temporary file, which Emacs reads
-in one go once the program is done: much faster than reading a
-pipe in small chunks, and nothing arrives half-written."
+(defun insert-from-url--launch (args on-exit &optional output filter)
+  "Start the program with ARGS for the current buffer, and return the process.
+Its stderr goes to a hidden unibyte buffer, the process's property
+`insert-from-url-stderr', and its progress meter to the mode line.
+OUTPUT, a buffer, and FILTER, a process filter, take its stdout.
+ON-EXIT is called with the process once, when the program and its
+stderr are both done, cancelled or not; the stderr buffer and
+OUTPUT are killed after it."
   (let* ((program (insert-from-url--program))
          (default-directory (insert-from-url--local-directory))
          (owner (current-buffer))
-         (file (make-temp-file "insert-from-url" nil ".out"))
          (err (generate-new-buffer " *insert-from-url-stderr*"))
-         (strip-bidi (insert-from-url--strip-bidi-p format))
          (done nil)
          process stderr-process)
     (with-current-buffer err (set-buffer-multibyte nil))
@@ -461,34 +633,20 @@ pipe in small chunks, and nothing arrives half-written."
            (lambda ()
              ;; Both the program and its stderr pipe must be done: the
              ;; last line of stderr may arrive after the exit.
-             (when (and (not done)
+             (when (and (not done) process
                         (memq (process-status process) '(exit signal))
                         (not (process-live-p stderr-process)))
                (setq done t)
                (unwind-protect
-                   (let ((code (process-exit-status process))
-                         (status (process-status process))
-                         (cancelled (process-get process 'insert-from-url-cancelled)))
+                   (progn
                      (when (buffer-live-p owner)
                        (with-current-buffer owner
                          (setq insert-from-url--processes
                                (delq process insert-from-url--processes))
                          (insert-from-url--update-mode-line)))
-                     (let ((stderr (with-current-buffer err
-                                     (decode-coding-string (buffer-string) 'utf-8 t))))
-                       (cond
-                        (cancelled nil)
-                        ((and (eq status 'exit) (eq code 0))
-                         (funcall on-success (insert-from-url--read-output file strip-bidi)
-                                  (insert-from-url--converted-p stderr))
-                         (when-let ((warnings (insert-from-url--warnings stderr)))
-                           ;; After the success message, which it must not hide.
-                           (insert-from-url--report-warnings url warnings)))
-                        (t
-                         (funcall (or on-failure #'insert-from-url--report)
-                                  (insert-from-url--error-message stderr code))))))
-                 (ignore-errors (delete-file file))
-                 (kill-buffer err))))))
+                     (funcall on-exit process))
+                 (kill-buffer err)
+                 (when (buffer-live-p output) (kill-buffer output)))))))
       (setq stderr-process
             (make-pipe-process :name "insert-from-url-stderr"
                                :buffer err
@@ -496,15 +654,12 @@ pipe in small chunks, and nothing arrives half-written."
                                :noquery t
                                :filter #'insert-from-url--stderr-filter
                                :sentinel (lambda (_p _e) (funcall finish))))
-      (condition-case err
+      (condition-case e
           (setq process
                 (make-process :name "insert-from-url"
-                              :command (cons program (insert-from-url--arguments
-                                                      url format base-level
-                                                      ;; The meter, for the mode line.
-                                                      (append (list "--progress" "-o" file
-                                                                    "--write-out" insert-from-url--write-out)
-                                                              extra)))
+                              :command (cons program args)
+                              :buffer output
+                              :filter filter
                               :coding 'binary
                               :connection-type 'pipe
                               :stderr stderr-process
@@ -512,18 +667,203 @@ pipe in small chunks, and nothing arrives half-written."
                               :sentinel (lambda (_p _e) (funcall finish))))
         (error
          (delete-process stderr-process)
-         (ignore-errors (delete-file file))
          (kill-buffer err)
-         (signal (car err) (cdr err))))
+         (when (buffer-live-p output) (kill-buffer output))
+         (signal (car e) (cdr e))))
       (process-put stderr-process 'insert-from-url-fetch process)
-      (process-put process 'insert-from-url-url url)
       (process-put process 'insert-from-url-owner owner)
-      (process-put process 'insert-from-url-file file)
+      (process-put process 'insert-from-url-stderr err)
       (add-hook 'kill-emacs-hook #'insert-from-url--kill-emacs)
       (push process insert-from-url--processes)
       (add-hook 'kill-buffer-hook #'insert-from-url--stop-fetches nil t)
       (insert-from-url--update-mode-line)
       process)))
+
+(defun insert-from-url--stderr-text (process)
+  "Return what PROCESS wrote on stderr so far, decoded."
+  (let ((err (process-get process 'insert-from-url-stderr)))
+    (if (buffer-live-p err)
+        (with-current-buffer err (decode-coding-string (buffer-string) 'utf-8 t))
+      "")))
+
+(defun insert-from-url--report-failure (error)
+  "Show the message of ERROR, a failed fetch's condition, and log it."
+  (insert-from-url--report (cadr error)))
+
+(cl-defun insert-from-url--start (url &key (format "raw") base-level args then else)
+  "Fetch URL in FORMAT in the background, and return the process.
+FORMAT is one of `insert-from-url--formats' or \"title\" (the
+default is \"raw\"); BASE-LEVEL, when non-nil, nests headings under
+that level; ARGS is a list of more arguments for the program.
+On success, THEN is called with the decoded text, cleaned for a
+buffer, and the run's record: a plist of the program's write-out
+variable %{json} (:url_effective, :http_code, :content_type,
+:media_type, :converted, 1 for an HTML page converted to FORMAT,
+:title, :page_type, :warnings and more), or nil if the program
+wrote none.  On failure, ELSE is called with the error condition,
+as `condition-case' would bind it (see `insert-from-url-error-get');
+by default its message is shown.  Neither is called when the
+fetch is cancelled.  The program's warnings are shown after THEN.
+The program writes the text to a temporary file, which Emacs reads
+in one go once the program is done: much faster than reading a
+pipe in small chunks, and nothing arrives half-written."
+  (let* ((file (make-temp-file "insert-from-url" nil ".out"))
+         (strip-bidi (insert-from-url--strip-bidi-p format))
+         (process
+          (condition-case e
+              (insert-from-url--launch
+               (insert-from-url--arguments
+                url format base-level
+                ;; The meter, for the mode line, and the record.
+                (append (list "--progress" "-o" file "--write-out" insert-from-url--write-out)
+                        args))
+               (lambda (process)
+                 (unwind-protect
+                     (unless (process-get process 'insert-from-url-cancelled)
+                       (let* ((code (process-exit-status process))
+                              (stderr (insert-from-url--stderr-text process))
+                              (record (insert-from-url--stderr-record stderr)))
+                         (if (and (eq (process-status process) 'exit) (eq code 0))
+                             (progn
+                               (funcall then (insert-from-url--read-output file strip-bidi) record)
+                               (when-let ((warnings (if record
+                                                        (insert-from-url--record-warnings record)
+                                                      (insert-from-url--warnings stderr))))
+                                 ;; After the success message, which it must not hide.
+                                 (insert-from-url--report-warnings url warnings)))
+                           (funcall (or else #'insert-from-url--report-failure)
+                                    (insert-from-url--run-failure
+                                     url (and (eq (process-status process) 'exit) code)
+                                     record stderr)))))
+                   (ignore-errors (delete-file file)))))
+            (error (ignore-errors (delete-file file))
+                   (signal (car e) (cdr e))))))
+    (process-put process 'insert-from-url-url url)
+    (process-put process 'insert-from-url-file file)
+    process))
+
+(defun insert-from-url--take-lines (buffer from)
+  "Return (LINES . END): the whole lines of BUFFER from position FROM on.
+LINES are decoded from UTF-8, without their newline; END is where
+the first line not yet whole starts."
+  (with-current-buffer buffer
+    (save-excursion
+      (goto-char from)
+      (let (lines)
+        (while (search-forward "\n" nil t)
+          (push (decode-coding-string (buffer-substring-no-properties from (1- (point))) 'utf-8 t)
+                lines)
+          (setq from (point)))
+        (cons (nreverse lines) from)))))
+
+(cl-defun insert-from-url--start-batch (urls &key (format "raw") base-level args each then finally)
+  "Fetch URLS in FORMAT in one run of the program, in the background.
+The program fetches `insert-from-url-link-parallel' pages at once
+\(at most 2 from one host) and writes a JSON record a line for
+each page, in the order of URLS.  FORMAT, BASE-LEVEL and ARGS are
+as for `insert-from-url--start'.
+EACH is called for every page, in the order of URLS, as soon as it
+and the pages before it are in, with three arguments: the page's
+index in URLS; its --json record, a plist (:input, :url, :status,
+:title, :author, :site, :date, :page_type, :format, :content,
+:warnings, and :error on failure, see `insert-from-url--page-failure');
+and its write-out record (as THEN of `insert-from-url--start' gets
+it), or nil when none came.  A page the program wrote no record
+for (it stopped, or refused its arguments) gets a record with
+:error all the same.  THEN, if given, is called with no argument
+after the last page, and FINALLY, if given, at the very end, after
+a cancel too.  Text is not cleaned.  Return the process; its
+property `insert-from-url-pages-left' counts the pages not handed
+to EACH yet."
+  (let* ((n (length urls))
+         (inputs (vconcat urls))
+         (index 0)                        ; the next page for EACH
+         (records nil)                    ; --json records not handed yet
+         (pages nil)                      ; write-out records not matched yet
+         (err-pos 1)
+         (out (generate-new-buffer " *insert-from-url-batch*"))
+         process
+         (hand
+          (lambda (record page)
+            (let ((i index))
+              (setq index (1+ index))
+              (process-put process 'insert-from-url-pages-left (- n index))
+              (unless (process-get process 'insert-from-url-cancelled)
+                (with-demoted-errors "insert-from-url: %S"
+                  (funcall each i record page))))))
+         (drain
+          (lambda (final)
+            (when (buffer-live-p out)
+              (let ((taken (insert-from-url--take-lines out 1)))
+                (with-current-buffer out (delete-region 1 (cdr taken)))
+                (dolist (line (car taken))
+                  (setq records
+                        (nconc records
+                               (list (or (insert-from-url--parse-json line)
+                                         (list :error (list :exit_code nil :kind "other"
+                                                            :message "unreadable record")))))))))
+            (let ((err (process-get process 'insert-from-url-stderr)))
+              (when (buffer-live-p err)
+                (let ((taken (insert-from-url--take-lines err err-pos)))
+                  (setq err-pos (cdr taken))
+                  (dolist (line (car taken))
+                    (setq pages (nconc pages (insert-from-url--record-lines
+                                              (insert-from-url--stderr-lines line))))))))
+            (let ((wait nil))
+              (while (and records (not wait) (< index n))
+                (let* ((record (car records))
+                       (ok (not (plist-get record :error)))
+                       (match (and ok (cl-position (plist-get record :url) pages
+                                                   :key (lambda (p) (plist-get p :url_effective))
+                                                   :test #'equal))))
+                  ;; A page's write-out record may come after its
+                  ;; --json one: stdout and stderr are two pipes.
+                  (if (and ok (not match) (not final))
+                      (setq wait t)
+                    (setq records (cdr records))
+                    (let ((page (and match (nth match pages))))
+                      (when match (setq pages (nthcdr (1+ match) pages)))
+                      (funcall hand record page)))))))))
+    (with-current-buffer out (set-buffer-multibyte nil))
+    (setq process
+          (insert-from-url--launch
+           (insert-from-url--arguments
+            urls format base-level
+            (append (list "--progress" "--json"
+                          "--parallel" (number-to-string (max 1 insert-from-url-link-parallel))
+                          "--write-out" insert-from-url--write-out)
+                    args))
+           (lambda (process)
+             (unwind-protect
+                 (unless (process-get process 'insert-from-url-cancelled)
+                   (funcall drain t)
+                   (when (< index n)
+                     ;; The program stopped short: the rest fail as it did.
+                     (let* ((code (and (eq (process-status process) 'exit)
+                                       (process-exit-status process)))
+                            (stderr (insert-from-url--stderr-text process))
+                            (failure (insert-from-url--run-failure
+                                      nil code (insert-from-url--stderr-record stderr) stderr)))
+                       (while (< index n)
+                         (funcall hand
+                                  (list :input (aref inputs index) :url (aref inputs index)
+                                        :error (list :exit_code code
+                                                     :kind (symbol-name (or (insert-from-url-error-get failure :kind)
+                                                                            'other))
+                                                     :message (cadr failure)))
+                                  nil))))
+                   (when then (funcall then)))
+               (when finally (funcall finally))))
+           out
+           (lambda (_process chunk)
+             (when (buffer-live-p out)
+               (with-current-buffer out
+                 (goto-char (point-max))
+                 (insert chunk)))
+             (funcall drain nil))))
+    (process-put process 'insert-from-url-pages-left n)
+    (process-put process 'insert-from-url-on-stderr (lambda () (funcall drain nil)))
+    process))
 
 (defun insert-from-url--kill-emacs ()
   "Stop every fetch and delete the temporary files and folders, as Emacs exits.
@@ -531,11 +871,12 @@ That is the output file of each fetch in flight and the image
 folder of each `insert-from-url-view' buffer: `kill-buffer-hook'
 does not run at exit."
   (dolist (p (process-list))
-    (when-let ((file (process-get p 'insert-from-url-file)))
+    (when (process-get p 'insert-from-url-owner)
       (process-put p 'insert-from-url-cancelled t)
       (when (process-live-p p)
         (delete-process p))
-      (ignore-errors (delete-file file))))
+      (when-let ((file (process-get p 'insert-from-url-file)))
+        (ignore-errors (delete-file file)))))
   (dolist (b (buffer-list))
     (when (buffer-local-value 'insert-from-url--view-images b)
       (with-current-buffer b
@@ -737,7 +1078,7 @@ follows POS."
             text
             (if (or (eobp) (string-suffix-p "\n" text)) "" "\n"))))
 
-(defun insert-from-url--insert-at (place text &optional block)
+(defun insert-from-url--insert-at (place text &optional block also)
   "Insert TEXT at PLACE as one undo step, in PLACE's buffer.
 PLACE is from `insert-from-url--new-place'; its markers are freed.
 TEXT goes after what was typed at PLACE while it was fetched: the
@@ -750,8 +1091,9 @@ elsewhere, after text typed there too, they stay, and so do the
 windows.  Narrowing does not move the insertion, and fetches
 waiting at the same place go before or after TEXT in the order
 they started.  In a buffer that became read-only, TEXT goes to the
-kill ring instead.  Return (START . END) of the inserted text, or
-nil."
+kill ring instead.  ALSO, if given, is called once TEXT is in,
+with the buffer widened, and what it changes is part of the same
+undo step.  Return (START . END) of the inserted text, or nil."
   (let* ((marker (car place))
          (buffer (marker-buffer marker))
          inserted)
@@ -787,11 +1129,18 @@ nil."
                 (save-excursion
                   (goto-char pos)
                   (insert text))
-                (undo-boundary)
                 (dolist (h here)
                   (let ((to (if (memq (car h) later) end (nth 1 h))))
                     (set-marker (car (car h)) to)
                     (when (nth 2 h) (set-marker (cdr (car h)) to))))
+                (when also
+                  (let ((bounds (cons (copy-marker pos) (copy-marker end))))
+                    (save-excursion (funcall also))
+                    (setq pos (marker-position (car bounds))
+                          end (marker-position (cdr bounds)))
+                    (set-marker (car bounds) nil)
+                    (set-marker (cdr bounds) nil)))
+                (undo-boundary)
                 (when follow (goto-char end))
                 (dolist (w windows) (set-window-point w end))
                 (setq inserted (cons pos end))))))))
@@ -923,18 +1272,21 @@ marked with the property `org-embedded-elisp'."
 (defun insert-from-url--wait-for (url format extra seconds &optional option)
   "Return the text of URL in FORMAT, waiting for it at most SECONDS.
 EXTRA is a list of more arguments for the program.  The echo area
-says what is fetched, \\[keyboard-quit] stops the wait and the
+says what is fetched, and \\[keyboard-quit] stops the wait and the
 fetch, even in a process filter such as the one of an
-`emacsclient' request, and a failure is an error.  OPTION is the
-variable that sets SECONDS, named if the time runs out."
+`emacsclient' request.  A failure signals `insert-from-url-error'
+or one of its sub-errors, with the data that
+`insert-from-url-error-get' reads; so does a wait that runs out, as
+a timeout without an exit code, while \\[keyboard-quit] is a
+`user-error'.  OPTION is the variable that sets SECONDS, named if
+the time runs out."
   (let* ((insert-from-url-timeout seconds)
          (deadline (+ (float-time) seconds 5))
          (outcome nil)
          (process (insert-from-url--start
-                   url format nil
-                   (lambda (text _converted) (setq outcome (cons 'text text)))
-                   (lambda (message) (setq outcome (cons 'error message)))
-                   extra)))
+                   url :format format :args extra
+                   :then (lambda (text _record) (setq outcome (cons 'text text)))
+                   :else (lambda (err) (setq outcome (cons 'error err))))))
     (message "Fetching %s..." url)
     (unwind-protect
         (with-local-quit
@@ -947,15 +1299,20 @@ variable that sets SECONDS, named if the time runs out."
     (pcase (car outcome)
       ('text (message "Fetching %s...done" url)
              (cdr outcome))
-      ('error (let ((msg (if option
-                             (replace-regexp-in-string
-                              "`insert-from-url-timeout'" (format "`%s'" option) (cdr outcome) t t)
-                           (cdr outcome))))
+      ('error (let* ((err (cdr outcome))
+                     (msg (if option
+                              (replace-regexp-in-string
+                               "`insert-from-url-timeout'" (format "`%s'" option) (cadr err) t t)
+                            (cadr err))))
                 (insert-from-url--log msg)
-                (error "%s" msg)))
+                (signal (car err) (cons msg (cddr err)))))
       (_ (let ((msg (format "insert-from-url: stopped waiting for %s" url)))
            (insert-from-url--log msg)
-           (user-error "%s" msg))))))
+           (if (< (float-time) deadline)
+               ;; C-g: the user's doing, not a failure.
+               (user-error "%s" msg)
+             (signal 'insert-from-url-timeout-error
+                     (list msg :url url :exit-code nil :kind 'timeout :status nil))))))))
 
 (defconst insert-from-url--capture-buffer " *insert-from-url-capture*"
   "Buffer that owns the fetches of captures, which outlive the capture.")
@@ -974,15 +1331,15 @@ TARGET is the buffer the capture files the entry in."
     (with-current-buffer (get-buffer-create insert-from-url--capture-buffer)
       (let ((insert-from-url-fill nil))
         (insert-from-url--start
-         url "org" nil
-         (lambda (text _converted)
-           (insert-from-url--capture-done)
-           (insert-from-url--capture-fill
-            url token target file (insert-from-url--add-retrieved text) nil))
-         (lambda (message)
-           (insert-from-url--capture-done)
-           (insert-from-url--capture-fill url token target file nil message))
-         (append '("--readable" "--metadata" "--base-level" "0") width))))
+         url :format "org"
+         :args (append '("--readable" "--metadata" "--base-level" "0") width)
+         :then (lambda (text _record)
+                 (insert-from-url--capture-done)
+                 (insert-from-url--capture-fill
+                  url token target file (insert-from-url--add-retrieved text) nil))
+         :else (lambda (err)
+                 (insert-from-url--capture-done)
+                 (insert-from-url--capture-fill url token target file nil (cadr err))))))
     (message "Fetching %s... (the captured entry fills when it arrives)" url)
     (format "* Fetching %s...\n:PROPERTIES:\n:URL: %s\n:INSERT_FROM_URL_FETCH: %s\n:END:\n"
             (insert-from-url--org-description url) (insert-from-url--org-url url) token)))
@@ -1080,7 +1437,7 @@ that `org-capture' takes off again, so it stays text."
 
 (defun insert-from-url--fetch-and-insert (url format base-level extra &optional own-line transform)
   "Fetch URL in FORMAT and insert it where point is now.
-BASE-LEVEL and EXTRA are as for `insert-from-url--start'.  With
+BASE-LEVEL is as for `insert-from-url--start', and EXTRA its ARGS.  With
 OWN-LINE, or when the text is an HTML page converted to FORMAT,
 the text is lines of their own (see `insert-from-url--insert-at');
 a plain-text body goes in as it is.  TRANSFORM, if given, is
@@ -1088,41 +1445,38 @@ called on the text before it is inserted."
   (let ((place (insert-from-url--new-place (point))))
     (message "Fetching %s..." url)
     (insert-from-url--start
-     url format base-level
-     (lambda (text converted)
-       (when transform
-         (setq text (funcall transform text)))
-       (let* ((buffer (marker-buffer (car place)))
-              (bounds (insert-from-url--insert-at place text (or own-line converted))))
-         (when bounds
-           (when (member "--images" extra)
-             (with-current-buffer buffer
-               (insert-from-url--show-images (car bounds) (cdr bounds))))
-           (message "Fetching %s...done" url))))
-     (lambda (error-message)
-       (insert-from-url--forget-place place)
-       (insert-from-url--report error-message))
-     extra)))
+     url :format format :base-level base-level :args extra
+     :then (lambda (text record)
+             (when transform
+               (setq text (funcall transform text)))
+             (let* ((buffer (marker-buffer (car place)))
+                    (bounds (insert-from-url--insert-at
+                             place text (or own-line (insert-from-url--converted-p record)))))
+               (when bounds
+                 (when (member "--images" extra)
+                   (with-current-buffer buffer
+                     (insert-from-url--show-images (car bounds) (cdr bounds))))
+                 (message "Fetching %s...done" url))))
+     :else (lambda (err)
+             (insert-from-url--forget-place place)
+             (insert-from-url--report-failure err)))))
 
 ;;;###autoload
 (defun insert-from-url-cancel ()
   "Stop the fetches started from the current buffer.
-Titles that `insert-from-url-links-in-region' has not fetched yet
-are dropped too, and no link of such a run is changed."
+A run of `insert-from-url-links-in-region' changes no link, and one
+of `insert-from-url-entries-in-region' inserts no more entries."
   (interactive)
-  (let ((processes insert-from-url--processes)
-        (queued (apply #'+ (mapcar (lambda (job) (length (car job)))
-                                   insert-from-url--link-jobs))))
-    (if (and (null processes) (= queued 0))
+  (let* ((processes insert-from-url--processes)
+         (pages (apply #'+ (mapcar (lambda (p) (or (process-get p 'insert-from-url-pages-left) 0))
+                                   processes))))
+    (if (null processes)
         (message "No fetch in flight here")
-      (dolist (job insert-from-url--link-jobs)
-        (dolist (item (car job))
-          (set-marker (nth 1 item) nil)
-          (set-marker (nth 2 item) nil)))
-      (setq insert-from-url--link-jobs nil)
       (insert-from-url--stop-fetches)
       (message "Cancelled %d fetch%s%s" (length processes) (if (= (length processes) 1) "" "es")
-               (if (> queued 0) (format " and %d waiting to start" queued) "")))))
+               (if (> pages 0)
+                   (format " (%d page%s not in yet)" pages (if (= pages 1) "" "s"))
+                 "")))))
 
 ;;;; Links
 
@@ -1218,18 +1572,14 @@ that the link goes in a table."
       ;; A page without a title, such as a plain-text one: the URL alone.
       (cond
        ((derived-mode-p 'org-mode) (format "[[%s]]" (insert-from-url--org-url url)))
-       ((derived-mode-p 'markdown-mode 'gfm-mode)
-        (format "<%s>" (replace-regexp-in-string "[ <>]" (lambda (c) (format "%%%X" (string-to-char c))) url)))
+       ((derived-mode-p 'markdown-mode 'gfm-mode) (insert-from-url--markdown-link url ""))
        (t url))
     (cond
      ((derived-mode-p 'org-mode)
       (format "[[%s][%s]]"
               (replace-regexp-in-string "[][]" (lambda (c) (format "%%%X" (string-to-char c))) url)
               (insert-from-url--org-description title in-table)))
-     ((derived-mode-p 'markdown-mode 'gfm-mode)
-      (format "[%s](%s)"
-              (insert-from-url--markdown-description title in-table)
-              (replace-regexp-in-string "[ ()]" (lambda (c) (format "%%%X" (string-to-char c))) url)))
+     ((derived-mode-p 'markdown-mode 'gfm-mode) (insert-from-url--markdown-link url title in-table))
      (t (format "%s <%s>" (insert-from-url--one-line title) url)))))
 
 ;;;###autoload
@@ -1253,23 +1603,15 @@ fetching a few at a time; URL is then ignored."
       (insert-from-url--replace-with-link
        url (or (car bounds) (point)) (or (cdr bounds) (point))))))
 
-(defcustom insert-from-url-link-parallel 4
-  "How many titles `insert-from-url-links-in-region' fetches at a time."
-  :type 'natnum)
-
-;;;###autoload
-(defun insert-from-url-links-in-region (start end)
-  "Turn every URL between START and END into a link titled with its page's title.
-Links already there (Org or Markdown) get the title as their
-description, and a URL in angle brackets loses them.  Titles are
-fetched `insert-from-url-link-parallel' at a time; when the last
-one is in, each link replaces its URL where it stands, all in one
-undo step.  A title that cannot be fetched leaves its URL as it
-is.  \\[insert-from-url-cancel] stops the fetches and changes nothing."
-  (interactive "r")
-  (barf-if-buffer-read-only)
-  (let ((buffer (current-buffer))
-        (queue nil) (running 0) (results nil) job next)
+(defun insert-from-url--urls-in (start end)
+  "Return the URLs between START and END, in order, with where each is.
+Each is (URL START-MARKER END-MARKER) around the text that holds
+it: a bare URL, one in angle brackets (which that text includes),
+or an Org or Markdown link whose target it is."
+  (let ((items nil)
+        ;; Only these are looked for; the whole list of schemes would
+        ;; cost a big regexp at every URL.
+        (thing-at-point-uri-schemes '("http://" "https://")))
     (save-excursion
       (goto-char start)
       (while (re-search-forward "https?://" end t)
@@ -1280,44 +1622,67 @@ is.  \\[insert-from-url-cancel] stops the fetches and changes nothing."
           (when (and bounds (<= (cdr bounds) end))
             (push (list (or (car link) (insert-from-url--url-in bounds))
                         (copy-marker (car bounds)) (copy-marker (cdr bounds)))
-                  queue)
+                  items)
             (goto-char (cdr bounds))))))
-    (setq queue (nreverse queue))
-    (setq job (list queue))
-    (setq next
-          (lambda ()
-            (if (and (null (car job)) (= running 0))
-                (progn
-                  (setq insert-from-url--link-jobs (delq job insert-from-url--link-jobs))
-                  (insert-from-url--apply-links buffer (nreverse results)))
-              (while (and (car job) (< running insert-from-url-link-parallel))
-                (let* ((item (pop (car job)))
-                       (url (nth 0 item)))
-                  (setq running (1+ running))
-                  (condition-case err
-                      (insert-from-url--start
-                       url "title" nil
-                       (lambda (title _converted)
-                         (push (cons title item) results)
-                         (setq running (1- running))
-                         (funcall next))
-                       (lambda (error-message)
-                         (insert-from-url--report error-message)
-                         (set-marker (nth 1 item) nil)
-                         (set-marker (nth 2 item) nil)
-                         (setq running (1- running))
-                         (funcall next)))
-                    (error
-                     (setq running (1- running))
-                     (signal (car err) (cdr err)))))))))
-    (push job insert-from-url--link-jobs)
-    (message "Fetching the titles of %d link%s..." (length queue) (if (cdr queue) "s" ""))
-    (funcall next)))
+    (nreverse items)))
 
-(defun insert-from-url--apply-links (buffer results)
+(defun insert-from-url--free-items (items)
+  "Free the markers of ITEMS, from `insert-from-url--urls-in'."
+  (dolist (item items)
+    (set-marker (nth 1 item) nil)
+    (set-marker (nth 2 item) nil)))
+
+(defun insert-from-url--clean-string (string &optional strip-bidi)
+  "Return STRING cleaned for a buffer, as `insert-from-url--clean-buffer' does.
+STRIP-BIDI is as for that function."
+  (with-temp-buffer
+    (insert string)
+    (insert-from-url--clean-buffer strip-bidi)
+    (buffer-string)))
+
+;;;###autoload
+(defun insert-from-url-links-in-region (start end)
+  "Turn every URL between START and END into a link titled with its page's title.
+Links already there (Org or Markdown) get the title as their
+description, and a URL in angle brackets loses them.  One run of
+the program fetches all the titles, `insert-from-url-link-parallel'
+at a time; when the last one is in, each link replaces its URL
+where it stands, all in one undo step.  A title that cannot be
+fetched leaves its URL as it is, and the error is shown and
+logged.  \\[insert-from-url-cancel] stops the fetches and changes
+nothing."
+  (interactive "r")
+  (barf-if-buffer-read-only)
+  (insert-from-url--program)
+  (let* ((buffer (current-buffer))
+         (items (insert-from-url--urls-in start end))
+         (failed 0)
+         (results nil))
+    (if (null items)
+        (message "No URL in the region")
+      (message "Fetching the titles of %d link%s..." (length items) (if (cdr items) "s" ""))
+      (insert-from-url--start-batch
+       (mapcar #'car items)
+       :format "title"
+       :each (lambda (i record _page)
+               (let ((item (nth i items)))
+                 (if (plist-get record :error)
+                     (progn
+                       (setq failed (1+ failed))
+                       (insert-from-url--report-failure
+                        (insert-from-url--page-failure (car item) record)))
+                   (push (cons (insert-from-url--clean-string (or (plist-get record :content) "") t)
+                               item)
+                         results))))
+       :then (lambda ()
+               (insert-from-url--apply-links buffer (nreverse results) (length items) failed))
+       :finally (lambda () (insert-from-url--free-items items))))))
+
+(defun insert-from-url--apply-links (buffer results count failed)
   "Replace URLs with links in BUFFER as one undo step.
 RESULTS is a list of (TITLE URL START END), START and END markers
-around the text that the link replaces; they are freed."
+around the text that the link replaces.  COUNT is the number of
+links of the run and FAILED the number of titles that failed."
   (when (and results (buffer-live-p buffer))
     (with-current-buffer buffer
       (if buffer-read-only
@@ -1337,11 +1702,10 @@ around the text that the link replaces; they are freed."
                     (delete-region start end)
                     (insert link)))))))
         (undo-boundary)
-        (message "Fetching the titles of %d link%s...done" (length results)
-                 (if (cdr results) "s" "")))))
-  (dolist (r results)
-    (set-marker (nth 2 r) nil)
-    (set-marker (nth 3 r) nil)))
+        (message "Fetching the titles of %d link%s...done%s" count (if (= count 1) "" "s")
+                 (if (> failed 0)
+                     (format "; %d failed (see %s)" failed insert-from-url-log-buffer)
+                   ""))))))
 
 (defun insert-from-url--url-in (bounds)
   "Return the URL between BOUNDS, without angle brackets around it."
@@ -1364,8 +1728,9 @@ when the fetch ends, whatever its outcome."
         (finish (lambda ()
                   (when done (funcall done)))))
     (insert-from-url--start
-     url "title" nil
-     (lambda (title _converted)
+     url :format "title"
+     :then
+     (lambda (title _record)
        (let ((buffer (marker-buffer start)))
          (when (buffer-live-p buffer)
            (with-current-buffer buffer
@@ -1388,10 +1753,11 @@ when the fetch ends, whatever its outcome."
        (set-marker start nil)
        (set-marker end nil)
        (funcall finish))
-     (lambda (error-message)
+     :else
+     (lambda (err)
        (set-marker start nil)
        (set-marker end nil)
-       (insert-from-url--report error-message)
+       (insert-from-url--report-failure err)
        (funcall finish)))))
 
 (defconst insert-from-url--trailing-punctuation ".,;:!?'\">"
@@ -1431,6 +1797,191 @@ point; nil when there is neither."
       (let ((bounds (insert-from-url--url-bounds)))
         (and bounds (equal (buffer-substring-no-properties (car bounds) (cdr bounds)) url)
              (insert-from-url--with-angle-brackets bounds))))))
+
+;;;; Entries
+
+(defun insert-from-url--outline (format start end)
+  "Return (LEVEL . POSITION) for the entries made from START to END in FORMAT.
+LEVEL is that of the heading START is under, 0 before the first
+one; POSITION is where the section END is in ends: the start of the
+first heading at or after END, or the end of the buffer.  Headings
+are Org's stars, or Markdown's #; in Markdown, lines in fenced code
+are not headings."
+  (save-excursion
+    (save-restriction
+      (widen)
+      (goto-char (point-min))
+      (let ((heading (if (equal format "org")
+                         "\\(\\*+\\)[ \t]"
+                       "\\(#\\{1,6\\}\\)\\(?:[ \t]\\|$\\)"))
+            (level 0) (fence nil) (pos nil))
+        (while (and (not pos) (not (eobp)))
+          (cond
+           ((and (equal format "markdown")
+                 (looking-at "[ ]\\{0,3\\}\\(`\\{3,\\}\\|~\\{3,\\}\\)\\([^\n]*\\)"))
+            (let ((f (match-string 1)) (rest (match-string 2)))
+              (cond ((null fence) (setq fence f))
+                    ((and (eq (aref f 0) (aref fence 0)) (>= (length f) (length fence))
+                          (string-match-p "\\`[ \t]*\\'" rest))
+                     (setq fence nil)))))
+           ((and (null fence) (looking-at heading))
+            (if (>= (point) end)
+                (setq pos (point))
+              (when (<= (point) start)
+                (setq level (length (match-string 1)))))))
+          (forward-line 1))
+        (cons level (or pos (point-max)))))))
+
+(defun insert-from-url--remove-url-line (format start end)
+  "Delete the line of the URL from START to END, if nothing else is on it.
+Blanks and a list bullet may be there too; in Org, a star at the
+start of a line makes a heading, not a bullet, and its line stays.
+FORMAT is the buffer's format."
+  (when (and (marker-position start) (marker-position end) (<= start end))
+    (save-excursion
+      (goto-char start)
+      (let ((bol (line-beginning-position)))
+        (when (and (looking-back (if (equal format "org")
+                                     "^\\(?:[ \t]*\\(?:[-+]\\|[0-9]+[.)]\\)[ \t]+\\|[ \t]+\\*[ \t]+\\|[ \t]*\\)"
+                                   "^[ \t]*\\(?:\\(?:[-+*]\\|[0-9]+[.)]\\)[ \t]+\\)?")
+                                 bol)
+                   (progn (goto-char end) (looking-at "[ \t]*$")))
+          (delete-region bol (min (point-max) (1+ (line-end-position)))))))))
+
+(defun insert-from-url--org-example (text)
+  "Return TEXT, not converted by the program, as an Org example block.
+Org reads nothing in such a block: lines that would end it or be
+headings get the comma Org takes off again, and diary sexps (%%)
+and active timestamps, which the agenda finds by their look, are
+broken with a zero-width space."
+  (let ((z insert-from-url--zero-width-space))
+    (setq text (replace-regexp-in-string "^[ \t]*\\(,*\\(?:\\*\\|#\\+\\)\\)" ",\\1" text t nil 1))
+    (setq text (replace-regexp-in-string "%%+" #'insert-from-url--interleave text t t))
+    (setq text (replace-regexp-in-string "<[0-9]" (lambda (m) (concat "<" z (substring m 1))) text t t))
+    (concat "#+begin_example\n" text (if (string-suffix-p "\n" text) "" "\n") "#+end_example\n")))
+
+(defun insert-from-url--markdown-code (text)
+  "Return TEXT, not converted by the program, as a fenced Markdown code block.
+The fence is longer than any run of backquotes in TEXT, so no line
+of it ends the block."
+  (let ((longest 2) (i 0))
+    (while (string-match "`+" text i)
+      (setq longest (max longest (- (match-end 0) (match-beginning 0)))
+            i (match-end 0)))
+    (let ((fence (make-string (1+ longest) ?`)))
+      (concat fence "text\n" text (if (string-suffix-p "\n" text) "" "\n") fence "\n"))))
+
+(defun insert-from-url--markdown-link (url title &optional in-table)
+  "Return a Markdown link to URL titled TITLE, escaped.
+IN-TABLE says that the link goes in a table.  Without a title, the
+link is URL in angle brackets."
+  (if (or (string-empty-p (string-trim title)) (equal (string-trim title) url))
+      (format "<%s>" (replace-regexp-in-string "[ <>]" (lambda (c) (format "%%%X" (string-to-char c))) url))
+    (format "[%s](%s)"
+            (insert-from-url--markdown-description title in-table)
+            (replace-regexp-in-string "[ ()]" (lambda (c) (format "%%%X" (string-to-char c))) url))))
+
+(defun insert-from-url--entry-text (format level url record page)
+  "Return the entry, or section, of the page of URL for a buffer in FORMAT.
+LEVEL is the level of the heading it goes under (0 for none);
+RECORD is the page's --json record and PAGE its write-out record,
+or nil.  An HTML page that the program converted is its text, which
+the program escaped: in Org, an entry with its property drawer,
+the time it was retrieved added; in Markdown, a heading that links
+to the page, then the article.  Any other body, or a page whose
+write-out record is missing, goes in a block that the markup does
+not read, under a heading that is the URL."
+  (let* ((converted (and page (insert-from-url--converted-p page)
+                         (equal (plist-get page :url_effective) (plist-get record :url))
+                         (string-match-p "[^ \t\n]" (or (plist-get record :content) ""))))
+         (final (let ((u (plist-get record :url)))
+                  (if (and (stringp u) (not (string-empty-p u))) u url)))
+         (content (insert-from-url--clean-string (or (plist-get record :content) "")
+                                                 (insert-from-url--strip-bidi-p format)))
+         (title (if converted
+                    (insert-from-url--clean-string (or (plist-get record :title) "") t)
+                  "")))
+    (if (equal format "org")
+        (insert-from-url--add-retrieved
+         (if converted
+             content
+           (concat (make-string (1+ level) ?*) " " (insert-from-url--org-description final)
+                   "\n:PROPERTIES:\n:URL: " (insert-from-url--org-url final) "\n:END:\n\n"
+                   (insert-from-url--org-example content))))
+      (concat (make-string (min 6 (1+ level)) ?#) " "
+              (insert-from-url--markdown-link final title) "\n\n"
+              (if converted content (insert-from-url--markdown-code content))))))
+
+;;;###autoload
+(defun insert-from-url-entries-in-region (start end)
+  "Turn every URL between START and END into an entry with its page's article.
+In Org, each URL becomes an entry under the heading the region
+starts in: the page's title as heading, a property drawer (URL,
+author, date, and when it was retrieved), and the article, its own
+headings below the entry's.  In Markdown, each becomes a section:
+a heading that links to the page, then the article.  The entries go
+in the order of the URLs, where the section that holds the end of
+the region ends (before its next heading), each as it arrives and
+as one undo step; a URL alone on its line (perhaps as a list item)
+goes with its entry.  One run of the program fetches the pages,
+`insert-from-url-link-parallel' at a time, so Emacs does not wait.
+A page that cannot be fetched leaves its URL, and the error is
+shown and logged.  A body that is not HTML, which the program does
+not convert, goes in an example block (Org) or a code block
+\(Markdown), where its text cannot act as markup.
+\\[insert-from-url-cancel] stops the fetches; the entries in stay."
+  (interactive "r")
+  (barf-if-buffer-read-only)
+  (let ((format (insert-from-url--format-for-buffer)))
+    (unless (member format '("org" "markdown"))
+      (user-error "Entries are for Org and Markdown buffers, not %s" format))
+    (insert-from-url--program)
+    (let* ((items (insert-from-url--urls-in start end))
+           (outline (insert-from-url--outline format start end))
+           (level (car outline))
+           (n (length items))
+           (places (mapcar (lambda (_) (insert-from-url--new-place (cdr outline))) items))
+           (failed 0))
+      (if (null items)
+          (message "No URL in the region")
+        (message "Fetching the articles of %d link%s..." n (if (= n 1) "" "s"))
+        (condition-case err
+            (insert-from-url--start-batch
+             (mapcar #'car items)
+             :format format
+             :base-level (if (equal format "org") level (1+ level))
+             :args (append '("--readable") (and (equal format "org") '("--metadata")))
+             :each
+             (lambda (i record page)
+               (let* ((item (nth i items))
+                      (place (nth i places))
+                      (url (car item)))
+                 (if (plist-get record :error)
+                     (progn
+                       (setq failed (1+ failed))
+                       (insert-from-url--forget-place place)
+                       (insert-from-url--report-failure (insert-from-url--page-failure url record)))
+                   (insert-from-url--insert-at
+                    place (insert-from-url--entry-text format level url record page) t
+                    (lambda () (insert-from-url--remove-url-line format (nth 1 item) (nth 2 item))))
+                   (if-let ((warnings (insert-from-url--record-warnings record)))
+                       (insert-from-url--report-warnings url warnings)
+                     (when (> n 1)
+                       (message "Fetching the articles of %d links...%d/%d" n (1+ i) n))))))
+             :then
+             (lambda ()
+               (message "Fetching the articles of %d link%s...done%s" n (if (= n 1) "" "s")
+                        (if (> failed 0)
+                            (format "; %d failed (see %s)" failed insert-from-url-log-buffer)
+                          "")))
+             :finally
+             (lambda ()
+               (mapc #'insert-from-url--forget-place places)
+               (insert-from-url--free-items items)))
+          (error
+           (mapc #'insert-from-url--forget-place places)
+           (insert-from-url--free-items items)
+           (signal (car err) (cdr err))))))))
 
 ;;;; Reading in a buffer of its own
 
@@ -1518,8 +2069,12 @@ A fetch of the buffer still in flight is stopped first."
       (erase-buffer)
       (insert (format "Fetching %s..." url)))
     (insert-from-url--start
-     url format nil
-     (lambda (text _converted)
+     url :format format
+     :args (append '("--readable" "--metadata")
+                   (and insert-from-url--view-images (member format '("org" "markdown"))
+                        (list "--images" insert-from-url--view-images "--images-relative-to=")))
+     :then
+     (lambda (text _record)
        (when (buffer-live-p buffer)
          (with-current-buffer buffer
            (let ((inhibit-read-only t))
@@ -1531,16 +2086,14 @@ A fetch of the buffer still in flight is stopped first."
              (set-buffer-modified-p nil))
            (when-let ((title (insert-from-url--view-title text)))
              (rename-buffer (format "*%s*" title) t)))))
-     (lambda (error-message)
+     :else
+     (lambda (err)
        (when (buffer-live-p buffer)
          (with-current-buffer buffer
            (let ((inhibit-read-only t))
              (erase-buffer)
-             (insert error-message "\n"))))
-       (insert-from-url--report error-message))
-     (append '("--readable" "--metadata")
-             (and insert-from-url--view-images (member format '("org" "markdown"))
-                  (list "--images" insert-from-url--view-images "--images-relative-to="))))))
+             (insert (cadr err) "\n"))))
+       (insert-from-url--report-failure err)))))
 
 (defun insert-from-url--view-title (text)
   "Return the title that the metadata at the start of TEXT gives, or nil.
@@ -1560,7 +2113,10 @@ bidirectional control, which would garble a buffer list."
   "Return the content of URL as a string, waiting for it.
 FORMAT is \"raw\" (the default), \"text\", \"markdown\", \"org\" or
 \"title\"; EXTRA is a list of more arguments for the program.
-Signal an error with the program's message on failure.
+On failure, signal `insert-from-url-error' (or its sub-error
+`insert-from-url-http-error' or `insert-from-url-timeout-error')
+with the program's message, the exit code, the kind of failure and
+the URL as data: see `insert-from-url-error-get'.
 \\[keyboard-quit] stops the fetch.  The text is wrapped only when
 `insert-from-url-fill' is t: a string does not depend on the
 buffer it is asked from."
@@ -1573,13 +2129,18 @@ buffer it is asked from."
           (set-buffer-multibyte nil)
           (let* ((coding-system-for-read 'binary)
                  (code (apply #'call-process program nil (list t stderr-file) nil
-                              (insert-from-url--arguments url (or format "raw") nil extra))))
+                              (insert-from-url--arguments
+                               url (or format "raw") nil
+                               (append (list "--write-out" insert-from-url--write-out) extra)))))
             (unless (eq code 0)
-              (error "%s" (insert-from-url--error-message
-                           (with-temp-buffer
-                             (insert-from-url--insert-utf-8-file stderr-file)
-                             (buffer-string))
-                           code)))
+              (let* ((stderr (with-temp-buffer
+                               (insert-from-url--insert-utf-8-file stderr-file)
+                               (buffer-string)))
+                     (err (insert-from-url--run-failure
+                           url (and (integerp code) code)
+                           (insert-from-url--stderr-record stderr) stderr)))
+                (insert-from-url--log (cadr err))
+                (signal (car err) (cdr err))))
             (let ((text (decode-coding-string (buffer-string) 'utf-8 t))
                   (strip-bidi (member (or format "raw") '("raw" "title"))))
               (erase-buffer)

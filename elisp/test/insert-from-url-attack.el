@@ -68,7 +68,7 @@
                  (push (format "formula %s" text) found)))
               ('property-drawer
                ;; Only the metadata's own drawer has a place in a note.
-               (unless (string-match-p "\\`:PROPERTIES:\n\\(?::\\(?:URL\\|AUTHOR\\|SITE\\|DATE\\): .*\n\\)*:END:" text)
+               (unless (string-match-p "\\`:PROPERTIES:\n\\(?::\\(?:URL\\|AUTHOR\\|SITE\\|DATE\\|TYPE\\): .*\n\\)*:END:" text)
                  (push (format "property-drawer %s" text) found)))
               ('latex-fragment
                ;; MathML's own TeX, written only when it is plain.
@@ -79,7 +79,7 @@
                (unless (equal (org-element-property :name e) "vert")
                  (push (format "entity %s" text) found)))
               ('keyword
-               (unless (member (org-element-property :key e) '("TITLE" "AUTHOR" "SITE" "DATE" "URL"))
+               (unless (member (org-element-property :key e) '("TITLE" "AUTHOR" "SITE" "DATE" "URL" "TYPE"))
                  (push (format "keyword %s" text) found)))
               (type (push (format "%s %s" type (string-trim text)) found))))))
       ;; The agenda reads "<%%(" and a line's "%%(" with a regexp, outside

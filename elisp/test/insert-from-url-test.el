@@ -1113,7 +1113,7 @@ The entry at point is left alone: no ID, nothing to undo apart."
       (should (equal (buffer-string) (format "- <%s>\n- %s\n- %s\n" a b a))))))
 
 (ert-deftest ifu-test-cancel-counts-queued ()
-  "Cancelling a region's fetches drops the queued ones too, says so, and changes nothing."
+  "Cancelling a region's run stops its one process, counts the pages not in, and changes nothing."
   (let ((url (ifu-test-url "/slow-title.html"))
         (insert-from-url-link-parallel 2))
     (with-temp-buffer
@@ -1124,7 +1124,7 @@ The entry at point is left alone: no ID, nothing to undo apart."
         (cl-letf (((symbol-function 'message)
                    (lambda (fmt &rest args) (setq msg (apply #'format fmt args)))))
           (insert-from-url-cancel))
-        (should (equal msg "Cancelled 2 fetches and 3 waiting to start"))
+        (should (equal msg "Cancelled 1 fetch (5 pages not in yet)"))
         (ifu-test-wait (lambda () nil) 1.2)
         (should-not insert-from-url--processes)
         (should (equal (buffer-string) before))))))
@@ -1441,5 +1441,354 @@ The entry at point is left alone: no ID, nothing to undo apart."
     (ifu-test-wait-idle (current-buffer))
     (should (string-prefix-p "* Page heading\n" (buffer-string)))
     (should (string-suffix-p "\n* Top\n" (buffer-string)))))
+
+;;;; The machine protocol (issue 26)
+
+(ert-deftest ifu-test-record-from-stderr ()
+  "The record is the line that starts with {, among the meter's redraws and messages."
+  (let* ((rec "{\"url_effective\":\"http://x/\",\"http_code\":404,\"exitcode\":22,\"errormsg\":\"HTTP 404 Not Found: http://x/\",\"converted\":0,\"warnings\":[\"w1\"]}")
+         (stderr (concat "\r\e[K1.0 KiB  1.0 KiB/s\r\e[Kinsert-from-url: warning: w1\n" rec
+                         "\ninsert-from-url: HTTP 404 Not Found: http://x/ {\"exitcode\":0}\n"))
+         (record (insert-from-url--stderr-record stderr)))
+    (should (equal (plist-get record :exitcode) 22))
+    (should (equal (plist-get record :warnings) '("w1")))
+    (should (equal (insert-from-url--record-warnings record) '("insert-from-url: warning: w1")))
+    (should-not (insert-from-url--converted-p record))
+    ;; A message's braces, or text that is no JSON, is no record.
+    (should-not (insert-from-url--stderr-record "insert-from-url: {\"exitcode\":0}\n{not json\n"))
+    (should (equal (insert-from-url--progress (concat "\r\e[K3/20 pages\n" rec "\n")) "3/20 pages"))))
+
+(ert-deftest ifu-test-failure-condition ()
+  "A failure's condition: the error symbol by kind, the hint by kind, the data as documented."
+  (let ((err (insert-from-url--failure "http://x/" 28 'timeout "timed out after 1s: http://x/")))
+    (should (eq (car err) 'insert-from-url-timeout-error))
+    (should (equal (cadr err) "insert-from-url: timed out after 1s: http://x/ (`insert-from-url-timeout')"))
+    (should (equal (insert-from-url-error-get err :exit-code) 28))
+    (should (eq (insert-from-url-error-get err :kind) 'timeout))
+    (should (equal (insert-from-url-error-get err :url) "http://x/"))
+    (should-not (insert-from-url-error-get err :status)))
+  ;; A flag the message names is reworded, and the hint is not said twice.
+  (should (equal (cadr (insert-from-url--failure "u" 63 'too-large "body larger than 5 bytes (--max-size): u"))
+                 "insert-from-url: body larger than 5 bytes (`insert-from-url-max-size'): u"))
+  (should (equal (cadr (insert-from-url--failure "u" 23 'binary-refused "binary body (image/png)"))
+                 "insert-from-url: binary body (image/png) (not inserted)"))
+  (let ((err (insert-from-url--failure "u" 22 'http "HTTP 404" 404)))
+    (should (eq (car err) 'insert-from-url-http-error))
+    (should (equal (insert-from-url-error-get err :status) 404))
+    (should (memq 'insert-from-url-error (get (car err) 'error-conditions)))))
+
+(ert-deftest ifu-test-string-signals-fetch-error ()
+  "`insert-from-url-string' signals `insert-from-url-error' with code, kind, status and URL."
+  (let* ((url (ifu-test-url "/missing"))
+         (caught (condition-case err (insert-from-url-string url "text")
+                   (insert-from-url-http-error err))))
+    (should (eq (car caught) 'insert-from-url-http-error))
+    (should (string-match-p "\\`insert-from-url: HTTP 404 Not Found: " (cadr caught)))
+    (should (equal (insert-from-url-error-get caught :exit-code) 22))
+    (should (eq (insert-from-url-error-get caught :kind) 'http))
+    (should (equal (insert-from-url-error-get caught :status) 404))
+    (should (equal (insert-from-url-error-get caught :url) url)))
+  (let ((err (should-error (insert-from-url-string (ifu-test-url "/image.png") "raw" '("--text-only"))
+                           :type 'insert-from-url-error)))
+    (should (eq (insert-from-url-error-get err :kind) 'binary-refused))
+    (should (string-match-p "not inserted" (cadr err))))
+  (let* ((insert-from-url-max-size 5)
+         (err (should-error (insert-from-url-string (ifu-test-url "/hello")) :type 'insert-from-url-error)))
+    (should (equal (insert-from-url-error-get err :exit-code) 63))
+    (should (eq (insert-from-url-error-get err :kind) 'too-large))
+    (should (string-match-p "`insert-from-url-max-size'" (cadr err)))
+    (should-not (string-match-p "--max-size" (cadr err)))))
+
+(ert-deftest ifu-test-capture-waiting-signals-fetch-error ()
+  "A capture that waits signals `insert-from-url-error', which a template can catch."
+  (let* ((insert-from-url-capture-async nil)
+         (entry (condition-case err (insert-from-url-capture (ifu-test-url "/missing"))
+                  (insert-from-url-error
+                   (format "* Not fetched (%s %s)\n" (insert-from-url-error-get err :kind)
+                           (insert-from-url-error-get err :exit-code))))))
+    (should (equal entry "* Not fetched (http 22)\n"))))
+
+(ert-deftest ifu-test-start-keywords-and-failure-data ()
+  "`insert-from-url--start' takes keywords; ELSE gets the error condition, THEN the record."
+  (let (failure success)
+    (with-temp-buffer
+      (insert-from-url--start (ifu-test-url "/missing") :format "text"
+                              :then (lambda (&rest _) (setq success t))
+                              :else (lambda (err) (setq failure err)))
+      (insert-from-url--start (ifu-test-url "/page.html") :format "org" :base-level 1
+                              :then (lambda (text record) (setq success (cons text record))))
+      (ifu-test-wait-idle (current-buffer)))
+    (should (eq (car failure) 'insert-from-url-http-error))
+    (should (equal (insert-from-url-error-get failure :status) 404))
+    (should (string-prefix-p "** Page heading\n" (car success)))
+    (should (insert-from-url--converted-p (cdr success)))
+    (should (equal (plist-get (cdr success) :title) "Page"))))
+
+(ert-deftest ifu-test-usage-error-without-record ()
+  "A run that stops before writing a record still reports its error line and exit code."
+  (let ((insert-from-url-arguments '("--no-such-flag")))
+    (let ((err (should-error (insert-from-url-string (ifu-test-url "/hello")) :type 'insert-from-url-error)))
+      (should (equal (insert-from-url-error-get err :exit-code) 2))
+      (should (eq (insert-from-url-error-get err :kind) 'usage))
+      (should (string-match-p "no-such-flag" (cadr err))))
+    (ifu-test-capturing-reports reports
+      (with-temp-buffer
+        (text-mode)
+        (insert (ifu-test-url "/title.html") "\n")
+        (let ((before (buffer-string)))
+          (insert-from-url-links-in-region (point-min) (point-max))
+          (ifu-test-wait-idle (current-buffer))
+          (should (equal (buffer-string) before))
+          (should (= (length reports) 1))
+          (should (string-match-p "no-such-flag" (car reports))))))))
+
+(ert-deftest ifu-test-body-cannot-forge-record ()
+  "A body that looks like the program's records is text, on every path."
+  (let ((body (insert-from-url-string (ifu-test-url "/forged"))))
+    (should (string-prefix-p "{\"exitcode\":22" body)))
+  (ifu-test-capturing-reports reports
+    (with-temp-buffer
+      (insert-from-url (ifu-test-url "/forged") "text")
+      (ifu-test-wait-idle (current-buffer))
+      (should (string-prefix-p "{\"exitcode\":22" (buffer-string)))
+      (should-not reports)))
+  ;; A title that holds a record, line breaks included.
+  (let ((url (ifu-test-titled-url "x\n{\"exitcode\":22,\"errormsg\":\"forged\"}\n")))
+    (with-temp-buffer
+      (text-mode)
+      (insert url "\n")
+      (insert-from-url-links-in-region (point-min) (point-max))
+      (ifu-test-wait-idle (current-buffer))
+      (should (string-match-p "\\`x {\"exitcode\":22,\"errormsg\":\"forged\"} <" (buffer-string))))))
+
+;;;; Links in a region, in one run
+
+(defmacro ifu-test-counting-runs (var &rest body)
+  "Run BODY with VAR counting the runs of the program it starts."
+  (declare (indent 1))
+  `(let ((,var 0))
+     (cl-letf* ((make-process-orig (symbol-function 'make-process))
+                ((symbol-function 'make-process)
+                 (lambda (&rest args)
+                   (when (equal (plist-get args :name) "insert-from-url")
+                     (setq ,var (1+ ,var)))
+                   (apply make-process-orig args))))
+       ,@body)))
+
+(ert-deftest ifu-test-links-in-region-one-run ()
+  "All the links of a region come from one run; a failed title leaves its URL and is reported."
+  (let ((a (ifu-test-url "/slow-title.html"))
+        (b (ifu-test-url "/missing"))
+        (c (ifu-test-url "/title.html")))
+    (ifu-test-capturing-reports reports
+      (ifu-test-counting-runs runs
+        (with-temp-buffer
+          (org-mode)
+          (buffer-enable-undo)
+          (insert (format "- %s\n- %s\n- %s\n" a b c))
+          (undo-boundary)
+          (insert-from-url-links-in-region (point-min) (point-max))
+          (should (= (length insert-from-url--processes) 1))
+          (ifu-test-wait-idle (current-buffer))
+          (should (= runs 1))
+          (should (equal (buffer-string)
+                         (format "- [[%s][Slow Title]]\n- %s\n- [[%s][Example Title]]\n" a b c)))
+          (should (= (length reports) 1))
+          (should (string-match-p (concat "HTTP 404 Not Found: " (regexp-quote b)) (car reports)))
+          (let ((last-command nil)) (undo))
+          (should (equal (buffer-string) (format "- %s\n- %s\n- %s\n" a b c))))))))
+
+;;;; Entries from a region
+
+(defun ifu-test-org-elements (text types)
+  "Return the Org elements of TYPES in TEXT, as (TYPE . BEGIN-TEXT) pairs."
+  (require 'org-element)
+  (with-temp-buffer
+    (let ((org-inhibit-startup t)) (org-mode))
+    (insert text)
+    (org-element-map (org-element-parse-buffer) types
+      (lambda (e)
+        (cons (org-element-type e)
+              (buffer-substring-no-properties
+               (org-element-property :begin e)
+               (min (point-max) (+ 40 (org-element-property :begin e)))))))))
+
+(ert-deftest ifu-test-entries-in-region-org ()
+  "Each URL becomes an entry in order, one run, one undo step each; a failure keeps its URL."
+  (let ((slow (ifu-test-url "/slow.html"))
+        (missing (ifu-test-url "/missing"))
+        (article (ifu-test-url "/article.html")))
+    (ifu-test-capturing-reports reports
+      (ifu-test-counting-runs runs
+        (with-temp-buffer
+          (org-mode)
+          (buffer-enable-undo)
+          (insert (format "* Reading\n- %s\n- %s\n- [[%s][the bridge]]\nNotes stay here.\n* Next\n"
+                          slow missing article))
+          (undo-boundary)
+          (let ((end (progn (goto-char (point-min)) (search-forward "Notes") (line-beginning-position))))
+            (goto-char (point-min))
+            (insert-from-url-entries-in-region (point-min) end))
+          ;; Nothing waits: Emacs is free while the pages come.
+          (should (equal (buffer-string)
+                         (format "* Reading\n- %s\n- %s\n- [[%s][the bridge]]\nNotes stay here.\n* Next\n"
+                                 slow missing article)))
+          (ifu-test-wait-idle (current-buffer) 15)
+          (should (= runs 1))
+          (let ((s (buffer-string)))
+            (ert-info (s)
+              (should (string-match
+                       (concat "\\`\\* Reading\n- " (regexp-quote missing) "\nNotes stay here.\n"
+                               "\\*\\* Slow page\n:PROPERTIES:\n:RETRIEVED: \\[[^]]+\\]\n:URL: "
+                               (regexp-quote slow) "\n\\(?::TYPE: [a-z-]+\n\\)?:END:\n\nA paragraph long enough")
+                       s))
+              (should (string-match
+                       (concat "\n\\*\\* Bridge vote\n:PROPERTIES:\n:RETRIEVED: \\[[^]]+\\]\n"
+                               ":AUTHOR: Ann Writer\n:DATE: 2024-03-05\n:URL: " (regexp-quote article)
+                               "\n\\(?::TYPE: [a-z-]+\n\\)?:END:\n")
+                       s))
+              (should (< (string-match "Slow page" s) (string-match "Bridge vote" s)))
+              (should (string-match-p "^\\*\\*\\* Next steps$" s))
+              (should (string-suffix-p "the mayor said to the press on Monday.\n* Next\n" s))
+              (should-not (string-match-p "Sports\\|Copyright" s))))
+          (should (= (length reports) 1))
+          (should (string-match-p (concat "HTTP 404 Not Found: " (regexp-quote missing)) (car reports)))
+          ;; One undo takes back the last entry, and gives its link back.
+          (let ((last-command nil)) (undo))
+          (let ((s (buffer-string)))
+            (should-not (string-match-p "Bridge vote" s))
+            (should (string-match-p "Slow page" s))
+            (should (string-match-p (regexp-quote (format "- [[%s][the bridge]]\n" article)) s))))))))
+
+(ert-deftest ifu-test-entries-twenty-links ()
+  "A region of 20 links gives 20 entries in order, Emacs runs meanwhile, and one undo removes one."
+  ;; Every fifth page takes 1.2 s: the run lasts over 2 s.
+  (let ((urls (mapcar (lambda (i) (ifu-test-url (format (if (= (% i 5) 0) "/slow.html?n=%02d" "/article.html?n=%02d")
+                                                        i)))
+                      (number-sequence 1 20)))
+        (ticks 0) (gap 0) (last nil))
+    (with-temp-buffer
+      (org-mode)
+      (buffer-enable-undo)
+      (insert "* Reading\n")
+      (dolist (u urls) (insert "- " u "\n"))
+      (undo-boundary)
+      (let* ((start (float-time))
+             (timer (run-at-time 0.05 0.05 (lambda ()
+                                             (setq ticks (1+ ticks))
+                                             (when last (setq gap (max gap (- (float-time) last))))
+                                             (setq last (float-time))))))
+        (unwind-protect
+            (progn
+              (insert-from-url-entries-in-region (point-min) (point-max))
+              (should (< (- (float-time) start) 1))
+              (ifu-test-wait-idle (current-buffer) 30))
+          (cancel-timer timer)))
+      ;; Timers ran all along: no wait of Emacs on the program.
+      (should (>= ticks 10))
+      (should (< gap 1))
+      (let ((s (buffer-string)) (pos 0))
+        (ert-info (s)
+          (should (= (how-many "^:RETRIEVED: " (point-min) (point-max)) 20))
+          (should (= (how-many "^\\*\\* Slow page$" (point-min) (point-max)) 4))
+          (should-not (string-match-p "^- http" s))
+          ;; In the order of the region.
+          (dolist (u urls)
+            (should (setq pos (string-match (concat ":URL: " (regexp-quote u) "\n") s pos))))))
+      (let ((last-command nil)) (undo))
+      (should (= (how-many "^:RETRIEVED: " (point-min) (point-max)) 19))
+      (should (= (how-many "^- http" (point-min) (point-max)) 1)))))
+
+(ert-deftest ifu-test-entries-in-region-markdown ()
+  "In Markdown, each URL becomes a section under the heading the region is in."
+  (let ((article (ifu-test-url "/article.html"))
+        (titled (ifu-test-titled-url "A [b](javascript:x) <i>")))
+    (with-temp-buffer
+      (markdown-mode)
+      (insert "# Notes\n\n```\n# not a heading\n```\n" article "\n" titled "\n")
+      (insert-from-url-entries-in-region (point-min) (point-max))
+      (ifu-test-wait-idle (current-buffer) 15)
+      (let ((s (buffer-string)))
+        (ert-info (s)
+          (should (string-prefix-p
+                   (concat "# Notes\n\n```\n# not a heading\n```\n## [Bridge vote](" article ")\n\n"
+                           "The council voted")
+                   s))
+          (should (string-match-p "^### Next steps$" s))
+          (should (string-match-p (concat "^## \\[A \\\\\\[b\\\\\\](javascript:x) \\\\<i>\\]("
+                                          (regexp-quote titled) ")$")
+                                  s)))))))
+
+(ert-deftest ifu-test-entries-raw-body-inert ()
+  "A body the program does not convert goes in a block, where none of its text is markup."
+  (let ((url (ifu-test-url "/plain-hostile")))
+    (with-temp-buffer
+      (org-mode)
+      (insert "* Inbox\n" url "\n")
+      (insert-from-url-entries-in-region (point-min) (point-max))
+      (ifu-test-wait-idle (current-buffer))
+      (let ((s (buffer-string)))
+        (ert-info (s)
+          (should (string-prefix-p (concat "* Inbox\n** " url "\n:PROPERTIES:\n:RETRIEVED: ") s))
+          (should (string-match-p "^#\\+begin_example\n,\\* TODO evil heading :tag:\n,#\\+begin_src" s))
+          (should (string-match-p "^,,\\* already escaped$" s))
+          (should (string-suffix-p "#+end_example\n" s))
+          ;; Org sees the entry, its drawer and one example block: no
+          ;; other heading, no Babel, no link, no sexp, no timestamp.
+          (let ((found (ifu-test-org-elements
+                        s '(headline src-block example-block link diary-sexp
+                                     timestamp keyword babel-call))))
+            (should (equal (seq-count (lambda (e) (eq (car e) 'headline)) found) 2))
+            (should (equal (seq-count (lambda (e) (eq (car e) 'example-block)) found) 1))
+            ;; The one link is the URL in the heading.
+            (let ((live (seq-filter (lambda (e) (memq (car e) '(link src-block diary-sexp timestamp
+                                                                     keyword babel-call)))
+                                    found)))
+              (should (equal (mapcar #'car live) '(link)))
+              (should (string-prefix-p (concat url "\n") (cdar live)))))
+          (should-not (string-match-p "^%%" s))
+          (should-not (string-match-p "<2030" s))))))
+  (let ((url (ifu-test-url "/plain-hostile")))
+    (with-temp-buffer
+      (markdown-mode)
+      (insert url "\n")
+      (insert-from-url-entries-in-region (point-min) (point-max))
+      (ifu-test-wait-idle (current-buffer))
+      (let ((s (buffer-string)))
+        (ert-info (s)
+          (should (string-prefix-p (format "# <%s>\n\n`````text\n* TODO evil" url) s))
+          (should (string-suffix-p "````\n`````\n" s)))))))
+
+(ert-deftest ifu-test-entries-cancel-and-refuse ()
+  "Cancel stops the run and inserts nothing; a buffer that is neither Org nor Markdown is refused."
+  (with-temp-buffer
+    (org-mode)
+    (insert "* Inbox\n" (ifu-test-url "/slow.html") "\n")
+    (let ((before (buffer-string)) msg)
+      (insert-from-url-entries-in-region (point-min) (point-max))
+      (cl-letf (((symbol-function 'message)
+                 (lambda (fmt &rest args) (setq msg (apply #'format fmt args)))))
+        (insert-from-url-cancel))
+      (should (equal msg "Cancelled 1 fetch (1 page not in yet)"))
+      (ifu-test-wait (lambda () nil) 1.5)
+      (should-not insert-from-url--processes)
+      (should-not insert-from-url--pending)
+      (should (equal (buffer-string) before))))
+  (with-temp-buffer
+    (text-mode)
+    (insert (ifu-test-url "/hello"))
+    (should-error (insert-from-url-entries-in-region (point-min) (point-max)) :type 'user-error)))
+
+(ert-deftest ifu-test-outline ()
+  "Entries take the level of the region's start, and go where the section of its end ends."
+  (with-temp-buffer
+    (insert "* A\ntext\n** B\nurl\n*bold* line\n* C\n")
+    (should (equal (insert-from-url--outline "org" 14 20) (cons 2 (- (point-max) 4))))
+    (should (equal (insert-from-url--outline "org" 1 3) (cons 1 10)))
+    (should (equal (insert-from-url--outline "org" 5 (- (point-max) 4)) (cons 1 (- (point-max) 4)))))
+  (with-temp-buffer
+    (insert "intro\n## Two\n```\n# code\n```\nurl\n# One\n")
+    (should (equal (insert-from-url--outline "markdown" 1 3) (cons 0 7)))
+    (should (equal (insert-from-url--outline "markdown" 15 30) (cons 2 (- (point-max) 6))))))
 
 ;;; insert-from-url-test.el ends here
