@@ -1928,7 +1928,8 @@ goes with its entry.  One run of the program fetches the pages,
 A page that cannot be fetched leaves its URL, and the error is
 shown and logged.  A body that is not HTML, which the program does
 not convert, goes in an example block (Org) or a code block
-\(Markdown), where its text cannot act as markup.
+\(Markdown), where its text cannot act as markup.  Images stay links
+to the site, whatever `insert-from-url-images' says.
 \\[insert-from-url-cancel] stops the fetches; the entries in stay."
   (interactive "r")
   (barf-if-buffer-read-only)
